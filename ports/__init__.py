@@ -1,0 +1,5 @@
+"""The boundary: what the use cases need, as Protocols, DTOs, errors and hook specs."""
+
+from ports.hookspecs import hookimpl
+
+__all__ = ["hookimpl"]

@@ -1,0 +1,104 @@
+"""One error hierarchy for the whole product.
+
+Every error names its category and says what to do next. Adapters translate library
+exceptions into these (``raise X from exc``); the in-memory fakes raise the very same ones.
+The CLI prints ``error: <message>`` in one line; exit code 2 for bad input, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+
+class WfmError(Exception):
+    """Root of every error the product raises on purpose."""
+
+    category = "error"
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidInputError(WfmError):
+    """The caller's input is wrong (dates, ranges, ids, emails...); fix it and try again."""
+
+    category = "validation"
+    exit_code = 2
+
+
+class AuthError(WfmError):
+    """The provider refused the credentials (401/403). Never retried."""
+
+    category = "auth"
+
+    @classmethod
+    def invalid_key(cls, provider: str) -> AuthError:
+        """The one message users get for a bad or expired key."""
+        return cls(
+            f"the {provider} API key is invalid or expired; generate a new one in {provider} "
+            f"and run `wfm auth set-key --provider {provider}` again"
+        )
+
+
+class MissingKeyError(AuthError):
+    """No key is stored for this tenant and provider."""
+
+
+class NotFoundError(WfmError):
+    """The thing asked for does not exist."""
+
+    category = "not_found"
+
+
+class ConflictError(WfmError):
+    """The request conflicts with current state (e.g. a lock is held, an id is reused)."""
+
+    category = "conflict"
+
+
+class BusyError(ConflictError):
+    """Another process holds the lock for this work (e.g. an export for the same tenant)."""
+
+
+class UnavailableError(WfmError):
+    """The provider or a store is unavailable right now; retrying later may succeed."""
+
+    category = "unavailable"
+
+
+class RateLimitedError(UnavailableError):
+    """The provider is rate limiting us; ``retry_at`` says when to try again, if known."""
+
+    category = "rate_limited"
+
+    def __init__(self, message: str, retry_at: datetime | None = None) -> None:
+        super().__init__(message)
+        self.retry_at = retry_at
+
+
+class OutcomeUnknownError(UnavailableError):
+    """A write was sent but no answer came back: it may or may not have been applied."""
+
+
+class ProviderResponseError(WfmError):
+    """The provider answered with something we cannot understand (malformed JSON, wrong shape)."""
+
+    category = "provider"
+
+
+class IntegrityError(WfmError):
+    """Stored data failed an integrity check (tampered file, wrong master key, broken ledger)."""
+
+    category = "integrity"
+
+
+class NotSupportedError(WfmError):
+    """The operation is not offered by design (modify/bulk meetings, shift sync...)."""
+
+    category = "not_supported"
+    exit_code = 2

@@ -1,0 +1,236 @@
+"""DTOs that cross the ports: frozen pydantic v2 models, timezone-aware datetimes.
+
+Provider-side objects (``ProviderPerson``, ``ActivityType``, ``Activity``) are vendor-neutral:
+wire details such as unix seconds or id-keyed maps stay inside each provider plugin.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+
+class Dto(BaseModel):
+    """Base for every DTO: immutable, strict about unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# --- host side ---------------------------------------------------------------------------
+
+
+class Employee(Dto):
+    """A host-side identity (an agent in the QA platform)."""
+
+    host_id: str = Field(min_length=1)
+    name: str = ""
+    email: str | None = None
+    agent_id: str | None = None  # the agent id the host knows for the provider, if any
+    timezone: str | None = None
+
+
+class QaScore(Dto):
+    """A QA evaluation score recorded by the host; ``updated_at`` grows on re-scoring."""
+
+    evaluation_id: str = Field(min_length=1)
+    agent_email: str = Field(min_length=1)
+    score: float
+    max_score: float = Field(gt=0)
+    scorecard: str = ""
+    evaluated_at: AwareDatetime
+    updated_at: AwareDatetime
+
+
+# --- provider side -----------------------------------------------------------------------
+
+
+class ProviderPerson(Dto):
+    """A person in the WFM provider. Only people with an ``agent_id`` have schedules."""
+
+    person_id: str = Field(min_length=1)
+    agent_id: str | None = None
+    first_name: str = ""
+    last_name: str = ""
+    email: str | None = None
+    active: bool = True
+    timezone: str | None = None
+
+    @property
+    def name(self) -> str:
+        """Display name: first and last name joined."""
+        return " ".join(p for p in (self.first_name.strip(), self.last_name.strip()) if p)
+
+
+class ActivityType(Dto):
+    """A kind of activity (Shift, Break, Lunch, Meeting...)."""
+
+    id: str = Field(min_length=1)
+    name: str
+    short_name: str | None = None
+    color: str | None = None  # background colour, e.g. "#4a90d9"
+    font_color: str | None = None
+    productive: bool | None = None
+
+
+class Activity(Dto):
+    """One scheduled time block of one agent, ``start < end``."""
+
+    id: str = Field(min_length=1)  # the id that deletes this one activity
+    agent_id: str = Field(min_length=1)
+    type_id: str = Field(min_length=1)
+    start: AwareDatetime
+    end: AwareDatetime
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Activity:
+        if self.end <= self.start:
+            raise ValueError("activity end must be after its start")
+        return self
+
+
+class NewActivity(Dto):
+    """An activity to create. Creating it must never delete or trim other activities."""
+
+    agent_id: str = Field(min_length=1)
+    type_id: str = Field(min_length=1)
+    start: AwareDatetime
+    end: AwareDatetime
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> NewActivity:
+        if self.end <= self.start:
+            raise ValueError("activity end must be after its start")
+        return self
+
+
+class ScorePush(Dto):
+    """A QA score as sent to the provider: upserted by ``evaluation_id``."""
+
+    evaluation_id: str = Field(min_length=1)
+    agent_id: str = Field(min_length=1)  # provider agent id
+    score: float
+    max_score: float
+    scorecard: str = ""
+    evaluated_at: AwareDatetime
+    updated_at: AwareDatetime
+
+
+# --- use case results --------------------------------------------------------------------
+
+
+class MappingRule(StrEnum):
+    """Which rule linked a host employee to a provider person."""
+
+    AGENT_ID = "agent_id"
+    EMAIL = "email"
+    NAME = "name"
+
+
+class MappingStatus(StrEnum):
+    """Whether an employee is mapped."""
+
+    MAPPED = "mapped"
+    UNMAPPED = "unmapped"
+
+
+class EmployeeMapping(Dto):
+    """The mapping outcome of one host employee."""
+
+    employee: Employee
+    status: MappingStatus
+    rule: MappingRule | None = None
+    person: ProviderPerson | None = None
+    reason: str | None = None  # why not mapped (inactive, ambiguous, no match...)
+
+
+class RuleCheck(Dto):
+    """One mapping rule's verdict for ``explain``."""
+
+    rule: MappingRule
+    matched: bool
+    detail: str
+
+
+class MappingExplanation(Dto):
+    """Why an employee is (not) mapped: each rule's verdict and the cache's age."""
+
+    employee: Employee
+    outcome: EmployeeMapping
+    checks: list[RuleCheck]
+    cache_refreshed_at: AwareDatetime | None = None
+
+
+class TimeBlock(Dto):
+    """One block in a schedule view, in the viewer's time zone."""
+
+    start: AwareDatetime
+    end: AwareDatetime
+    activity: str
+    activity_id: str
+    activity_type_id: str
+    color: str | None = None
+    description: str = ""
+    created_here: bool = False  # a meeting booked through this product
+
+
+class ScheduleDay(Dto):
+    """One calendar date (viewer's time zone) with its blocks in start order."""
+
+    date: date
+    blocks: list[TimeBlock]
+
+
+class EmployeeSchedule(Dto):
+    """One mapped employee's days: exactly one entry per date of the range."""
+
+    employee: Employee
+    agent_id: str
+    days: list[ScheduleDay]
+
+
+class UnmappedEmployee(Dto):
+    """An employee whose schedule could not be shown, with the reason."""
+
+    employee: Employee
+    reason: str
+
+
+class ScheduleView(Dto):
+    """The answer to 'show me these employees' schedules'."""
+
+    start: date
+    days: int
+    timezone: str
+    employees: list[EmployeeSchedule]
+    unmapped: list[UnmappedEmployee]
+
+
+class MeetingStatus(StrEnum):
+    """Lifecycle of a meeting created through this product."""
+
+    PENDING = "pending"  # intent recorded, provider write not confirmed yet
+    BOOKED = "booked"
+    CANCELLED = "cancelled"
+
+
+class Meeting(Dto):
+    """A one-to-one created through this product, as kept in the meeting ledger."""
+
+    id: str
+    tenant: str
+    agent_email: str
+    agent_id: str
+    start: AwareDatetime
+    end: AwareDatetime
+    title: str
+    description: str = ""
+    facilitator: str | None = None
+    provider_activity_id: str | None = None
+    status: MeetingStatus
+    idempotency_key: str | None = None
+    created_at: AwareDatetime
+    cancelled_at: datetime | None = None
