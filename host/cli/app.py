@@ -1,0 +1,97 @@
+"""The ``wfm`` command line: global options, command groups, and one-line errors.
+
+Errors never show a traceback unless ``--debug``: a ``WfmError`` prints ``error: <message>``
+and exits with its code (2 for bad input, 1 otherwise); usage errors exit 2.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from pathlib import Path
+
+import typer
+from typer._click import exceptions as click_exc  # typer vendors click
+
+from host.cli import commands
+from host.cli.runtime import Runtime
+
+app = typer.Typer(
+    name="wfm",
+    help="wfm-bridge: QA platform <-> workforce management (Assembled and more, via plugins).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def global_options(
+    ctx: typer.Context,
+    tenant: str = typer.Option(None, "--tenant", help="Tenant (customer org). Default: default."),
+    provider: str = typer.Option(
+        None, "--provider", help="WFM provider plugin. Default: memory_fake (embedded demo)."
+    ),
+    base_url: str = typer.Option(None, "--base-url", help="Provider base URL (e.g. emulator)."),
+    timezone: str = typer.Option(None, "--tz", help="Viewer's IANA time zone. Default: UTC."),
+    home: Path = typer.Option(None, "--home", help="Data directory. Default: $WFM_HOME."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks on errors."),
+) -> None:
+    """Global options apply to every command."""
+    overrides: dict[str, object] = {
+        "tenant": tenant,
+        "provider": provider,
+        "timezone": timezone,
+        "data_dir": home,
+    }
+    if base_url:
+        overrides["provider_options"] = {"base_url": base_url}
+    ctx.obj = Runtime(overrides=overrides, debug=debug)
+
+
+commands.register(app)
+
+
+def _fail(message: str, code: int) -> int:
+    first_line = " ".join(message.split()) or "unexpected failure"
+    typer.echo(f"error: {first_line}", err=True)
+    return code
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the CLI with ``argv``; return the exit code (never raises for expected errors)."""
+    from ports.errors import WfmError
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args or os.environ.get("WFM_DEBUG") == "1"
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(args=args, prog_name="wfm", standalone_mode=False)
+        return result if isinstance(result, int) else 0
+    except WfmError as exc:
+        if debug:
+            traceback.print_exc()
+        return _fail(str(exc), exc.exit_code)
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        return _fail("aborted", 1)
+    except click_exc.NoArgsIsHelpError as exc:
+        typer.echo(exc.ctx.get_help() if exc.ctx else "see `wfm --help`")
+        return 0
+    except click_exc.ClickException as exc:
+        return _fail(f"{exc.format_message()} (see `wfm --help`)", 2)
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
+    except Exception as exc:
+        if debug:
+            traceback.print_exc()
+        return _fail(
+            f"unexpected {type(exc).__name__}: {exc}; rerun with --debug and report it", 1
+        )
+
+
+def main() -> None:
+    """Console-script entry point."""
+    sys.exit(run())

@@ -1,0 +1,12 @@
+"""Registers every command group on the root app (each group lives in its own module)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Attach every command group; modules stay import-light (core imported inside commands)."""
+    from host.cli import plugins_cmd
+
+    plugins_cmd.register(app)

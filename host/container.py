@@ -1,0 +1,107 @@
+"""The composition root: builds adapters by configured name and wires them into use cases.
+
+dependency-injector lives here alone; core use cases take their ports as constructor
+arguments. Nothing is built at import time: ``build_container(settings)`` makes a container
+and its providers build lazily on first use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pluggy
+from dependency_injector import containers, providers
+
+from host.plugins import build_plugin_manager, collect_adapters
+from host.settings import Settings
+from ports.clock import Clock
+from ports.errors import MissingKeyError
+from ports.registry import (
+    AdapterContext,
+    AdapterRegistry,
+    CallBudget,
+    PortKind,
+    ProviderContext,
+)
+from ports.vault import KeyVault
+
+
+def _context(settings: Settings) -> AdapterContext:
+    return AdapterContext(
+        data_dir=settings.data_dir, tenant=settings.tenant, options=settings.provider_options
+    )
+
+
+def build_adapter(registry: AdapterRegistry, kind: PortKind, name: str, settings: Settings) -> Any:
+    """Build the adapter registered as ``name`` for ``kind`` (clock-taking ones get a clock)."""
+    return registry.get(kind, name).factory(_context(settings))
+
+
+def build_provider(
+    registry: AdapterRegistry,
+    settings: Settings,
+    vault: Callable[[], KeyVault],
+    clock: Clock,
+    budget: CallBudget,
+) -> Any:
+    """Build the configured WFM provider with the tenant's key (the vault is opened only
+    for providers that need a key)."""
+    spec = registry.get(PortKind.PROVIDER, settings.provider)
+    api_key = vault().get(settings.tenant, settings.provider) if spec.requires_key else None
+    if spec.requires_key and api_key is None:
+        raise MissingKeyError(
+            f"no {settings.provider} API key is stored for tenant {settings.tenant!r}; "
+            f"run `wfm auth set-key --tenant {settings.tenant} --provider {settings.provider}`"
+        )
+    ctx = ProviderContext(
+        data_dir=settings.data_dir,
+        tenant=settings.tenant,
+        api_key=api_key,
+        clock=clock,
+        budget=budget,
+        options=settings.provider_options,
+    )
+    return spec.factory(ctx)
+
+
+class Container(containers.DeclarativeContainer):
+    """Ports and use cases for one tenant and one provider."""
+
+    settings = providers.Dependency(instance_of=Settings)
+
+    plugin_manager: providers.Provider[pluggy.PluginManager] = providers.Singleton(
+        build_plugin_manager, blocked=settings.provided.blocked_plugins
+    )
+    registry = providers.Singleton(collect_adapters, plugin_manager)
+
+    clock = providers.Singleton(
+        build_adapter, registry, PortKind.CLOCK, settings.provided.clock, settings
+    )
+    cache = providers.Singleton(
+        build_adapter, registry, PortKind.CACHE, settings.provided.cache, settings
+    )
+    state = providers.Singleton(
+        build_adapter, registry, PortKind.STATE, settings.provided.state, settings
+    )
+    vault = providers.Singleton(
+        build_adapter, registry, PortKind.KEY_VAULT, settings.provided.vault, settings
+    )
+    directory = providers.Singleton(
+        build_adapter, registry, PortKind.DIRECTORY, settings.provided.directory, settings
+    )
+    scores = providers.Singleton(
+        build_adapter, registry, PortKind.SCORES, settings.provided.scores, settings
+    )
+    provider = providers.Singleton(
+        build_provider, registry, settings, vault.provider, clock, CallBudget.INTERACTIVE
+    )
+    background_provider = providers.Singleton(
+        build_provider, registry, settings, vault.provider, clock, CallBudget.BACKGROUND
+    )
+
+
+def build_container(settings: Settings) -> Container:
+    """A fresh container for ``settings``; adapters are built lazily on first use."""
+    container = Container(settings=settings)
+    return container
