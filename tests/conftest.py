@@ -1,4 +1,4 @@
-"""Test-wide settings: hypothesis profiles (quick by default, thorough with HYPOTHESIS_PROFILE=ci)."""
+"""Test-wide settings: hypothesis profiles (quick default; thorough: HYPOTHESIS_PROFILE=ci)."""
 
 from __future__ import annotations
 

@@ -11,12 +11,15 @@ from __future__ import annotations
 import itertools
 import threading
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from ports.errors import NotFoundError, OutcomeUnknownError, WfmError
 from ports.models import Activity, ActivityType, NewActivity, ProviderPerson, ScorePush
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -60,7 +63,7 @@ class FakeWfmBackend:
         queue = self._faults.get(operation)
         return queue.pop(0) if queue else None
 
-    def _run(self, operation: str, apply_fn):  # type: ignore[no-untyped-def]
+    def _run(self, operation: str, apply_fn: Callable[[], T]) -> T:
         with self.lock:
             fault = self._fault(operation)
             if fault is not None and not fault.after_apply:
