@@ -1,0 +1,163 @@
+"""The rules a booking must pass before anything is written, and how a meeting is labelled.
+
+The provider activity's description is ``<title> - <description> (ref <meeting id>)``: the
+title and description are what people see in the WFM system, the trailing reference is the
+marker a read-back uses to recognise the activity after an ambiguous failure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from ports.errors import InvalidInputError, NotFoundError
+from ports.models import ActivityType, EmployeeMapping, MappingStatus, Meeting
+
+MEETING_TYPE = "Meeting"
+MAX_DESCRIPTION = 1000
+MAX_KEY = 128
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+
+
+class EmailMapper(Protocol):
+    """The part of the employee mapper that booking needs."""
+
+    def map_email(self, email: str) -> EmployeeMapping:
+        """The mapping outcome of the host employee with this email."""
+        ...
+
+
+class MeetingTypeSource(Protocol):
+    """The part of the activity-type catalog that booking needs."""
+
+    def all(self) -> dict[str, ActivityType]:
+        """Every activity type, by id."""
+        ...
+
+    def refresh(self) -> None:
+        """Fetch the activity types again."""
+        ...
+
+
+def title_for(host_name: str) -> str:
+    """The meeting title shown in the WFM system."""
+    return f"One To One [Created via {host_name.strip() or 'evaluagent'}]"
+
+
+def marker(meeting_id: str) -> str:
+    """The reference that ends our activity's description and identifies the meeting."""
+    return f"(ref {meeting_id})"
+
+
+def provider_description(meeting: Meeting) -> str:
+    """The activity description: title, the facilitator's text, then the marker."""
+    head = f"{meeting.title} - {meeting.description}" if meeting.description else meeting.title
+    return f"{head} {marker(meeting.id)}"
+
+
+def is_meeting_activity(description: str, meeting_id: str) -> bool:
+    """Whether an activity description is the one written for this meeting."""
+    return description.endswith(" " + marker(meeting_id))
+
+
+def _email(value: str, what: str) -> str:
+    email = value.strip()
+    if not _EMAIL.match(email):
+        raise InvalidInputError(
+            f"{what} {value!r} is not an email address; give e.g. ana@example.com"
+        )
+    return email
+
+
+@dataclass(frozen=True)
+class BookingInput:
+    """A validated booking request (everything except time-dependent and provider checks)."""
+
+    agent_email: str
+    start: datetime
+    end: datetime
+    description: str
+    facilitator: str | None
+    key: str | None
+
+    @classmethod
+    def parse(
+        cls,
+        agent_email: str,
+        start: datetime,
+        minutes: int,
+        description: str,
+        facilitator: str | None,
+        key: str | None,
+        max_length: timedelta,
+    ) -> BookingInput:
+        """Validate the caller's input; InvalidInputError says what to fix."""
+        email = _email(agent_email, "agent")
+        if start.tzinfo is None or start.utcoffset() is None:
+            raise InvalidInputError(
+                f"the start {start.isoformat()} has no time zone; give an offset, e.g. "
+                "2025-06-03T14:00+02:00"
+            )
+        if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:
+            raise InvalidInputError(
+                f"the length must be a positive number of minutes, not {minutes!r}"
+            )
+        length = timedelta(minutes=minutes)
+        if length > max_length:
+            raise InvalidInputError(
+                f"a {minutes}-minute meeting is longer than a working day "
+                f"({int(max_length.total_seconds() // 60)} minutes); book a shorter one"
+            )
+        text = description.strip()
+        if len(text) > MAX_DESCRIPTION:
+            raise InvalidInputError(
+                f"the description has {len(text)} characters; keep it to {MAX_DESCRIPTION}"
+            )
+        who = _email(facilitator, "facilitator") if facilitator and facilitator.strip() else None
+        token = key.strip() if key is not None else None
+        if key is not None and not (token and len(token) <= MAX_KEY and token.isprintable()):
+            raise InvalidInputError(
+                f"the idempotency key must be 1 to {MAX_KEY} printable characters"
+            )
+        return cls(email, start, start + length, text, who, token)
+
+    def same_booking(self, meeting: Meeting) -> bool:
+        """Whether ``meeting`` is what this request asks for (a genuine retry)."""
+        return (
+            meeting.agent_email.lower() == self.agent_email.lower()
+            and meeting.start == self.start
+            and meeting.end == self.end
+            and meeting.description == self.description
+        )
+
+
+def agent_for(mapper: EmailMapper, email: str, provider: str, action: str = "book") -> str:
+    """The provider agent id of the employee with ``email``; NotFoundError says why not."""
+    mapping = mapper.map_email(email)
+    person = mapping.person
+    if mapping.status is MappingStatus.MAPPED and person is not None and person.agent_id:
+        return person.agent_id
+    if mapping.status is MappingStatus.MAPPED:
+        reason = f"the {provider} person has no agent id, so it has no schedule"
+    else:
+        reason = mapping.reason or f"no {provider} agent matches"
+    raise NotFoundError(
+        f"cannot {action} for {email}: not mapped to a {provider} agent: {reason} "
+        f"(`wfm mapping explain {email}` shows each rule); nothing was created"
+    )
+
+
+def meeting_type_id(catalog: MeetingTypeSource, provider: str) -> str:
+    """The id of the activity type named exactly ``Meeting`` (refreshing once if missing)."""
+    for attempt in range(2):
+        found = sorted(t.id for t in catalog.all().values() if t.name == MEETING_TYPE)
+        if found:
+            return found[0]
+        if attempt == 0:
+            catalog.refresh()  # it may have been created since the daily refresh
+    raise NotFoundError(
+        f"{provider} has no activity type named exactly {MEETING_TYPE!r}; create one with that "
+        "exact name in the WFM system, then book again; nothing was created"
+    )
