@@ -1,0 +1,70 @@
+"""DayGrid: the calendar dates of a range in the viewer's time zone, and their UTC bounds.
+
+A date runs from its local midnight to the next date's local midnight, so days are 23 or 25
+hours long across daylight-saving changes. Splitting a time span on these bounds puts every
+piece in the one date it belongs to.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ports.clock import Clock
+from ports.errors import InvalidInputError
+
+
+def parse_zone(tz: str) -> ZoneInfo:
+    """The IANA time zone named ``tz``; InvalidInputError when it does not exist."""
+    if not isinstance(tz, str) or not tz.strip():
+        raise InvalidInputError("give an IANA time zone such as Europe/London or UTC")
+    try:
+        return ZoneInfo(tz.strip())
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
+        raise InvalidInputError(
+            f"unknown time zone {tz!r}; give an IANA name such as Europe/London or UTC"
+        ) from exc
+
+
+def parse_date(text: str, what: str = "the start date") -> date:
+    """A YYYY-MM-DD date; InvalidInputError otherwise."""
+    try:
+        return datetime.strptime(text.strip(), "%Y-%m-%d").date()
+    except (ValueError, AttributeError) as exc:
+        raise InvalidInputError(f"{what} must be a date as YYYY-MM-DD, got {text!r}") from exc
+
+
+def today_in(clock: Clock, zone: ZoneInfo) -> date:
+    """Today's date in ``zone`` according to the clock."""
+    return clock.now().astimezone(zone).date()
+
+
+class DayGrid:
+    """``days`` consecutive dates from ``start`` in ``zone``, with their UTC boundaries."""
+
+    def __init__(self, start: date, days: int, zone: ZoneInfo) -> None:
+        self.zone = zone
+        self.dates = [start + timedelta(days=i) for i in range(days)]
+        # fold=0 makes a non-existent local midnight mean the first instant of that date.
+        self.bounds = [
+            datetime.combine(start + timedelta(days=i), time(0), zone).astimezone(UTC)
+            for i in range(days + 1)
+        ]
+
+    @property
+    def window(self) -> tuple[datetime, datetime]:
+        """The whole range as a UTC ``[start, end)`` window."""
+        return self.bounds[0], self.bounds[-1]
+
+    def split(self, start: datetime, end: datetime) -> Iterator[tuple[int, datetime, datetime]]:
+        """Pieces of ``[start, end)`` clipped to the range: (date index, piece start, end)."""
+        start, end = max(start, self.bounds[0]), min(end, self.bounds[-1])
+        if start >= end:
+            return
+        i = bisect.bisect_right(self.bounds, start) - 1
+        while start < end:
+            piece_end = min(end, self.bounds[i + 1])
+            yield i, start, piece_end
+            start, i = piece_end, i + 1
