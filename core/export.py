@@ -1,0 +1,305 @@
+"""Use case: export the host's QA scores to the WFM provider, checkpointed and idempotent.
+
+One run, for one tenant, under the lock ``export:<tenant>``:
+
+1. Pending scores (held back earlier because their agent was not mapped) whose agent now maps
+   are sent in batches, then released.
+2. Scores changed since the checkpoint are streamed page by page (``batch_size`` each, so
+   memory never grows with the backlog). Each page: unmapped scores are held pending with the
+   reason; a mapped score releases any older pending version of itself; the mapped ones are
+   pushed; **only after the provider acknowledged** does the checkpoint move to the page's
+   last score.
+
+Why this loses and doubles nothing: the checkpoint only moves past scores that were either
+acknowledged or durably held pending; a kill anywhere re-reads at most the unacknowledged page,
+whose re-push upserts by evaluation id. A pending version is released before its newer version
+is pushed, which is safe because the newer version lies past the checkpoint until it is
+acknowledged; so an older version can never be sent after a newer one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from core.backoff import BackoffPolicy, RetryBudget
+from core.export_report import ExportReport, UnmappedScore, run_record
+from core.export_state import ExportState
+from ports.clock import Clock
+from ports.errors import BusyError, InvalidInputError, NotFoundError
+from ports.models import EmployeeMapping, MappingStatus, QaScore, ScorePush
+from ports.provider import WfmProvider
+from ports.scores import ScoreCursor, ScoreSource
+from ports.state import StateStore
+
+StepHook = Callable[[str], None]
+"""Called with a step name ("pushed", "checkpointed", "released"); tests crash runs here."""
+
+
+class AgentLookup(Protocol):
+    """What the export needs from employee mapping (``core.mapping.EmployeeMapper`` fits)."""
+
+    def map_email(self, email: str) -> EmployeeMapping:
+        """The mapping of the host employee with this email."""
+        ...
+
+
+@dataclass(frozen=True)
+class ExportPolicy:
+    """Tunables of an export run."""
+
+    batch_size: int = 500
+    backoff: BackoffPolicy = field(default_factory=BackoffPolicy)
+    lock_wait_seconds: float = 0.0  # 0: a second run fails at once with BusyError
+    lock_poll_seconds: float = 5.0
+    listed_unmapped: int = 100  # how many unmapped scores a report lists (all are counted)
+    preview: int = 20  # how many would-be-sent scores a dry run shows
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.batch_size <= 10_000:
+            raise InvalidInputError("the export batch size must be between 1 and 10000")
+
+
+class ExportScores:
+    """Send new and changed QA scores of one tenant to the provider (see module docstring)."""
+
+    def __init__(
+        self,
+        source: ScoreSource,
+        provider: WfmProvider,
+        mapper: AgentLookup,
+        state: StateStore,
+        clock: Clock,
+        tenant: str,
+        policy: ExportPolicy | None = None,
+        on_step: StepHook | None = None,
+    ) -> None:
+        self._source = source
+        self._provider = provider
+        self._mapper = mapper
+        self._clock = clock
+        self._policy = policy or ExportPolicy()
+        self._records = ExportState(state, tenant)
+        self._state = state
+        self._on_step = on_step or (lambda step: None)
+        self.tenant = tenant
+
+    def run(
+        self, *, dry_run: bool = False, should_stop: Callable[[], bool] | None = None
+    ) -> ExportReport:
+        """Export once; a dry run computes what would be sent and changes nothing."""
+        stop = should_stop or (lambda: False)
+        if dry_run:
+            return _Pass(self, dry_run=True).execute(stop)
+        with self._lock():
+            started = self._clock.now().isoformat()
+            self._records.record("last_run", {"started_at": started, "outcome": "running"})
+            run = _Pass(self, dry_run=False)
+            try:
+                report = run.execute(stop)
+            except Exception as exc:
+                self._record_failure(run.report, exc)
+                raise
+            self._records.record("last_run", run_record(report, self._clock.now()))
+            if not report.stopped_early:
+                self._records.record("last_success", run_record(report, self._clock.now()))
+            return report
+
+    def _record_failure(self, report: ExportReport, exc: Exception) -> None:
+        """Best effort: the original error matters more than a failing record of it."""
+        try:
+            report.checkpoint = self._records.checkpoint()
+            now = self._clock.now()
+            self._records.record("last_error", report.failed(exc, now))
+            self._records.record("last_run", run_record(report, now, exc))
+        except Exception:  # the run's own error is re-raised by the caller
+            pass
+
+    @contextmanager
+    def _lock(self) -> Iterator[None]:
+        """Hold the tenant's export lock, waiting up to the policy's lock wait."""
+        deadline = self._clock.now().timestamp() + self._policy.lock_wait_seconds
+        with ExitStack() as stack:
+            while True:
+                try:
+                    stack.enter_context(self._state.lock(self._records.lock_name))
+                    break
+                except BusyError as exc:
+                    if self._clock.now().timestamp() >= deadline:
+                        raise BusyError(
+                            f"another export for tenant {self.tenant!r} is running; "
+                            "it will pick up these scores, or retry later (or use --wait)"
+                        ) from exc
+                    self._clock.sleep(self._policy.lock_poll_seconds)
+            yield
+
+
+class _Pass:
+    """One pass over pending and new scores; live or dry (dry: no writes, no pushes)."""
+
+    def __init__(self, owner: ExportScores, *, dry_run: bool) -> None:
+        self.o = owner
+        self.dry = dry_run
+        self.budget = RetryBudget(owner._clock, owner._policy.backoff)
+        self.checkpoint = owner._records.checkpoint()
+        self.report = ExportReport(
+            tenant=owner.tenant,
+            dry_run=dry_run,
+            started_at=owner._clock.now(),
+            checkpoint=self.checkpoint,
+        )
+        self._agents: dict[str, tuple[str | None, str]] = {}  # email -> (agent id, reason)
+        self._unmapped: set[str] = set()  # evaluation ids pending after this pass
+
+    def execute(self, stop: Callable[[], bool]) -> ExportReport:
+        """Retry pending scores, then stream the backlog; returns the report."""
+        finished = self._retry_pending(stop) and self._stream(stop)
+        report = self.report
+        report.stopped_early = not finished
+        report.pending_unmapped = (
+            len(self._unmapped) if self.dry else self.o._records.pending_count()
+        )
+        report.unmapped = self._listed_unmapped()
+        report.checkpoint = self.checkpoint if self.dry else self.o._records.checkpoint()
+        report.retries = self.budget.retries
+        report.finished_at = self.o._clock.now()
+        return report
+
+    def _retry_pending(self, stop: Callable[[], bool]) -> bool:
+        """Send pending scores whose agent now maps; False if stopped before the end."""
+        records = self.o._records
+        ids = [p.score.evaluation_id for p in records.pending()]
+        batch: list[ScorePush] = []
+        for index, evaluation_id in enumerate(ids):
+            pending = records.get_pending(evaluation_id)
+            if pending is None:
+                continue
+            agent_id, reason = self._agent(pending.score.agent_email)
+            if agent_id is None:
+                self._unmapped.add(evaluation_id)
+                if reason != pending.reason and not self.dry:
+                    records.hold(pending.score, reason, self.o._clock.now())
+                continue
+            batch.append(_push(pending.score, agent_id))
+            if len(batch) >= self.o._policy.batch_size:
+                self._send_pending(batch)
+                batch = []
+                if stop():
+                    self._unmapped.update(ids[index + 1 :])  # unvisited: still pending
+                    return False
+        if batch:
+            self._send_pending(batch)
+        return True
+
+    def _send_pending(self, batch: list[ScorePush]) -> None:
+        self._push(batch)
+        self.report.sent_from_pending += len(batch)
+        if self.dry:
+            return
+        for push in batch:
+            self.o._records.release(push.evaluation_id)
+        self.o._on_step("released")
+
+    def _stream(self, stop: Callable[[], bool]) -> bool:
+        """Export the backlog page by page; False if stopped before the end."""
+        size = self.o._policy.batch_size
+        while not stop():
+            page = self.o._source.changed_since(self.checkpoint, size)
+            if not page:
+                return True
+            pushes: list[ScorePush] = []
+            for score in page:
+                agent_id, reason = self._agent(score.agent_email)
+                if agent_id is None:
+                    self._hold(score, reason)
+                    continue
+                if score.evaluation_id in self._unmapped:
+                    # the newer version supersedes the pending one; it lies past the
+                    # checkpoint until acknowledged, so releasing first loses nothing
+                    self._unmapped.discard(score.evaluation_id)
+                    if not self.dry:
+                        self.o._records.release(score.evaluation_id)
+                pushes.append(_push(score, agent_id))
+            if pushes:
+                self._push(pushes)
+            last = page[-1]
+            self.checkpoint = ScoreCursor(
+                updated_at=last.updated_at, evaluation_id=last.evaluation_id
+            )
+            if not self.dry:
+                self.o._records.advance(self.checkpoint)
+                self.o._on_step("checkpointed")
+            if len(page) < size:
+                return True
+        return False
+
+    def _hold(self, score: QaScore, reason: str) -> None:
+        self._unmapped.add(score.evaluation_id)
+        if not self.dry:
+            self.o._records.hold(score, reason, self.o._clock.now())
+        elif len(self.report.unmapped) < self.o._policy.listed_unmapped:
+            self.report.unmapped.append(UnmappedScore.of(score, reason))
+
+    def _push(self, batch: Sequence[ScorePush]) -> None:
+        """Send one batch with retries and count it once acknowledged (dry: only count it)."""
+        if self.dry:
+            room = self.o._policy.preview - len(self.report.preview)
+            self.report.preview.extend(batch[: max(0, room)])
+        else:
+            self.budget.call(lambda: self.o._provider.push_scores(batch))
+        self.report.batches += 1
+        self.report.sent += len(batch)
+        if not self.dry:
+            self.o._on_step("pushed")
+
+    def _agent(self, email: str) -> tuple[str | None, str]:
+        """(provider agent id, "") when mapped, else (None, reason); memoised per pass."""
+        known = self._agents.get(email)
+        if known is not None:
+            return known
+        try:
+            mapping = self.o._mapper.map_email(email)
+        except (InvalidInputError, NotFoundError) as exc:
+            answer: tuple[str | None, str] = (None, str(exc))
+        else:
+            answer = _agent_of(mapping)
+        self._agents[email] = answer
+        return answer
+
+    def _listed_unmapped(self) -> list[UnmappedScore]:
+        if self.dry:
+            listed = list(self.report.unmapped)
+            for pending in self.o._records.pending():
+                if len(listed) >= self.o._policy.listed_unmapped:
+                    break
+                if pending.score.evaluation_id in self._unmapped:
+                    listed.append(UnmappedScore.of(pending.score, pending.reason))
+            return listed
+        out: list[UnmappedScore] = []
+        for pending in self.o._records.pending():
+            if len(out) >= self.o._policy.listed_unmapped:
+                break
+            out.append(UnmappedScore.of(pending.score, pending.reason))
+        return out
+
+
+def _agent_of(mapping: EmployeeMapping) -> tuple[str | None, str]:
+    if mapping.status is MappingStatus.MAPPED and mapping.person is not None:
+        if mapping.person.agent_id:
+            return mapping.person.agent_id, ""
+        return None, f"{mapping.person.name or mapping.person.person_id} is not an agent"
+    return None, mapping.reason or "not mapped to a provider person"
+
+
+def _push(score: QaScore, agent_id: str) -> ScorePush:
+    return ScorePush(
+        evaluation_id=score.evaluation_id,
+        agent_id=agent_id,
+        score=score.score,
+        max_score=score.max_score,
+        scorecard=score.scorecard,
+        evaluated_at=score.evaluated_at,
+        updated_at=score.updated_at,
+    )

@@ -1,0 +1,95 @@
+"""`wfm export run|status|worker`: the hourly QA score export (and `wfm scores`)."""
+
+from __future__ import annotations
+
+import typer
+
+from host.cli.runtime import console, print_json, runtime
+
+LOCK_WAIT_SECONDS = 3600.0  # `--wait`: how long to wait for a running export of the tenant
+
+export_app = typer.Typer(
+    help="Send QA scores to the WFM provider (checkpointed; nothing lost or doubled).",
+    no_args_is_help=True,
+)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``export`` and ``scores`` command groups."""
+    from host.cli import scores_cmd
+
+    app.add_typer(export_app, name="export")
+    scores_cmd.register(app)
+
+
+@export_app.command("run")
+def run(
+    ctx: typer.Context,
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be sent; send nothing."),
+    as_json: bool = typer.Option(False, "--json", help="JSON output."),
+    batch_size: int = typer.Option(500, "--batch-size", help="Scores per request (1-10000)."),
+    wait: bool = typer.Option(
+        False, "--wait", help="If another export of this tenant is running, wait for it."
+    ),
+) -> None:
+    """Export the scores new or changed since the last successful export, once."""
+    from core.export import ExportPolicy
+
+    policy = ExportPolicy(
+        batch_size=batch_size, lock_wait_seconds=LOCK_WAIT_SECONDS if wait else 0.0
+    )
+    report = runtime(ctx).container.export_scores(policy=policy).run(dry_run=dry_run)
+    if as_json:
+        print_json(report.as_dict())
+        return
+    from host.cli.export_views import show_report
+
+    show_report(console(), report)
+
+
+@export_app.command("status")
+def status(
+    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="JSON output.")
+) -> None:
+    """Last successful run, checkpoint, backlog, unmapped scores and the last error."""
+    from core.export_status import export_status
+
+    container = runtime(ctx).container
+    view = export_status(container.scores(), container.state(), container.settings().tenant)
+    if as_json:
+        print_json(view.as_dict())
+        return
+    from host.cli.export_views import show_status
+
+    show_status(console(), view)
+
+
+@export_app.command("worker")
+def worker(
+    ctx: typer.Context,
+    batch_size: int = typer.Option(500, "--batch-size", help="Scores per request (1-10000)."),
+    once: bool = typer.Option(False, "--once", help="Run one cycle over every tenant, then exit."),
+) -> None:
+    """Export every tenant with a key now and then at the top of every hour (SIGTERM stops)."""
+    import logging
+    import signal
+    import threading
+
+    from core.export import ExportPolicy
+    from core.export_worker import HourlyExportWorker
+    from host.export_wiring import TenantExports, export_tenants
+
+    container = runtime(ctx).container
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: object) -> None:
+        logging.getLogger("wfm.export").info("stop requested; finishing the current page")
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    exports = TenantExports(container.settings(), ExportPolicy(batch_size=batch_size))
+    HourlyExportWorker(
+        exports, lambda: export_tenants(container), container.clock(), stop
+    ).run(max_cycles=1 if once else None)

@@ -1,0 +1,139 @@
+"""`wfm scores add|seed|list`: record QA scores on the host side (the demo score source)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import typer
+
+from host.cli.runtime import console, print_json, runtime
+
+scores_app = typer.Typer(help="QA scores recorded by the host (what the export sends).")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``scores`` command group."""
+    app.add_typer(scores_app, name="scores", no_args_is_help=True)
+
+
+def _score(**fields: Any) -> Any:
+    """A validated QaScore, or a one-line InvalidInputError."""
+    from pydantic import ValidationError
+
+    from ports.errors import InvalidInputError
+    from ports.models import QaScore
+
+    score, top = fields["score"], fields["max_score"]
+    if not top > 0 or not 0 <= score <= top:
+        raise InvalidInputError(f"score {score:g} must be between 0 and --max ({top:g}), max > 0")
+    if "@" not in fields["agent_email"].strip():
+        raise InvalidInputError(f"{fields['agent_email']!r} is not an email; give --agent EMAIL")
+    try:
+        return QaScore(**fields)
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        where = ".".join(str(p) for p in problem["loc"])
+        raise InvalidInputError(f"invalid score ({where}: {problem['msg']})") from exc
+
+
+@scores_app.command("add")
+def add(
+    ctx: typer.Context,
+    evaluation: str = typer.Option(..., "--evaluation", help="Evaluation id (reuse to re-score)."),
+    agent: str = typer.Option(..., "--agent", help="The evaluated agent's email."),
+    score: float = typer.Option(..., "--score", help="Score given."),
+    max_score: float = typer.Option(100.0, "--max", help="Maximum possible score."),
+    scorecard: str = typer.Option("", "--scorecard", help="Scorecard name."),
+    evaluated_at: datetime = typer.Option(
+        None, "--evaluated-at", help="When it was evaluated (ISO). Default: now."
+    ),
+) -> None:
+    """Record a QA score, or re-score an evaluation (the next export sends the new value)."""
+    from datetime import UTC
+
+    container = runtime(ctx).container
+    now = container.clock().now()
+    when = evaluated_at or now
+    qa = _score(
+        evaluation_id=evaluation.strip(),
+        agent_email=agent.strip(),
+        score=score,
+        max_score=max_score,
+        scorecard=scorecard,
+        evaluated_at=when if when.tzinfo else when.replace(tzinfo=UTC),
+        updated_at=now,
+    )
+    container.scores().record(qa)
+    typer.echo(f"recorded {qa.evaluation_id} for {qa.agent_email}: {score:g}/{max_score:g}")
+
+
+@scores_app.command("seed")
+def seed(
+    ctx: typer.Context,
+    count: int = typer.Option(
+        None, "--count", min=1, max=100_000, help="How many scores. Default: one per employee."
+    ),
+) -> None:
+    """Record demo scores for the directory's employees (unmappable ones included)."""
+    container = runtime(ctx).container
+    emails = [e.email for e in container.directory().list_employees() if e.email]
+    if not emails:
+        from ports.errors import NotFoundError
+
+        raise NotFoundError("the employee directory has no emails to score; add employees first")
+    count = count or len(emails)
+    now = container.clock().now()
+    source = container.scores()
+    stamp = now.strftime("%Y%m%d%H%M%S")
+    for i in range(count):
+        source.record(
+            _score(
+                evaluation_id=f"demo-{stamp}-{i:05d}",
+                agent_email=emails[i % len(emails)],
+                score=float(60 + (i * 7) % 41),
+                max_score=100.0,
+                scorecard="Demo scorecard",
+                evaluated_at=now,
+                updated_at=now,
+            )
+        )
+    typer.echo(f"recorded {count} demo score(s) for {min(count, len(emails))} employee(s)")
+
+
+@scores_app.command("list")
+def list_scores(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="JSON output."),
+    limit: int = typer.Option(200, "--limit", min=1, help="Show at most this many."),
+) -> None:
+    """Recorded scores in export order, each with its export state (sent/waiting/held)."""
+    from core.export_state import ExportState
+
+    container = runtime(ctx).container
+    tenant = container.settings().tenant
+    records = ExportState(container.state(), tenant)
+    checkpoint = records.checkpoint()
+    held = {p.score.evaluation_id: p.reason for p in records.pending()}
+    rows = []
+    for qa in container.scores().changed_since(None, limit):
+        past = checkpoint is not None and (qa.updated_at, qa.evaluation_id) <= (
+            checkpoint.updated_at,
+            checkpoint.evaluation_id,
+        )
+        state = "held: unmapped" if qa.evaluation_id in held else ("sent" if past else "waiting")
+        rows.append({**qa.model_dump(mode="json"), "export": state})
+    if as_json:
+        print_json(rows)
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=f"QA scores of tenant {tenant} ({len(rows)} shown)", title_justify="left")
+    for col in ("evaluation", "agent", "score", "scorecard", "updated", "export"):
+        table.add_column(col)
+    for r in rows:
+        score = f"{r['score']:g}/{r['max_score']:g}"
+        cells = (r["evaluation_id"], r["agent_email"], score, r["scorecard"])
+        table.add_row(*(Text(c) for c in (*cells, r["updated_at"], r["export"])))
+    console().print(table)
