@@ -1,0 +1,28 @@
+"""Presentation of schedule views for people and calendar apps: HTML page and iCalendar file.
+
+Rendering belongs to the host, not core: core returns a ``ScheduleView``, the host turns it
+into a page or a file. ``render`` picks the renderer by format name and returns bytes to write.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from host.render.html import render_html
+from host.render.ics import render_ics
+from ports.errors import InvalidInputError
+from ports.models import ScheduleView
+
+FILE_FORMATS = ("html", "ics")
+
+
+def render(view: ScheduleView, fmt: str, *, stamp: datetime | None = None) -> bytes:
+    """``view`` rendered as ``fmt`` ("html" or "ics"), ready to write to a file."""
+    if fmt == "html":
+        return render_html(view).encode("utf-8")
+    if fmt == "ics":
+        return render_ics(view, stamp=stamp)
+    raise InvalidInputError(f"unknown file format {fmt!r}; use one of: {', '.join(FILE_FORMATS)}")
+
+
+__all__ = ["FILE_FORMATS", "render", "render_html", "render_ics"]

@@ -1,0 +1,180 @@
+"""A schedule view as one self-contained HTML page: a row per date, a lane per employee.
+
+No external fetches (inline CSS, no scripts, no fonts or images). Every piece of text is
+escaped: descriptions are typed by users. Blocks carry ``data-*`` attributes (employee, date,
+activity, full start/end, segment minutes) so tools and tests can check what was drawn.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+from zoneinfo import ZoneInfo
+
+from host.render.layout import (
+    DAY_MINUTES,
+    Lane,
+    Segment,
+    Swatch,
+    block_color,
+    lanes_by_date,
+    legend,
+    range_dates,
+)
+from host.render.page_style import CSS, LANE_PAD_PX, TRACK_PX
+from host.render.palette import text_color
+from ports.models import ScheduleView, TimeBlock
+
+HOURS_SHOWN = range(0, 25, 3)
+DASH = "\u2013"  # en dash between times
+MAX_NAMED = 5  # more employees than this: the header gives a count, the lanes the names
+
+
+def _pct(minutes: float) -> str:
+    return f"{minutes / DAY_MINUTES * 100:.4f}%"
+
+
+def _hhmm(block: TimeBlock, zone: ZoneInfo) -> str:
+    start, end = block.start.astimezone(zone), block.end.astimezone(zone)
+    if start.date() == end.date():
+        return f"{start:%H:%M}{DASH}{end:%H:%M}"
+    return f"{start:%a %d %b %H:%M} {DASH} {end:%a %d %b %H:%M}"
+
+
+def _tooltip(block: TimeBlock, employee: str, zone: ZoneInfo) -> str:
+    lines = [f"{block.activity} · {_hhmm(block, zone)}"]
+    if block.description:
+        lines.append(block.description)
+    lines.append(employee)
+    if block.created_here:
+        lines.append("Meeting booked through wfm-bridge")
+    return "\n".join(lines)
+
+
+def _block(seg: Segment, lane: Lane, swatches: dict[str, Swatch], zone: ZoneInfo) -> str:
+    block = seg.block
+    color = block_color(block, swatches)
+    classes = ["block"]
+    if block.created_here:
+        classes.append("mine")
+    if seg.continues_before:
+        classes.append("cont-before")
+    if seg.continues_after:
+        classes.append("cont-after")
+    who = lane.employee.name or lane.employee.host_id
+    attrs = {
+        "class": " ".join(classes),
+        "style": (
+            f"left:{_pct(seg.start_min)};width:{_pct(seg.end_min - seg.start_min)};"
+            f"top:{LANE_PAD_PX + seg.track * TRACK_PX}px;"
+            f"background:{color};color:{text_color(color)}"
+        ),
+        "title": _tooltip(block, who, zone),
+        "data-employee": lane.employee.host_id,
+        "data-date": lane.date.isoformat(),
+        "data-activity": block.activity,
+        "data-activity-id": block.activity_id,
+        "data-type": block.activity_type_id,
+        "data-start": block.start.isoformat(),
+        "data-end": block.end.isoformat(),
+        "data-seg-start": f"{seg.start_min:g}",
+        "data-seg-end": f"{seg.end_min:g}",
+        "data-created-here": "true" if block.created_here else "false",
+    }
+    rendered = " ".join(f'{k}="{escape(v)}"' for k, v in attrs.items())
+    badge = '<span class="badge">★ booked here</span> ' if block.created_here else ""
+    desc = f' <span class="desc">{escape(block.description)}</span>' if block.description else ""
+    return f"<div {rendered}>{badge}<b>{escape(block.activity)}</b>{desc}</div>"
+
+
+def _lane(lane: Lane, swatches: dict[str, Swatch], zone: ZoneInfo) -> str:
+    height = lane.tracks * TRACK_PX + 2 * LANE_PAD_PX
+    empty = not lane.segments
+    blocks = "".join(_block(s, lane, swatches, zone) for s in lane.segments)
+    if empty:
+        blocks = '<span class="none">no activities</span>'
+    who = escape(lane.employee.name or lane.employee.host_id)
+    return (
+        f'<div class="lane{" empty" if empty else ""}" '
+        f'data-employee="{escape(lane.employee.host_id)}" data-date="{lane.date.isoformat()}">'
+        f'<div class="who" title="{who}">{who}</div>'
+        f'<div class="track" style="height:{height}px">{blocks}</div></div>'
+    )
+
+
+def _day(day: date, lanes: list[Lane], swatches: dict[str, Swatch], zone: ZoneInfo) -> str:
+    classes = "day weekend" if day.weekday() >= 5 else "day"
+    if lanes and all(not lane.segments for lane in lanes):
+        classes += " empty"
+    label = f'<div class="date"><b>{day:%a}</b> {day:%d %b %Y}</div>'
+    body = "".join(_lane(lane, swatches, zone) for lane in lanes)
+    if not lanes:
+        body = '<div class="lane empty"><div class="who"></div><div class="track"></div></div>'
+    return (
+        f'<section class="{classes}" data-date="{day.isoformat()}">{label}'
+        f'<div class="lanes">{body}</div></section>'
+    )
+
+
+def _axis() -> str:
+    ticks = "".join(
+        f'<span class="tick" style="left:{_pct(h * 60)}">{h:02d}:00</span>' for h in HOURS_SHOWN
+    )
+    return (
+        '<div class="axis"><div class="date"></div><div class="who"></div>'
+        f'<div class="scale">{ticks}</div></div>'
+    )
+
+
+def _legend(swatches: list[Swatch]) -> str:
+    items = "".join(
+        f'<li data-type="{escape(s.type_id)}"><span class="swatch" '
+        f'style="background:{s.color};color:{s.text}">{escape(s.name)}</span></li>'
+        for s in swatches
+    )
+    mine = (
+        '<li><span class="swatch mine-sample">★ booked here</span> meeting created via '
+        "wfm-bridge</li>"
+    )
+    none = '<li><span class="swatch none-sample"></span> no activities</li>'
+    return f'<ul class="legend" aria-label="Legend">{items}{mine}{none}</ul>'
+
+
+def _unmapped(view: ScheduleView) -> str:
+    if not view.unmapped:
+        return ""
+    rows = "".join(
+        f"<tr><td>{escape(u.employee.name or u.employee.host_id)}</td>"
+        f"<td>{escape(u.employee.email or '')}</td><td>{escape(u.reason)}</td></tr>"
+        for u in view.unmapped
+    )
+    return (
+        f'<section class="unmapped"><h2>Not shown: {len(view.unmapped)} employee(s) could '
+        "not be matched to the WFM provider</h2><table><thead><tr><th>Employee</th>"
+        f"<th>Email</th><th>Reason</th></tr></thead><tbody>{rows}</tbody></table></section>"
+    )
+
+
+def render_html(view: ScheduleView, *, title: str = "Schedules") -> str:
+    """The whole page for ``view`` as a string (UTF-8, no external resources)."""
+    zone = ZoneInfo(view.timezone)
+    dates = range_dates(view)
+    swatches = legend(view)
+    by_type = {s.type_id: s for s in swatches}
+    lanes = lanes_by_date(view)
+    span = f"{dates[0]:%a %d %b %Y} {DASH} {dates[-1]:%a %d %b %Y}" if dates else ""
+    names = [e.employee.name or e.employee.host_id for e in view.employees]
+    people = ": " + ", ".join(names) if len(names) <= MAX_NAMED else ""
+    solo = " solo" if len(names) == 1 else ""
+    days = "".join(_day(d, lanes[d], by_type, zone) for d in dates)
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)} · {escape(span)}</title><style>{CSS}</style></head><body>"
+        f'<header><h1>{escape(title)}</h1><p class="range">{escape(span)} '
+        f"({view.days} days) · {len(names)} employee(s){escape(people)}</p>"
+        f'<p class="tz" data-timezone="{escape(view.timezone)}">All times are in '
+        f"<b>{escape(view.timezone)}</b> (the viewer's time zone).</p>"
+        f"{_legend(swatches)}</header>"
+        f'<main class="calendar{solo}">{_axis()}{days}</main>{_unmapped(view)}</body></html>\n'
+    )
