@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from pydantic import AwareDatetime, SecretStr
 
 from ports.models import Dto
+
+
+def key_fingerprint(key: SecretStr) -> str:
+    """A short, non-reversible label for a key (``sha256:`` + 12 hex digits) to show users."""
+    digest = hashlib.sha256(key.get_secret_value().encode()).hexdigest()
+    return f"sha256:{digest[:12]}"
 
 
 class KeyInfo(Dto):

@@ -1,0 +1,300 @@
+"""AesGcmKeyVault: provider API keys sealed with AES-256-GCM in one private file.
+
+Each record is sealed with the newest master key; the tenant, provider and master key id are
+the associated data, so a ciphertext moved to another tenant or relabelled fails to open.
+The file is rewritten atomically under an flock; before any write every record that stays is
+opened, so a wrong master key or a tampered file is reported and nothing is overwritten.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import builtins
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from pydantic import SecretStr
+
+from plugins.local.fs import atomic_write, ensure_private_dir, file_lock
+from plugins.local.master_keys import MasterKey
+from ports.errors import IntegrityError, InvalidInputError
+from ports.vault import KeyInfo, RotationReport, key_fingerprint
+
+FORMAT = "wfm-vault/1"
+VAULT_FILE = "vault.json"
+LOCK_FILE = "vault.lock"
+
+
+class MasterKeySource(Protocol):
+    """Where master keys come from (configuration or a generated key file)."""
+
+    self_managed: bool
+
+    def load(self) -> list[MasterKey]:
+        """Keys, newest first (may be empty)."""
+        ...
+
+    def ensure(self) -> list[MasterKey]:
+        """Keys, newest first, never empty."""
+        ...
+
+    def add(self) -> str | None:
+        """Add a new newest key if the source is ours to edit; its id, or None."""
+        ...
+
+    def drop(self, ids: list[str]) -> list[str]:
+        """Remove keys if the source is ours to edit; the ids removed."""
+        ...
+
+
+@dataclass(frozen=True)
+class _Sealed:
+    tenant: str
+    provider: str
+    master_key_id: str
+    nonce: bytes
+    ciphertext: bytes
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "tenant": self.tenant,
+            "provider": self.provider,
+            "master_key_id": self.master_key_id,
+            "nonce": base64.b64encode(self.nonce).decode(),
+            "ciphertext": base64.b64encode(self.ciphertext).decode(),
+        }
+
+
+@dataclass(frozen=True)
+class _Opened:
+    key: SecretStr
+    validated_at: datetime | None
+
+
+def _aad(tenant: str, provider: str, master_key_id: str) -> bytes:
+    return json.dumps([FORMAT, tenant, provider, master_key_id]).encode()
+
+
+def _check_names(tenant: str, provider: str) -> None:
+    if not tenant.strip() or not provider.strip():
+        raise InvalidInputError("tenant and provider must be non-empty names")
+
+
+class AesGcmKeyVault:
+    """The KeyVault port on local disk, sealed with AES-GCM master keys."""
+
+    def __init__(self, data_dir: Path, master_keys: MasterKeySource) -> None:
+        self._dir = data_dir
+        self.path = data_dir / VAULT_FILE
+        self._master_keys = master_keys
+
+    # --- the KeyVault port -------------------------------------------------------------
+
+    def put(self, tenant: str, provider: str, key: SecretStr, validated_at: datetime) -> KeyInfo:
+        """Seal and store the key for ``(tenant, provider)``, replacing any previous one."""
+        _check_names(tenant, provider)
+        if not key.get_secret_value():
+            raise InvalidInputError("the API key is empty; paste the whole key")
+        if validated_at.tzinfo is None:
+            raise InvalidInputError("validated_at must be timezone-aware")
+        validated_at = validated_at.astimezone(UTC)
+        with self._locked(shared=False):
+            records = self._load()
+            keys = self._master_keys.load()
+            for other in records.values():
+                if (other.tenant, other.provider) != (tenant, provider):
+                    self._open(other, keys)
+            keys = keys or self._master_keys.ensure()
+            sealed = self._seal(tenant, provider, _Opened(key, validated_at), keys[0])
+            records[(tenant, provider)] = sealed
+            self._save(records)
+        return self._info(sealed, _Opened(key, validated_at))
+
+    def get(self, tenant: str, provider: str) -> SecretStr | None:
+        """The key, or None when none is stored."""
+        with self._locked(shared=True):
+            sealed = self._load().get((tenant, provider))
+            return None if sealed is None else self._open(sealed, self._master_keys.load()).key
+
+    def info(self, tenant: str, provider: str) -> KeyInfo | None:
+        """Fingerprint and metadata (the record is opened, so tampering is reported)."""
+        with self._locked(shared=True):
+            sealed = self._load().get((tenant, provider))
+            if sealed is None:
+                return None
+            return self._info(sealed, self._open(sealed, self._master_keys.load()))
+
+    def list(self) -> list[KeyInfo]:
+        """Every stored key's info, sorted by (tenant, provider)."""
+        with self._locked(shared=True):
+            keys = self._master_keys.load()
+            records = self._load()
+            return [self._info(s, self._open(s, keys)) for _, s in sorted(records.items())]
+
+    def remove(self, tenant: str, provider: str) -> bool:
+        """Delete the key (even one that no longer opens); True if one was stored."""
+        with self._locked(shared=False):
+            records = self._load()
+            if records.pop((tenant, provider), None) is None:
+                return False
+            self._save(records)
+            return True
+
+    def rotate(self) -> RotationReport:
+        """Re-seal every record with the newest master key; re-running is harmless."""
+        with self._locked(shared=False):
+            records = self._load()
+            keys = self._master_keys.ensure()
+            newest = keys[0]
+            opened = {name: self._open(s, keys) for name, s in records.items()}
+            stale = [name for name, s in records.items() if s.master_key_id != newest.id]
+            for name in stale:
+                records[name] = self._seal(*name, opened[name], newest)
+            if stale:
+                self._save(records)
+            return RotationReport(
+                new_master_key_id=newest.id,
+                reencrypted=len(stale),
+                already_current=len(records) - len(stale),
+            )
+
+    # --- master key management (beyond the port) ----------------------------------------
+
+    @property
+    def self_managed_keys(self) -> bool:
+        """True when master keys live in the generated key file (not in WFM_MASTER_KEYS)."""
+        return self._master_keys.self_managed
+
+    def add_master_key(self) -> str | None:
+        """Generate a new newest master key in the key file; None when keys are configured."""
+        with self._locked(shared=False):
+            return self._master_keys.add()
+
+    def unused_master_keys(self) -> builtins.list[str]:
+        """Ids of configured keys, other than the newest, that seal no record."""
+        with self._locked(shared=True):
+            return self._unused(self._load())
+
+    def prune_master_keys(self) -> builtins.list[str]:
+        """Drop unused old keys from the key file (configured keys are left alone)."""
+        with self._locked(shared=False):
+            return self._master_keys.drop(self._unused(self._load()))
+
+    # --- internals --------------------------------------------------------------------
+
+    def _unused(self, records: dict[tuple[str, str], _Sealed]) -> builtins.list[str]:
+        in_use = {s.master_key_id for s in records.values()}
+        return [k.id for k in self._master_keys.load()[1:] if k.id not in in_use]
+
+    @contextmanager
+    def _locked(self, *, shared: bool) -> Iterator[None]:
+        ensure_private_dir(self._dir)
+        with file_lock(self._dir / LOCK_FILE, shared=shared):
+            yield
+
+    def _damaged(self, why: str) -> IntegrityError:
+        return IntegrityError(
+            f"the key vault file {self.path} is damaged ({why}); restore it from a backup, "
+            "or move it away and set the keys again with `wfm auth set-key`"
+        )
+
+    def _load(self) -> dict[tuple[str, str], _Sealed]:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return {}
+        try:
+            doc = json.loads(raw)
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise self._damaged("not valid JSON") from exc
+        if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+            raise self._damaged(f"not a {FORMAT} file")
+        items = doc.get("records")
+        if not isinstance(items, list):
+            raise self._damaged("no record list")
+        records: dict[tuple[str, str], _Sealed] = {}
+        for item in items:
+            sealed = self._parse_record(item)
+            name = (sealed.tenant, sealed.provider)
+            if name in records:
+                raise self._damaged(f"two records for tenant {name[0]!r} / {name[1]!r}")
+            records[name] = sealed
+        return records
+
+    def _parse_record(self, item: object) -> _Sealed:
+        fields = ("tenant", "provider", "master_key_id", "nonce", "ciphertext")
+        if not isinstance(item, dict) or not all(isinstance(item.get(f), str) for f in fields):
+            raise self._damaged("a record is malformed")
+        try:
+            nonce = base64.b64decode(item["nonce"], validate=True)
+            ciphertext = base64.b64decode(item["ciphertext"], validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise self._damaged("a record is not valid base64") from exc
+        return _Sealed(item["tenant"], item["provider"], item["master_key_id"], nonce, ciphertext)
+
+    def _save(self, records: dict[tuple[str, str], _Sealed]) -> None:
+        doc = {"format": FORMAT, "records": [s.to_json() for _, s in sorted(records.items())]}
+        atomic_write(self.path, (json.dumps(doc, indent=1) + "\n").encode())
+
+    def _seal(self, tenant: str, provider: str, opened: _Opened, master: MasterKey) -> _Sealed:
+        payload = {
+            "key": opened.key.get_secret_value(),
+            "validated_at": opened.validated_at.isoformat() if opened.validated_at else None,
+        }
+        nonce = os.urandom(12)
+        aad = _aad(tenant, provider, master.id)
+        ciphertext = AESGCM(master.secret).encrypt(nonce, json.dumps(payload).encode(), aad)
+        return _Sealed(tenant, provider, master.id, nonce, ciphertext)
+
+    def _open(self, sealed: _Sealed, keys: builtins.list[MasterKey]) -> _Opened:
+        where = f"the key for tenant {sealed.tenant!r} / provider {sealed.provider!r}"
+        master = next((k for k in keys if k.id == sealed.master_key_id), None)
+        if master is None:
+            raise IntegrityError(
+                f"{where} is sealed with master key {sealed.master_key_id!r}, which is not "
+                "configured; add that key back (WFM_MASTER_KEYS or the master key file) or run "
+                f"`wfm auth remove --tenant {sealed.tenant} --provider {sealed.provider}` and "
+                "set the key again"
+            )
+        aad = _aad(sealed.tenant, sealed.provider, sealed.master_key_id)
+        try:
+            plain = AESGCM(master.secret).decrypt(sealed.nonce, sealed.ciphertext, aad)
+        except (InvalidTag, ValueError) as exc:
+            raise IntegrityError(
+                f"{where} does not verify with master key {sealed.master_key_id!r}: the vault "
+                "file was modified or that master key is wrong; restore the vault file or the "
+                "right master key from a backup"
+            ) from exc
+        return self._decode(plain, where)
+
+    def _decode(self, plain: bytes, where: str) -> _Opened:
+        try:
+            payload = json.loads(plain)
+            key = payload["key"]
+            stamp = payload["validated_at"]
+            validated_at = None if stamp is None else datetime.fromisoformat(stamp)
+        except (ValueError, KeyError, TypeError):
+            # never chain the parser's message: it could quote the plaintext
+            raise IntegrityError(f"{where} has an unreadable payload; set it again") from None
+        if not isinstance(key, str):
+            raise IntegrityError(f"{where} has an unreadable payload; set it again")
+        return _Opened(SecretStr(key), validated_at)
+
+    @staticmethod
+    def _info(sealed: _Sealed, opened: _Opened) -> KeyInfo:
+        return KeyInfo(
+            tenant=sealed.tenant,
+            provider=sealed.provider,
+            fingerprint=key_fingerprint(opened.key),
+            validated_at=opened.validated_at,
+            master_key_id=sealed.master_key_id,
+        )
