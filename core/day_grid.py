@@ -60,7 +60,8 @@ class DayGrid:
 
     def split(self, start: datetime, end: datetime) -> Iterator[tuple[int, datetime, datetime]]:
         """Pieces of ``[start, end)`` clipped to the range: (date index, piece start, end)."""
-        start, end = max(start, self.bounds[0]), min(end, self.bounds[-1])
+        start = max(start.astimezone(UTC), self.bounds[0])
+        end = min(end.astimezone(UTC), self.bounds[-1])
         if start >= end:
             return
         i = bisect.bisect_right(self.bounds, start) - 1

@@ -10,7 +10,7 @@ stored: only activity types and people are cached (by the catalog and the mapper
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from core.activity_types import ActivityTypeCatalog
 from core.day_grid import DayGrid, parse_zone
@@ -184,4 +184,8 @@ def _block(
 
 
 def _ordered(blocks: list[TimeBlock]) -> list[TimeBlock]:
-    return sorted(blocks, key=lambda b: (b.start, b.end, b.activity_id))
+    # Compare instants in UTC: datetimes sharing one ZoneInfo compare by wall time, which
+    # misorders the repeated hour when clocks go back.
+    return sorted(
+        blocks, key=lambda b: (b.start.astimezone(UTC), b.end.astimezone(UTC), b.activity_id)
+    )

@@ -2,7 +2,7 @@
 
 Freshness is judged by the Clock port, never by the cache's own expiry, so tests with a fake
 clock are deterministic: a snapshot is reused until ``ttl`` has passed since it was fetched,
-then fetched again once. A small ``stamp`` entry (the fetch time alone) lets a long-lived
+then fetched again once. A small ``stamp`` entry (a token naming the fetch) lets a long-lived
 process notice cheaply that another process refreshed the snapshot, without re-reading it.
 """
 
@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Generic, TypeVar
+from uuid import uuid4
 
 from ports.cache import Cache
 from ports.clock import Clock
@@ -27,10 +28,11 @@ _STAMP_KEY = "stamp"
 
 @dataclass(frozen=True)
 class Snapshot(Generic[T]):
-    """Items fetched from the provider at ``fetched_at`` (UTC)."""
+    """Items fetched from the provider at ``fetched_at`` (UTC); ``token`` names the fetch."""
 
     fetched_at: datetime
     items: tuple[T, ...]
+    token: str
 
 
 class CachedSnapshot(Generic[T]):
@@ -60,12 +62,12 @@ class CachedSnapshot(Generic[T]):
         now = self._clock.now()
         stamp = self._cache.get(self._namespace, _STAMP_KEY)
         memo = self._memo
-        if memo is not None and stamp == memo.fetched_at.isoformat() and self._fresh(memo, now):
+        if memo is not None and stamp == memo.token and self._fresh(memo, now):
             return memo
         stored = self._load()
         if stored is not None and self._fresh(stored, now):
-            if stamp != stored.fetched_at.isoformat():  # the stamp was evicted on its own
-                self._write_stamp(stored.fetched_at)
+            if stamp != stored.token:  # the stamp was evicted on its own
+                self._write_stamp(stored)
             self._memo = stored
             return stored
         return self.refresh()
@@ -73,25 +75,23 @@ class CachedSnapshot(Generic[T]):
     def refresh(self) -> Snapshot[T]:
         """Fetch from the provider now and store the result, whatever the cache holds."""
         items = tuple(self._fetch())
-        snapshot = Snapshot(fetched_at=self._clock.now(), items=items)
+        snapshot = Snapshot(fetched_at=self._clock.now(), items=items, token=uuid4().hex)
         value: JsonValue = {
             "format": _FORMAT,
+            "token": snapshot.token,
             "fetched_at": snapshot.fetched_at.isoformat(),
             "items": [item.model_dump(mode="json") for item in items],
         }
         self._cache.set(self._namespace, _DATA_KEY, value, self._storage_ttl())
-        self._write_stamp(snapshot.fetched_at)
+        self._write_stamp(snapshot)
         self._memo = snapshot
         return snapshot
 
     def refreshed_at(self) -> datetime | None:
         """When the stored snapshot was fetched, or None when nothing is stored."""
-        stamp = self._cache.get(self._namespace, _STAMP_KEY)
-        if isinstance(stamp, str):
-            try:
-                return _parse_time(stamp)
-            except ValueError:
-                pass
+        memo = self._memo
+        if memo is not None and self._cache.get(self._namespace, _STAMP_KEY) == memo.token:
+            return memo.fetched_at
         stored = self._load()
         return stored.fetched_at if stored is not None else None
 
@@ -104,17 +104,20 @@ class CachedSnapshot(Generic[T]):
         value = self._cache.get(self._namespace, _DATA_KEY)
         if not isinstance(value, dict) or value.get("format") != _FORMAT:
             return None
-        raw_time, raw_items = value.get("fetched_at"), value.get("items")
-        if not isinstance(raw_time, str) or not isinstance(raw_items, list):
+        token, raw_time = value.get("token"), value.get("fetched_at")
+        raw_items = value.get("items")
+        if not (isinstance(token, str) and isinstance(raw_time, str)):
+            return None
+        if not isinstance(raw_items, list):
             return None
         try:
             items = tuple(self._model.model_validate(raw) for raw in raw_items)
-            return Snapshot(fetched_at=_parse_time(raw_time), items=items)
+            return Snapshot(fetched_at=_parse_time(raw_time), items=items, token=token)
         except ValueError:  # pydantic's ValidationError is a ValueError
             return None
 
-    def _write_stamp(self, fetched_at: datetime) -> None:
-        self._cache.set(self._namespace, _STAMP_KEY, fetched_at.isoformat(), self._storage_ttl())
+    def _write_stamp(self, snapshot: Snapshot[T]) -> None:
+        self._cache.set(self._namespace, _STAMP_KEY, snapshot.token, self._storage_ttl())
 
     def _storage_ttl(self) -> float:
         # Keep entries a little past their freshness so `explain` can still say how old the
