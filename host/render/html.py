@@ -27,6 +27,7 @@ from ports.models import ScheduleView, TimeBlock
 
 HOURS_SHOWN = range(0, 25, 3)
 DASH = "\u2013"  # en dash between times
+STAR = "\u2605"  # marks meetings booked through this product (explained in the legend)
 MAX_NAMED = 5  # more employees than this: the header gives a count, the lanes the names
 
 
@@ -82,7 +83,7 @@ def _block(seg: Segment, lane: Lane, swatches: dict[str, Swatch], zone: ZoneInfo
         "data-created-here": "true" if block.created_here else "false",
     }
     rendered = " ".join(f'{k}="{escape(v)}"' for k, v in attrs.items())
-    badge = '<span class="badge">★ booked here</span> ' if block.created_here else ""
+    badge = f'<span class="badge">{STAR}</span> ' if block.created_here else ""
     desc = f' <span class="desc">{escape(block.description)}</span>' if block.description else ""
     return f"<div {rendered}>{badge}<b>{escape(block.activity)}</b>{desc}</div>"
 
@@ -133,8 +134,7 @@ def _legend(swatches: list[Swatch]) -> str:
         for s in swatches
     )
     mine = (
-        '<li><span class="swatch mine-sample">★ booked here</span> meeting created via '
-        "wfm-bridge</li>"
+        f'<li><span class="swatch mine-sample">{STAR}</span> meeting booked through wfm-bridge</li>'
     )
     none = '<li><span class="swatch none-sample"></span> no activities</li>'
     return f'<ul class="legend" aria-label="Legend">{items}{mine}{none}</ul>'
@@ -149,8 +149,9 @@ def _unmapped(view: ScheduleView) -> str:
         for u in view.unmapped
     )
     return (
-        f'<section class="unmapped"><h2>Not shown: {len(view.unmapped)} employee(s) could '
-        "not be matched to the WFM provider</h2><table><thead><tr><th>Employee</th>"
+        f'<section class="unmapped" id="unmapped"><h2>Not shown: {len(view.unmapped)} '
+        "employee(s) could not be matched to the WFM provider</h2><table><thead><tr>"
+        "<th>Employee</th>"
         f"<th>Email</th><th>Reason</th></tr></thead><tbody>{rows}</tbody></table></section>"
     )
 
