@@ -1,11 +1,36 @@
-"""Entry point of the Assembled plugin."""
+"""Entry point of the Assembled plugin: the ``assembled`` provider (needs an API key).
+
+Import-light: httpx and the adapter are imported inside the factory. Options come from
+``ProviderContext.options`` (``--base-url`` / ``WFM_BASE_URL`` set ``base_url``); the full
+list, with defaults, is in ``plugins/assembled/config.py``.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from ports import hookimpl
-from ports.registry import AdapterRegistry
+from ports.registry import AdapterRegistry, PortKind, ProviderContext
+
+PLUGIN = "assembled"
+
+
+def _provider(ctx: ProviderContext) -> Any:
+    from plugins.assembled.config import AssembledConfig
+    from plugins.assembled.provider import AssembledProvider
+
+    config = AssembledConfig.from_options(ctx.options, ctx.budget)
+    return AssembledProvider(config, ctx.api_key, ctx.clock)
 
 
 @hookimpl
 def wfm_register_adapters(registry: AdapterRegistry) -> None:
-    """Contribute the Assembled provider (not yet: see the Assembled issue)."""
+    """Register the Assembled provider."""
+    registry.add(
+        PortKind.PROVIDER,
+        "assembled",
+        _provider,
+        plugin=PLUGIN,
+        description="Assembled REST API (https; http only for loopback)",
+        requires_key=True,
+    )

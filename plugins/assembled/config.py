@@ -1,0 +1,171 @@
+"""AssembledConfig: the plugin's options (``ProviderContext.options``), parsed and checked.
+
+Every option is a string in the options mapping (``--base-url`` / ``WFM_BASE_URL`` set
+``base_url``); unknown names are refused so a typo never goes unnoticed.
+
+==================  ===============================  ==========================================
+option              default                          meaning
+==================  ===============================  ==========================================
+base_url            https://api.assembledhq.com      HTTPS only; plain http only for loopback
+api_version         2019-06-20                       sent as the ``API-Version`` header
+rate                5                                client-side requests per second per key
+burst               20                               burst size of the per-key token bucket
+slice_days          7                                schedule requests cover at most this many
+max_url_bytes       8000                             agents per request are grouped below this
+concurrency         4                                schedule requests in flight at once
+page_size           500                              people per ``/v0/people`` page
+timeout             budget (15 s / 60 s)             read timeout per attempt, seconds
+connect_timeout     5                                connect timeout per attempt, seconds
+max_attempts        budget (3 / 8)                   attempts per call, first one included
+retry_budget        budget (10 s / 300 s)            total seconds one call may spend retrying
+retry_after_cap     budget (5 s / 60 s)              longer ``Retry-After`` -> rate-limited error
+scores_path         /v0/qa_scores/bulk               QA score endpoint (**unverified**, see doc)
+scores_envelope     qa_scores                        top-level key of the score batch body
+scores_fields       see ``DEFAULT_SCORE_FIELDS``     ``wire=source`` pairs, comma separated
+==================  ===============================  ==========================================
+
+"budget" values depend on ``ProviderContext.budget``: interactive calls (someone waiting) give
+up quickly, background calls (hourly export) keep trying longer.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ports.errors import InvalidInputError
+from ports.registry import CallBudget
+
+DEFAULT_BASE_URL = "https://api.assembledhq.com"
+DEFAULT_API_VERSION = "2019-06-20"
+# The QA-score endpoint is not public (assembled-api.md, "Unknown"): the default follows the one
+# unofficial spec; ``evaluation_id`` travels as the external id so re-sends upsert.
+DEFAULT_SCORE_FIELDS = (
+    "conversation_external_id=evaluation_id,agent_id=agent_id,score=score,"
+    "max_score=max_score,scored_at=evaluated_at,rubric=scorecard,source='evaluagent'"
+)
+
+
+@dataclass(frozen=True)
+class RetryBudget:
+    """How hard one call tries: attempts, total seconds, Retry-After cap, backoff shape."""
+
+    max_attempts: int
+    total_seconds: float
+    retry_after_cap: float
+    backoff_base: float
+    backoff_cap: float
+    read_timeout: float
+
+
+BUDGETS: dict[CallBudget, RetryBudget] = {
+    CallBudget.INTERACTIVE: RetryBudget(3, 10.0, 5.0, 0.25, 2.0, 15.0),
+    CallBudget.BACKGROUND: RetryBudget(8, 300.0, 60.0, 1.0, 30.0, 60.0),
+}
+
+
+@dataclass(frozen=True)
+class AssembledConfig:
+    """Validated options of one AssembledProvider."""
+
+    base_url: str = DEFAULT_BASE_URL
+    api_version: str = DEFAULT_API_VERSION
+    rate: float = 5.0
+    burst: int = 20
+    slice_days: float = 7.0
+    max_url_bytes: int = 8000
+    concurrency: int = 4
+    page_size: int = 500
+    connect_timeout: float = 5.0
+    retry: RetryBudget = BUDGETS[CallBudget.INTERACTIVE]
+    scores_path: str = "/v0/qa_scores/bulk"
+    scores_envelope: str = "qa_scores"
+    scores_fields: str = DEFAULT_SCORE_FIELDS
+
+    @classmethod
+    def from_options(
+        cls, options: Mapping[str, str], budget: CallBudget = CallBudget.INTERACTIVE
+    ) -> AssembledConfig:
+        """Parse the string options; ``InvalidInputError`` names a bad or unknown option."""
+        unknown = sorted(set(options) - _KNOWN)
+        if unknown:
+            raise InvalidInputError(
+                f"unknown assembled option(s) {', '.join(unknown)}; "
+                f"known: {', '.join(sorted(_KNOWN))}"
+            )
+        base = BUDGETS[budget]
+        retry = RetryBudget(
+            max_attempts=_int(options, "max_attempts", base.max_attempts, minimum=1),
+            total_seconds=_float(options, "retry_budget", base.total_seconds),
+            retry_after_cap=_float(options, "retry_after_cap", base.retry_after_cap),
+            backoff_base=base.backoff_base,
+            backoff_cap=base.backoff_cap,
+            read_timeout=_float(options, "timeout", base.read_timeout, positive=True),
+        )
+        scores_path = options.get("scores_path", cls.scores_path)
+        if not scores_path.startswith("/"):
+            raise InvalidInputError(f"scores_path {scores_path!r} must start with '/'")
+        return cls(
+            base_url=options.get("base_url", DEFAULT_BASE_URL).rstrip("/"),
+            api_version=options.get("api_version", DEFAULT_API_VERSION),
+            rate=_float(options, "rate", cls.rate, positive=True),
+            burst=_int(options, "burst", cls.burst, minimum=1),
+            slice_days=_float(options, "slice_days", cls.slice_days, positive=True),
+            max_url_bytes=_int(options, "max_url_bytes", cls.max_url_bytes, minimum=256),
+            concurrency=_int(options, "concurrency", cls.concurrency, minimum=1),
+            page_size=_int(options, "page_size", cls.page_size, minimum=1),
+            connect_timeout=_float(options, "connect_timeout", cls.connect_timeout, positive=True),
+            retry=retry,
+            scores_path=scores_path,
+            scores_envelope=options.get("scores_envelope", cls.scores_envelope),
+            scores_fields=options.get("scores_fields", cls.scores_fields),
+        )
+
+
+_KNOWN = {
+    "base_url",
+    "api_version",
+    "rate",
+    "burst",
+    "slice_days",
+    "max_url_bytes",
+    "concurrency",
+    "page_size",
+    "timeout",
+    "connect_timeout",
+    "max_attempts",
+    "retry_budget",
+    "retry_after_cap",
+    "scores_path",
+    "scores_envelope",
+    "scores_fields",
+}
+
+
+def _float(
+    options: Mapping[str, str], name: str, default: float, *, positive: bool = False
+) -> float:
+    raw = options.get(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise InvalidInputError(f"assembled option {name}={raw!r} must be a number") from None
+    if not math.isfinite(value) or value < 0 or (positive and value == 0):
+        raise InvalidInputError(f"assembled option {name}={raw!r} must be a positive number")
+    return value
+
+
+def _int(options: Mapping[str, str], name: str, default: int, *, minimum: int) -> int:
+    raw = options.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InvalidInputError(f"assembled option {name}={raw!r} must be an integer") from None
+    if value < minimum:
+        raise InvalidInputError(f"assembled option {name}={raw!r} must be at least {minimum}")
+    return value

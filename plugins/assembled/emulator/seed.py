@@ -1,0 +1,93 @@
+"""Seeding the emulator: product DTOs to Assembled wire shapes, and the shared demo org.
+
+``seed_demo`` loads the very organisation the in-memory fake serves (plugins/memory_fake/
+demo.py), so the CLI demo behaves the same against ``memory_fake`` and against the emulator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from plugins.assembled.emulator.state import EmulatorState, occurrence_key
+from plugins.assembled.wire import to_unix
+from ports.models import Activity, ActivityType, ProviderPerson
+
+CREATED_AT = 1_700_000_000
+
+
+def person_wire(p: ProviderPerson) -> dict[str, Any]:
+    """A ProviderPerson as Assembled's Person (inactive -> ``deleted: true``)."""
+    return {
+        "id": p.person_id,
+        "agent_id": p.agent_id,
+        "first_name": p.first_name,
+        "last_name": p.last_name,
+        "email": p.email,
+        "imported_id": None,
+        "timezone": p.timezone,
+        "teams": [],
+        "site": None,
+        "platforms": {},
+        "deleted": not p.active,
+        "staffable": True,
+        "created_at": CREATED_AT,
+    }
+
+
+def activity_type_wire(t: ActivityType) -> dict[str, Any]:
+    """An ActivityType as Assembled's ActivityType."""
+    return {
+        "id": t.id,
+        "name": t.name,
+        "short_name": t.short_name,
+        "productive": bool(t.productive),
+        "timeoff": t.name.lower() == "time off",
+        "channels": [],
+        "background_color": t.color,
+        "font_color": t.font_color,
+        "import_id": None,
+    }
+
+
+def activity_wire(a: Activity) -> dict[str, Any]:
+    """An Activity as Assembled's Activity (unix seconds, ``id_with_timestamps``)."""
+    wire: dict[str, Any] = {
+        "id": a.id,
+        "agent_id": a.agent_id,
+        "type_id": a.type_id,
+        "start_time": to_unix(a.start),
+        "end_time": to_unix(a.end, up=True),
+        "description": a.description,
+        "created_at": CREATED_AT,
+        "updated_at": CREATED_AT,
+    }
+    wire["id_with_timestamps"] = occurrence_key(wire)
+    return wire
+
+
+def seed(
+    state: EmulatorState,
+    people: Iterable[ProviderPerson] = (),
+    activity_types: Iterable[ActivityType] = (),
+    activities: Iterable[Activity] = (),
+) -> None:
+    """Load DTOs into the emulator, ids as given."""
+    state.load(
+        [person_wire(p) for p in people],
+        [activity_type_wire(t) for t in activity_types],
+        [activity_wire(a) for a in activities],
+    )
+
+
+def seed_demo(state: EmulatorState, today: date, anchor: date | None = None) -> date:
+    """Load the demo organisation (same people, types and schedules as memory_fake).
+
+    ``anchor`` (a Monday) defaults to ``demo_anchor(today)``, as memory_fake's; returns it.
+    """
+    from plugins.memory_fake.demo import ACTIVITY_TYPES, demo_activities, demo_anchor, demo_people
+
+    anchor = anchor or demo_anchor(today)
+    seed(state, demo_people(), ACTIVITY_TYPES, demo_activities(anchor))
+    return anchor

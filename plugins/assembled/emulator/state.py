@@ -1,0 +1,331 @@
+"""EmulatorState: the stateful heart of the Assembled emulator, in wire shapes.
+
+It keeps people, activity types, activities (keyed by ``id_with_timestamps``) and QA scores,
+and applies Assembled's real semantics, dangerous ones included: creating without
+``allow_conflicts`` deletes the agent's overlapping activities; the window delete removes and
+trims. Every change lands in the ledger, which tests read to prove what the adapter did.
+Operations raise ``Rejected`` (an HTTP status and message) for what Assembled answers with an
+error. Thread-safe: the HTTP app and tests may touch it concurrently.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import threading
+import time
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeGuard
+
+WireDict = dict[str, Any]
+
+
+class Rejected(Exception):
+    """An error answer: HTTP ``status`` with a JSON ``message``."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass
+class Ledger:
+    """What happened to the data, in order: created, deleted, trimmed, pushed."""
+
+    created: list[WireDict] = field(default_factory=list)
+    deleted: list[tuple[WireDict, str]] = field(default_factory=list)  # (activity, why)
+    trimmed: list[tuple[WireDict, WireDict]] = field(default_factory=list)  # (before, after)
+    pushed: list[list[WireDict]] = field(default_factory=list)  # score batches, as received
+    requests: Counter[str] = field(default_factory=Counter)  # "GET /v0/people 200" -> n
+
+    def as_json(self) -> WireDict:
+        """JSON-ready view for the admin endpoint."""
+        return {
+            "created": self.created,
+            "deleted": [{"activity": a, "reason": r} for a, r in self.deleted],
+            "trimmed": [{"before": b, "after": a} for b, a in self.trimmed],
+            "pushed": self.pushed,
+            "requests": dict(self.requests),
+        }
+
+
+def occurrence_key(activity: Mapping[str, Any]) -> str:
+    """``id_with_timestamps``: ``<id>-<start>-<end>``."""
+    return f"{activity['id']}-{activity['start_time']}-{activity['end_time']}"
+
+
+class EmulatorState:
+    """One emulated Assembled account."""
+
+    def __init__(self, *, wall_clock: Callable[[], float] = time.time) -> None:
+        self.lock = threading.RLock()
+        self._wall = wall_clock
+        self.people: dict[str, WireDict] = {}
+        self.activity_types: dict[str, WireDict] = {}
+        self.activities: dict[str, WireDict] = {}  # occurrence key -> activity
+        # Per agent: (start_time, key) sorted, and the longest activity, so a window query
+        # bisects instead of scanning; serialized activities are cached for big answers.
+        self._by_agent: defaultdict[str, list[tuple[int, str]]] = defaultdict(list)
+        self._longest: defaultdict[str, int] = defaultdict(int)
+        self._json: dict[str, bytes] = {}
+        self.scores: dict[str, WireDict] = {}  # external id -> latest row
+        self.score_id_field = "conversation_external_id"
+        self.ledger = Ledger()
+
+    # --- loading ---------------------------------------------------------------------
+
+    def load(
+        self,
+        people: Iterable[WireDict] = (),
+        activity_types: Iterable[WireDict] = (),
+        activities: Iterable[WireDict] = (),
+    ) -> None:
+        """Add wire-shaped records as given (ids kept); the ledger is not touched."""
+        with self.lock:
+            for p in people:
+                self.people[p["id"]] = dict(p)
+            for t in activity_types:
+                self.activity_types[t["id"]] = dict(t)
+            for a in activities:
+                self._put(dict(a))
+
+    def clear(self) -> None:
+        """Forget everything, ledger included."""
+        with self.lock:
+            self.people.clear()
+            self.activity_types.clear()
+            self.activities.clear()
+            self._by_agent.clear()
+            self._longest.clear()
+            self._json.clear()
+            self.scores.clear()
+            self.ledger = Ledger()
+
+    # --- reads -----------------------------------------------------------------------
+
+    def people_page(self, limit: int, offset: int) -> WireDict:
+        """``GET /v0/people``: a page in stable (insertion) order, with ``total``."""
+        with self.lock:
+            ordered = list(self.people.values())
+            page = ordered[offset : offset + limit]
+            return {
+                "people": {p["id"]: p for p in page},
+                "total": len(ordered),
+                "limit": limit,
+                "offset": offset,
+            }
+
+    def activity_types_page(self) -> WireDict:
+        """``GET /v0/activity_types``."""
+        with self.lock:
+            return {"activity_types": dict(self.activity_types)}
+
+    def activities_in(
+        self, start: int, end: int, agents: list[str] | None, types: list[str] | None
+    ) -> WireDict:
+        """``GET /v0/activities``: activities overlapping ``[start, end)``, unclipped."""
+        with self.lock:
+            return {
+                "activities": {
+                    k: self.activities[k] for k in self._query(start, end, agents, types)
+                }
+            }
+
+    def activities_json(
+        self, start: int, end: int, agents: list[str] | None, types: list[str] | None
+    ) -> bytes:
+        """The same answer, serialized (cached per activity: big schedules stay fast)."""
+        with self.lock:
+            parts = []
+            for k in self._query(start, end, agents, types):
+                cached = self._json.get(k)
+                if cached is None:
+                    cached = self._json[k] = json.dumps(self.activities[k]).encode()
+                parts.append(json.dumps(k).encode() + b":" + cached)
+            return b'{"activities":{' + b",".join(parts) + b"}}"
+
+    def _query(
+        self, start: int, end: int, agents: list[str] | None, types: list[str] | None
+    ) -> list[str]:
+        if end <= start:
+            raise Rejected(400, "end_time must be after start_time")
+        wanted_types = set(types) if types else None
+        found = []
+        for agent in dict.fromkeys(agents) if agents else list(self._by_agent):
+            for a in self._overlapping(agent, start, end):
+                if wanted_types is None or a["type_id"] in wanted_types:
+                    found.append(a["id_with_timestamps"])
+        return found
+
+    # --- writes ----------------------------------------------------------------------
+
+    def create(self, body: Mapping[str, Any], *, allow_conflicts_default: bool = False) -> WireDict:
+        """``POST /v0/activities``. Without ``allow_conflicts`` overlapping ones are DELETED."""
+        with self.lock:
+            fields = self._check_new(body)
+            if not body.get("allow_conflicts", allow_conflicts_default):
+                for other in self._overlapping(
+                    fields["agent_id"], fields["start_time"], fields["end_time"]
+                ):
+                    self._remove(occurrence_key(other), "conflict")
+            return self._insert(fields)
+
+    def bulk(self, body: Mapping[str, Any]) -> WireDict:
+        """``POST /v0/activities/bulk``: all items or none (one transaction)."""
+        items = body.get("activities")
+        if not isinstance(items, list) or not items:
+            raise Rejected(400, "activities must be a non-empty list")
+        with self.lock:
+            plan: list[tuple[str, Any]] = []
+            for item in items:
+                action = item.get("action") if isinstance(item, dict) else None
+                activity = item.get("activity") if isinstance(item, dict) else None
+                if action not in ("create", "update", "delete") or not isinstance(activity, dict):
+                    raise Rejected(400, "each item needs an action and an activity object")
+                if action == "create":
+                    plan.append(("create", self._check_new(activity)))
+                    continue
+                activity_id = activity.get("id")
+                if not self._keys_of(activity_id):
+                    raise Rejected(400, f"invalid activity id {activity_id!r}")
+                if action == "delete":
+                    plan.append(("delete", activity_id))
+                else:
+                    plan.append(("update", activity))
+            changed: dict[str, WireDict] = {}
+            for action, payload in plan:
+                if action == "create":
+                    created = self._insert(payload)
+                    changed[occurrence_key(created)] = created
+                elif action == "delete":
+                    for k in self._keys_of(payload):
+                        self._remove(k, "bulk delete by id")
+                else:
+                    for updated in self._update(payload):
+                        changed[occurrence_key(updated)] = updated
+            return {"activities": changed}
+
+    def delete_window(self, body: Mapping[str, Any]) -> None:
+        """``DELETE /v0/activities``: deletes inside the window and TRIMS partial overlaps."""
+        agents = body.get("agent_ids")
+        start, end = body.get("start_time"), body.get("end_time")
+        if not isinstance(agents, list) or not _is_int(start) or not _is_int(end):
+            raise Rejected(400, "agent_ids, start_time and end_time are required")
+        if end <= start:
+            raise Rejected(400, "end_time must be after start_time")
+        with self.lock:
+            for agent in agents:
+                for a in self._overlapping(agent, start, end):
+                    k = occurrence_key(a)
+                    if a["start_time"] >= start and a["end_time"] <= end:
+                        self._remove(k, "window delete")
+                        continue
+                    trimmed = dict(a)
+                    if a["start_time"] < start:
+                        trimmed["end_time"] = start
+                    else:
+                        trimmed["start_time"] = end
+                    self._replace(k, trimmed)
+
+    def push_scores(self, rows: list[Any]) -> int:
+        """Upsert score rows by their external id; returns how many were accepted."""
+        with self.lock:
+            for row in rows:
+                if not isinstance(row, dict) or not row.get(self.score_id_field):
+                    raise Rejected(400, f"every score needs {self.score_id_field}")
+            for row in rows:
+                self.scores[str(row[self.score_id_field])] = dict(row)
+            self.ledger.pushed.append([dict(r) for r in rows])
+            return len(rows)
+
+    # --- internals -------------------------------------------------------------------
+
+    def _check_new(self, body: Mapping[str, Any]) -> WireDict:
+        agent, type_id = body.get("agent_id"), body.get("type_id")
+        start, end = body.get("start_time"), body.get("end_time")
+        if not _is_int(start) or not _is_int(end) or end <= start:
+            raise Rejected(400, "start_time and end_time must be unix seconds, start < end")
+        if not any(p.get("agent_id") == agent for p in self.people.values()) or not agent:
+            raise Rejected(400, f"invalid agent_id {agent!r}")
+        if type_id not in self.activity_types:
+            raise Rejected(400, f"invalid type_id {type_id!r}")
+        description = body.get("description") or ""
+        if not isinstance(description, str):
+            raise Rejected(400, "description must be a string")
+        return {
+            "agent_id": agent,
+            "type_id": type_id,
+            "start_time": start,
+            "end_time": end,
+            "description": description,
+        }
+
+    def _insert(self, fields: Mapping[str, Any]) -> WireDict:
+        now = int(self._wall())
+        activity = {"id": str(uuid.uuid4()), **fields, "created_at": now, "updated_at": now}
+        self._put(activity)
+        self.ledger.created.append(dict(activity))
+        return dict(activity)
+
+    def _update(self, patch: Mapping[str, Any]) -> list[WireDict]:
+        out = []
+        for k in self._keys_of(patch["id"]):
+            updated = dict(self.activities[k])
+            for name in ("type_id", "start_time", "end_time", "description"):
+                if name in patch:
+                    updated[name] = patch[name]
+            updated["updated_at"] = int(self._wall())
+            out.append(self._replace(k, updated, record=False))
+        return out
+
+    def _put(self, activity: WireDict) -> None:
+        activity["id_with_timestamps"] = occurrence_key(activity)
+        k = activity["id_with_timestamps"]
+        if k in self.activities:
+            self._unindex(k)
+        self.activities[k] = activity
+        agent = activity["agent_id"]
+        bisect.insort(self._by_agent[agent], (activity["start_time"], k))
+        length = activity["end_time"] - activity["start_time"]
+        self._longest[agent] = max(self._longest[agent], length)
+
+    def _unindex(self, k: str) -> WireDict:
+        activity = self.activities.pop(k)
+        self._json.pop(k, None)
+        entries = self._by_agent[activity["agent_id"]]
+        i = bisect.bisect_left(entries, (activity["start_time"], k))
+        if i < len(entries) and entries[i] == (activity["start_time"], k):
+            del entries[i]
+        return activity
+
+    def _remove(self, k: str, why: str) -> None:
+        activity = self._unindex(k)
+        self.ledger.deleted.append((dict(activity), why))
+
+    def _replace(self, k: str, new: WireDict, *, record: bool = True) -> WireDict:
+        before = self._unindex(k)
+        self._put(new)
+        if record:
+            self.ledger.trimmed.append((dict(before), dict(new)))
+        return dict(new)
+
+    def _keys_of(self, activity_id: object) -> list[str]:
+        if not isinstance(activity_id, str) or not activity_id:
+            return []
+        return [k for k, a in self.activities.items() if a["id"] == activity_id]
+
+    def _overlapping(self, agent: str, start: int, end: int) -> list[WireDict]:
+        entries = self._by_agent.get(agent)
+        if not entries:
+            return []
+        lo = bisect.bisect_left(entries, (start - self._longest[agent], ""))
+        hi = bisect.bisect_left(entries, (end, ""))
+        return [a for _, k in entries[lo:hi] if (a := self.activities[k])["end_time"] > start]
+
+
+def _is_int(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)

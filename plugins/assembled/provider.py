@@ -1,0 +1,194 @@
+"""AssembledProvider: the WfmProvider port over Assembled's REST API (see assembled-api.md).
+
+Safety rules kept here: creating always sends ``allow_conflicts: true`` (Assembled's default
+deletes overlapping activities); cancelling uses the bulk endpoint's delete-by-id action,
+never ``DELETE /v0/activities`` (a window delete that trims every other activity).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from datetime import datetime
+
+import httpx
+from pydantic import SecretStr
+
+from plugins.assembled.client import AssembledClient
+from plugins.assembled.config import AssembledConfig
+from plugins.assembled.planner import fetch, plan
+from plugins.assembled.ratelimit import TokenBucket, key_fingerprint
+from plugins.assembled.scores import ScoreMapping
+from plugins.assembled.wire import (
+    OCCURRENCE_KEY,
+    ActivitiesPage,
+    ActivityTypesPage,
+    Clipped,
+    PeoplePage,
+    WireActivity,
+    clip_page,
+    create_body,
+    delete_body,
+    merge_clipped,
+    parse,
+    to_activity_type,
+    to_created,
+    to_person,
+    to_unix,
+)
+from ports.clock import Clock
+from ports.errors import (
+    InvalidInputError,
+    MissingKeyError,
+    NotFoundError,
+    NotSupportedError,
+    ProviderResponseError,
+)
+from ports.models import Activity, ActivityType, NewActivity, ProviderPerson, ScorePush
+
+PEOPLE = "/v0/people"
+ACTIVITY_TYPES = "/v0/activity_types"
+ACTIVITIES = "/v0/activities"
+BULK = "/v0/activities/bulk"
+
+
+class AssembledProvider:
+    """One tenant's Assembled account, reached over HTTPS with its API key."""
+
+    name = "assembled"
+
+    def __init__(
+        self,
+        config: AssembledConfig,
+        api_key: SecretStr | None,
+        clock: Clock,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        bucket: TokenBucket | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        if api_key is None or not api_key.get_secret_value():
+            raise MissingKeyError(
+                "no Assembled API key is set; run `wfm auth set-key --provider assembled`"
+            )
+        self.config = config
+        self._scores = ScoreMapping.parse(config.scores_fields, config.scores_envelope)
+        self.client = AssembledClient(
+            config, api_key, clock, transport=transport, bucket=bucket, rng=rng
+        )
+        self._fingerprint = key_fingerprint(api_key.get_secret_value())
+
+    def __repr__(self) -> str:
+        return (
+            f"AssembledProvider(base_url={self.config.base_url!r}, key=sha256:{self._fingerprint})"
+        )
+
+    def close(self) -> None:
+        """Release the HTTP connections."""
+        self.client.close()
+
+    def check_credentials(self) -> None:
+        """One cheap authenticated call (one person); ``AuthError`` if the key is refused."""
+        self.client.get(PeoplePage, PEOPLE, {"limit": 1, "offset": 0})
+
+    def list_people(self) -> list[ProviderPerson]:
+        """Every person, paging ``limit``/``offset`` until ``total``; stalls are an error."""
+        people: dict[str, ProviderPerson] = {}
+        offset = 0
+        while True:
+            page = self.client.get(
+                PeoplePage, PEOPLE, {"limit": self.config.page_size, "offset": offset}
+            )
+            batch = list((page.people or {}).values())
+            before = len(people)
+            for wire in batch:
+                people.setdefault(wire.id, to_person(wire))
+            offset += len(batch)
+            if len(people) >= page.total or (not batch and offset >= page.total):
+                return list(people.values())
+            if len(people) == before:
+                raise ProviderResponseError(
+                    f"Assembled stopped returning new people from GET {PEOPLE} at offset "
+                    f"{offset} of {page.total}; try again, and report it if it persists"
+                )
+
+    def list_activity_types(self) -> list[ActivityType]:
+        """Every activity type."""
+        page = self.client.get(ActivityTypesPage, ACTIVITY_TYPES)
+        return [to_activity_type(w) for w in (page.activity_types or {}).values()]
+
+    def list_activities(
+        self, agent_ids: Sequence[str], start: datetime, end: datetime
+    ) -> list[Activity]:
+        """Activities overlapping ``[start, end)``, clipped, each once (planned requests)."""
+        if start.tzinfo is None or end.tzinfo is None:
+            raise InvalidInputError("the activities window needs timezone-aware datetimes")
+        if end <= start:
+            raise InvalidInputError("the activities window must end after it starts")
+        requests = plan(
+            agent_ids,
+            to_unix(start),
+            to_unix(end, up=True),
+            slice_days=self.config.slice_days,
+            base_url=self.config.base_url,
+            max_url_bytes=self.config.max_url_bytes,
+        )
+        wanted = set(agent_ids)
+
+        def convert(page: ActivitiesPage) -> list[Clipped]:
+            clipped = clip_page(page, start, end, f"GET {ACTIVITIES}")
+            return [c for c in clipped if c[2].agent_id in wanted]
+
+        return merge_clipped(fetch(self.client, requests, self.config.concurrency, convert))
+
+    def create_activity(self, activity: NewActivity) -> Activity:
+        """Create one activity with ``allow_conflicts: true``: nothing else is touched."""
+        response = self.client.request(
+            "POST",
+            ACTIVITIES,
+            json=create_body(activity),
+            idempotent=False,
+            on_bad_request=lambda detail: NotFoundError(
+                f"Assembled refused the activity ({detail or '400'}): check that agent "
+                f"{activity.agent_id!r} and activity type {activity.type_id!r} exist"
+            ),
+        )
+        return to_created(parse(WireActivity, response.content, f"POST {ACTIVITIES}"))
+
+    def delete_activity(self, activity_id: str) -> None:
+        """Delete exactly this activity by id (bulk delete action, never a window delete)."""
+        if not activity_id or not activity_id.strip():
+            raise InvalidInputError("an activity id is required")
+        if OCCURRENCE_KEY.match(activity_id):
+            raise NotSupportedError(
+                f"{activity_id!r} is one occurrence of a recurring activity; deleting it by id "
+                "would delete the whole series, so edit it in Assembled instead"
+            )
+        self.client.request(
+            "POST",
+            BULK,
+            json=delete_body(activity_id),
+            idempotent=False,
+            on_bad_request=lambda detail: NotFoundError(
+                f"Assembled has no activity with id {activity_id!r} (it may already be deleted)"
+            ),
+            on_not_found=lambda detail: NotFoundError(
+                f"Assembled has no activity with id {activity_id!r} (it may already be deleted)"
+            ),
+        )
+
+    def push_scores(self, scores: Sequence[ScorePush]) -> None:
+        """POST one batch to the configured score endpoint; upserts by evaluation id."""
+        if not scores:
+            return
+        path = self.config.scores_path
+        self.client.request(
+            "POST",
+            path,
+            json=self._scores.body(scores),
+            idempotent=True,  # upsert by evaluation id: a re-send cannot duplicate
+            on_not_found=lambda detail: NotFoundError(
+                f"Assembled has no score endpoint at {path} (404); set the scores_path option "
+                "(QA score ingestion may need the Pro or Enterprise plan)"
+            ),
+        )

@@ -1,0 +1,142 @@
+"""The one retry policy of the Assembled client, as a table, plus backoff and Retry-After.
+
+``POLICY[(failure, idempotent)]`` says what to do after one failed attempt. "Idempotent" means
+repeating the request cannot change the outcome: reads, and the score upsert (keyed by
+evaluation id). Creating an activity is not, and neither is deleting one (a repeat would
+answer "unknown id" for a delete that worked), so when such a write got no answer the client
+raises ``OutcomeUnknownError`` and the caller reads back before trying again.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
+from enum import StrEnum
+
+from plugins.assembled.config import RetryBudget
+
+
+class Failure(StrEnum):
+    """What went wrong with one attempt."""
+
+    NOT_SENT = "connect error or connect/pool timeout: the request never left"
+    NO_ANSWER = "read/write timeout or connection dropped after sending"
+    REDIRECT = "3xx"
+    BAD_REQUEST = "400"
+    AUTH = "401/403"
+    NOT_FOUND = "404"
+    OTHER_4XX = "other 4xx"
+    RATE_LIMITED = "429"
+    SERVER_ERROR = "5xx"
+
+
+class Action(StrEnum):
+    """What the client does next."""
+
+    RETRY = "retry after capped exponential backoff with jitter"
+    RETRY_AFTER = "retry after Retry-After (capped; longer -> rate-limited error) or backoff"
+    FAIL = "raise the failure's error now"
+    OUTCOME_UNKNOWN = "raise OutcomeUnknownError: the write may have happened; read back"
+
+
+_A, _R, _F, _U = Action.RETRY_AFTER, Action.RETRY, Action.FAIL, Action.OUTCOME_UNKNOWN
+
+POLICY: dict[tuple[Failure, bool], Action] = {
+    # failure                  idempotent       not idempotent (create/delete)
+    (Failure.NOT_SENT, True): _R, (Failure.NOT_SENT, False): _R,
+    (Failure.NO_ANSWER, True): _R, (Failure.NO_ANSWER, False): _U,
+    (Failure.RATE_LIMITED, True): _A, (Failure.RATE_LIMITED, False): _A,
+    (Failure.SERVER_ERROR, True): _R, (Failure.SERVER_ERROR, False): _U,
+    (Failure.AUTH, True): _F, (Failure.AUTH, False): _F,
+    (Failure.BAD_REQUEST, True): _F, (Failure.BAD_REQUEST, False): _F,
+    (Failure.NOT_FOUND, True): _F, (Failure.NOT_FOUND, False): _F,
+    (Failure.OTHER_4XX, True): _F, (Failure.OTHER_4XX, False): _F,
+    (Failure.REDIRECT, True): _F, (Failure.REDIRECT, False): _F,
+}  # fmt: skip
+
+
+def classify_status(status: int) -> Failure | None:
+    """The failure an HTTP status means, or None for success (2xx)."""
+    if 200 <= status < 300:
+        return None
+    if status in (401, 403):
+        return Failure.AUTH
+    if status == 429:
+        return Failure.RATE_LIMITED
+    if status == 400:
+        return Failure.BAD_REQUEST
+    if status == 404:
+        return Failure.NOT_FOUND
+    if status >= 500:
+        return Failure.SERVER_ERROR
+    if 300 <= status < 400:
+        return Failure.REDIRECT
+    return Failure.OTHER_4XX
+
+
+def retry_after_seconds(value: str | None, now: datetime) -> float | None:
+    """``Retry-After`` as seconds from ``now`` (delta-seconds or HTTP-date); None if absent/bad."""
+    if not value or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        return max(0.0, float(text))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:  # an HTTP-date is always GMT
+        return None
+    return max(0.0, (when - now).total_seconds())
+
+
+@dataclass
+class Backoff:
+    """Capped exponential backoff with "equal jitter": half fixed, half random."""
+
+    budget: RetryBudget
+    rng: random.Random
+
+    def delay(self, attempt: int) -> float:
+        """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
+        ceiling = min(self.budget.backoff_cap, self.budget.backoff_base * 2 ** (attempt - 1))
+        return float(ceiling / 2 + self.rng.uniform(0, ceiling / 2))
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Outcome of consulting the policy: wait this long, or give up (``give_up`` says why)."""
+
+    wait: float = 0.0
+    give_up: str | None = None
+    retry_at: datetime | None = None
+
+
+def decide(
+    action: Action,
+    *,
+    attempt: int,
+    elapsed: float,
+    retry_after: float | None,
+    budget: RetryBudget,
+    backoff: Backoff,
+    now: datetime,
+) -> Decision:
+    """For a retrying action: how long to wait, or why to stop (cap, attempts, time budget)."""
+    wait = backoff.delay(attempt)
+    if action is Action.RETRY_AFTER and retry_after is not None:
+        if retry_after > budget.retry_after_cap:
+            return Decision(
+                give_up="retry_after_cap",
+                retry_at=now + timedelta(seconds=retry_after),
+            )
+        wait = retry_after
+    if attempt >= budget.max_attempts:
+        return Decision(give_up="attempts", retry_at=now + timedelta(seconds=wait))
+    if elapsed + wait > budget.total_seconds:
+        return Decision(give_up="time_budget", retry_at=now + timedelta(seconds=wait))
+    return Decision(wait=wait)

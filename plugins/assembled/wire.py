@@ -1,0 +1,241 @@
+"""Assembled's wire shapes (pydantic) and their conversion to the product's DTOs.
+
+Unix seconds and id-keyed maps live here and nowhere else. Wire models ignore fields they do
+not know (Assembled adds fields over time) but insist on the ones the product relies on; any
+other shape becomes a ``ProviderResponseError`` naming the endpoint.
+
+Activity ids: Assembled's ``id`` is what the bulk endpoint deletes, so it is the port's
+``Activity.id``. Occurrences of a recurring activity share that ``id`` (their unique key is
+``id_with_timestamps``); when one answer holds several occurrences of the same ``id``, each
+gets its ``id_with_timestamps`` as port id instead, so ids stay unique. Deleting such an
+occurrence key is refused (``NotSupportedError``): Assembled would delete the whole series.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from ports.errors import InvalidInputError, ProviderResponseError
+from ports.models import Activity, ActivityType, NewActivity, ProviderPerson
+
+# id_with_timestamps is "<id>-<start unix>-<end unix>"; a UUID never ends like this.
+OCCURRENCE_KEY = re.compile(r"^(?P<id>.+)-(?P<start>\d{9,11})-(?P<end>\d{9,11})$")
+
+
+class Wire(BaseModel):
+    """Base of wire models: frozen, unknown fields ignored."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class WirePerson(Wire):
+    """A person as ``GET /v0/people`` sends it."""
+
+    id: str
+    agent_id: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    email: str | None = None
+    timezone: str | None = None
+    deleted: bool = False
+    staffable: bool | None = True
+
+
+class PeoplePage(Wire):
+    """One page of ``GET /v0/people``."""
+
+    people: dict[str, WirePerson] | None = None
+    total: int
+    limit: int | None = None
+    offset: int | None = None
+
+
+class WireActivityType(Wire):
+    """An activity type as ``GET /v0/activity_types`` sends it."""
+
+    id: str
+    name: str
+    short_name: str | None = None
+    productive: bool | None = None
+    background_color: str | None = None
+    font_color: str | None = None
+
+
+class ActivityTypesPage(Wire):
+    """The answer of ``GET /v0/activity_types``."""
+
+    activity_types: dict[str, WireActivityType] | None = None
+
+
+class WireActivity(Wire):
+    """An activity as Assembled sends it (times in unix seconds)."""
+
+    id: str
+    agent_id: str
+    type_id: str
+    start_time: int
+    end_time: int
+    description: str | None = None
+    id_with_timestamps: str | None = None
+
+    @field_validator("id", "agent_id", "type_id")
+    @classmethod
+    def _non_empty(cls, value: str) -> str:
+        if not value:
+            raise ValueError("must not be empty")
+        return value
+
+    @property
+    def key(self) -> str:
+        """The unique key of this occurrence."""
+        return self.id_with_timestamps or f"{self.id}-{self.start_time}-{self.end_time}"
+
+
+class ActivitiesPage(Wire):
+    """The answer of ``GET /v0/activities`` (activity types are not requested)."""
+
+    activities: dict[str, WireActivity] | None = None
+
+
+W = TypeVar("W", bound=BaseModel)
+
+
+def parse(model: type[W], content: bytes, endpoint: str) -> W:
+    """Validate a JSON body; anything malformed is a ``ProviderResponseError`` naming it."""
+    try:
+        return model.model_validate_json(content)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ())) or "body"
+        raise ProviderResponseError(
+            f"Assembled sent an unexpected answer to {endpoint} ({where}: {first.get('msg')}); "
+            "check the base URL and API version, and report it if it persists"
+        ) from exc
+
+
+# --- wire -> DTO ---------------------------------------------------------------------------
+
+
+def to_person(wire: WirePerson) -> ProviderPerson:
+    """A provider person; inactive when deleted or not staffable."""
+    return ProviderPerson(
+        person_id=wire.id,
+        agent_id=wire.agent_id or None,
+        first_name=wire.first_name or "",
+        last_name=wire.last_name or "",
+        email=wire.email,
+        active=not wire.deleted and wire.staffable is not False,
+        timezone=wire.timezone,
+    )
+
+
+def to_activity_type(wire: WireActivityType) -> ActivityType:
+    """An activity type with its colours."""
+    return ActivityType(
+        id=wire.id,
+        name=wire.name,
+        short_name=wire.short_name,
+        color=wire.background_color,
+        font_color=wire.font_color,
+        productive=wire.productive,
+    )
+
+
+def from_unix(seconds: int) -> datetime:
+    """Unix seconds to an aware UTC datetime."""
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def to_unix(when: datetime, *, up: bool = False) -> int:
+    """An aware datetime to unix seconds, rounded down (or up when ``up``)."""
+    ts = when.timestamp()
+    return math.ceil(ts) if up else math.floor(ts)
+
+
+Clipped = tuple[str, str, Activity]  # (occurrence key, Assembled id, clipped activity)
+
+
+def clip_page(page: ActivitiesPage, start: datetime, end: datetime, endpoint: str) -> list[Clipped]:
+    """One answer's activities overlapping ``[start, end)``, clipped to it, as DTOs.
+
+    Zero-length blocks are dropped (nothing to show); one ending before it starts is an error.
+    """
+    lo, hi = start.timestamp(), end.timestamp()
+    out: list[Clipped] = []
+    for map_key, w in (page.activities or {}).items():
+        if w.end_time < w.start_time:
+            raise ProviderResponseError(
+                f"Assembled sent activity {w.id!r} ending before it starts from {endpoint}; "
+                "report it to Assembled"
+            )
+        if not (w.start_time < hi and w.end_time > lo) or w.end_time == w.start_time:
+            continue
+        activity = Activity(
+            id=w.id,
+            agent_id=w.agent_id,
+            type_id=w.type_id,
+            start=start if w.start_time < lo else from_unix(w.start_time),
+            end=end if w.end_time > hi else from_unix(w.end_time),
+            description=w.description or "",
+        )
+        # The map key is the occurrence key (id_with_timestamps) when the body omits it.
+        out.append((w.id_with_timestamps or map_key or w.key, w.id, activity))
+    return out
+
+
+def merge_clipped(parts: Iterable[Clipped]) -> list[Activity]:
+    """Each occurrence once (slices overlap at their edges); ids unique (see the top)."""
+    seen: dict[str, tuple[str, Activity]] = {}
+    for key, wire_id, activity in parts:
+        seen.setdefault(key, (wire_id, activity))
+    shared = Counter(wire_id for wire_id, _ in seen.values())
+    return [
+        activity.model_copy(update={"id": key}) if shared[wire_id] > 1 else activity
+        for key, (wire_id, activity) in seen.items()
+    ]
+
+
+def to_created(wire: WireActivity) -> Activity:
+    """The activity Assembled answered a create with."""
+    if wire.end_time <= wire.start_time:
+        raise ProviderResponseError(
+            f"Assembled answered a create with an empty activity {wire.id!r}; report it"
+        )
+    return Activity(
+        id=wire.id,
+        agent_id=wire.agent_id,
+        type_id=wire.type_id,
+        start=from_unix(wire.start_time),
+        end=from_unix(wire.end_time),
+        description=wire.description or "",
+    )
+
+
+# --- DTO -> wire ---------------------------------------------------------------------------
+
+
+def create_body(new: NewActivity) -> dict[str, object]:
+    """Body of ``POST /v0/activities``: always ``allow_conflicts: true`` (never delete others)."""
+    start, end = to_unix(new.start), to_unix(new.end)
+    if end <= start:
+        raise InvalidInputError("an activity must last at least one second")
+    return {
+        "agent_id": new.agent_id,
+        "type_id": new.type_id,
+        "start_time": start,
+        "end_time": end,
+        "description": new.description,
+        "allow_conflicts": True,
+    }
+
+
+def delete_body(activity_id: str) -> dict[str, object]:
+    """Body of ``POST /v0/activities/bulk`` deleting exactly one activity by id."""
+    return {"activities": [{"action": "delete", "activity": {"id": activity_id}}]}
