@@ -13,6 +13,9 @@ from typing import Any
 import pluggy
 from dependency_injector import containers, providers
 
+from core.activity_types import ActivityTypeCatalog
+from core.mapping import EmployeeMapper
+from core.schedules import ScheduleService
 from host.plugins import build_plugin_manager, collect_adapters
 from host.settings import Settings
 from ports.clock import Clock
@@ -96,6 +99,13 @@ class Container(containers.DeclarativeContainer):
     provider = providers.Singleton(
         build_provider, registry, settings, vault.provider, clock, CallBudget.INTERACTIVE
     )
+    mapper = providers.Factory(
+        EmployeeMapper, provider, directory, cache, clock, settings.provided.tenant
+    )
+    activity_types = providers.Factory(
+        ActivityTypeCatalog, provider, cache, clock, settings.provided.tenant
+    )
+    schedules = providers.Factory(ScheduleService, provider, mapper, activity_types)
     background_provider = providers.Singleton(
         build_provider, registry, settings, vault.provider, clock, CallBudget.BACKGROUND
     )

@@ -10,3 +10,8 @@ def register(app: typer.Typer) -> None:
     from host.cli import plugins_cmd
 
     plugins_cmd.register(app)
+
+    from host.cli import mapping_cmd, schedule_cmd
+
+    mapping_cmd.register(app)
+    schedule_cmd.register(app)
