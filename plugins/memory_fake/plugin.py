@@ -1,6 +1,9 @@
 """Entry point of the memory_fake plugin: in-memory adapters for every port.
 
-Import-light: adapters are imported inside the factories.
+Provider ``memory_fake`` is the seeded demo organisation (plugins/memory_fake/demo.py),
+persisted per tenant in the data directory (plugins/memory_fake/store.py); it needs no key.
+Directory ``demo`` is the matching host-side employee list. Clock, cache and state ``memory``
+live for one process. Import-light: adapters are imported inside the factories.
 """
 
 from __future__ import annotations
@@ -40,11 +43,36 @@ def _state(ctx: AdapterContext) -> Any:
     return InMemoryStateStore()
 
 
-def _provider(ctx: ProviderContext) -> Any:
-    from plugins.memory_fake.backend import FakeWfmBackend
-    from plugins.memory_fake.provider import InMemoryProvider
+def _directory(ctx: AdapterContext) -> Any:
+    from plugins.memory_fake.demo import demo_employees
+    from plugins.memory_fake.directory import InMemoryEmployeeDirectory
 
-    return InMemoryProvider(FakeWfmBackend(), ctx.api_key)
+    return InMemoryEmployeeDirectory(demo_employees())
+
+
+def _vault(ctx: AdapterContext) -> Any:
+    from plugins.memory_fake.vault import InMemoryKeyVault
+
+    return InMemoryKeyVault()
+
+
+def _provider(ctx: ProviderContext) -> Any:
+    from plugins.memory_fake.provider import InMemoryProvider
+    from plugins.memory_fake.store import configured_anchor, open_demo_backend
+
+    backend = open_demo_backend(
+        ctx.data_dir,
+        ctx.tenant,
+        today=ctx.clock.now().date(),
+        anchor=configured_anchor(ctx.options),
+    )
+    return InMemoryProvider(backend, ctx.api_key)
+
+
+def _scores(ctx: AdapterContext) -> Any:
+    from plugins.memory_fake.scores import DemoScoreSource, demo_scores_path
+
+    return DemoScoreSource(demo_scores_path(ctx.data_dir, ctx.tenant))
 
 
 @hookimpl
@@ -53,6 +81,15 @@ def wfm_register_adapters(registry: AdapterRegistry) -> None:
     registry.add(PortKind.CLOCK, "memory", _clock, plugin=PLUGIN, description="controllable")
     registry.add(PortKind.CACHE, "memory", _cache, plugin=PLUGIN, description="per process")
     registry.add(PortKind.STATE, "memory", _state, plugin=PLUGIN, description="per process")
+    registry.add(PortKind.KEY_VAULT, "memory", _vault, plugin=PLUGIN, description="per process")
+    registry.add(PortKind.SCORES, "demo", _scores, plugin=PLUGIN, description="demo QA scores")
     registry.add(
-        PortKind.PROVIDER, "memory_fake", _provider, plugin=PLUGIN, description="demo org"
+        PortKind.DIRECTORY, "demo", _directory, plugin=PLUGIN, description="demo employees"
+    )
+    registry.add(
+        PortKind.PROVIDER,
+        "memory_fake",
+        _provider,
+        plugin=PLUGIN,
+        description="seeded demo org, saved in the data directory",
     )

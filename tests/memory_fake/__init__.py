@@ -1,0 +1,1 @@
+"""Unit tests of the in-memory fake: backend semantics, demo organisation, persistence."""
