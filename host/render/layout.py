@@ -56,14 +56,30 @@ def range_dates(view: ScheduleView) -> list[date]:
     return [view.start + timedelta(days=i) for i in range(view.days)]
 
 
+def _utc_span(block: TimeBlock) -> tuple[datetime, datetime]:
+    return block.start.astimezone(UTC), block.end.astimezone(UTC)
+
+
 def unique_blocks(schedule: EmployeeSchedule) -> list[TimeBlock]:
-    """The employee's blocks once each (a block may be listed on every day it touches)."""
+    """The employee's activities once each, in start order.
+
+    A block listed on every day it touches counts once, and the per-day pieces of one
+    activity (split at midnight by the use case) are joined back into one block.
+    """
     seen: dict[tuple[str, datetime, datetime], TimeBlock] = {}
     for day in schedule.days:
         for block in day.blocks:
-            key = (block.activity_id, block.start.astimezone(UTC), block.end.astimezone(UTC))
-            seen.setdefault(key, block)
-    return sorted(seen.values(), key=lambda b: (b.start.astimezone(UTC), b.end.astimezone(UTC)))
+            seen.setdefault((block.activity_id, *_utc_span(block)), block)
+    joined: list[TimeBlock] = []
+    last_of: dict[str, int] = {}
+    for block in sorted(seen.values(), key=lambda b: (b.activity_id, *_utc_span(b))):
+        i = last_of.get(block.activity_id)
+        if i is not None and _utc_span(joined[i])[1] == _utc_span(block)[0]:
+            joined[i] = joined[i].model_copy(update={"end": block.end})
+            continue
+        last_of[block.activity_id] = len(joined)
+        joined.append(block)
+    return sorted(joined, key=_utc_span)
 
 
 def _wall_minutes(moment: datetime, zone: ZoneInfo) -> float:

@@ -43,6 +43,16 @@ class Spec:
     description: str = ""
     created_here: bool = False
     listed_on_every_day: bool = False  # also list it on the next day it touches
+    split_at_midnight: bool = False  # listed as per-day pieces, as the schedule use case does
+
+
+@dataclass(frozen=True)
+class Case:
+    """A fixture: the view, the segments a calendar must draw, each employee's activities."""
+
+    view: ScheduleView
+    segments: list[Expected]
+    activities: list[tuple[str, TimeBlock]]  # (host id, whole activity), as specified
 
 
 @dataclass(frozen=True)
@@ -91,14 +101,20 @@ def _expected(specs: list[Spec], start: date, days: int, who: str) -> list[Expec
 
 def _schedule(
     employee: Employee, specs: list[Spec], start: date, days: int, zone: ZoneInfo
-) -> EmployeeSchedule:
+) -> tuple[EmployeeSchedule, list[tuple[str, TimeBlock]]]:
     blocks = _blocks(specs, start, zone, employee.host_id)
     listed: dict[int, list[TimeBlock]] = {d: [] for d in range(days)}
     for spec, block in zip(specs, blocks, strict=True):
+        if spec.split_at_midnight:
+            midnight = datetime.combine(block.start.date() + timedelta(days=1), time(), zone)
+            listed[spec.day].append(block.model_copy(update={"end": midnight}))
+            if spec.day + 1 < days:
+                listed[spec.day + 1].append(block.model_copy(update={"start": midnight}))
+            continue
         listed[spec.day].append(block)
         if spec.listed_on_every_day and spec.day + 1 < days:
             listed[spec.day + 1].append(block)
-    return EmployeeSchedule(
+    schedule = EmployeeSchedule(
         employee=employee,
         agent_id=f"agent-{employee.host_id}",
         days=[
@@ -108,6 +124,7 @@ def _schedule(
             for d in range(days)
         ],
     )
+    return schedule, [(employee.host_id, b) for b in blocks]
 
 
 def _workday(day: int, late: int = 0) -> list[Spec]:
@@ -121,7 +138,7 @@ def _workday(day: int, late: int = 0) -> list[Spec]:
     ]
 
 
-def one_by_sixty() -> tuple[ScheduleView, list[Expected]]:
+def one_by_sixty() -> Case:
     """One employee over 60 days in London (crosses the spring DST change); weekends empty."""
     start, days, zone = date(2025, 3, 3), 60, ZoneInfo("Europe/London")
     specs: list[Spec] = []
@@ -134,20 +151,17 @@ def one_by_sixty() -> tuple[ScheduleView, list[Expected]]:
         Spec(59, "23:00", 120, "training"),  # last day: runs past the range's end
     ]
     alice = Employee(host_id="alice", name="Alice Lidell", email="alice@example.com")
+    schedule, activities = _schedule(alice, specs, start, days, zone)
     view = ScheduleView(
-        start=start,
-        days=days,
-        timezone="Europe/London",
-        employees=[_schedule(alice, specs, start, days, zone)],
-        unmapped=[],
+        start=start, days=days, timezone="Europe/London", employees=[schedule], unmapped=[]
     )
-    return view, _expected(specs, start, days, "alice")
+    return Case(view, _expected(specs, start, days, "alice"), activities)
 
 
-def twenty_by_seven() -> tuple[ScheduleView, list[Expected]]:
+def twenty_by_seven() -> Case:
     """Twenty employees over a week in New York, staggered shifts, some days off."""
     start, days, zone = date(2025, 6, 2), 7, ZoneInfo("America/New_York")
-    schedules, expected = [], []
+    schedules, expected, activities = [], [], []
     for i in range(20):
         who = f"e{i:02d}"
         specs: list[Spec] = []
@@ -159,8 +173,12 @@ def twenty_by_seven() -> tuple[ScheduleView, list[Expected]]:
             specs.append(Spec(1, "14:00", 60, "meeting", "1:1 " + NASTY, created_here=True))
         if i == 7:  # a night shift listed on both days it touches
             specs.append(Spec(2, "20:00", 480, "oncall", listed_on_every_day=True))
+        if i == 11:  # a night shift split at midnight into one piece per day
+            specs.append(Spec(4, "21:30", 300, "oncall", "split", split_at_midnight=True))
         employee = Employee(host_id=who, name=f"Agent {i:02d} Example", email=f"{who}@x.test")
-        schedules.append(_schedule(employee, specs, start, days, zone))
+        schedule, blocks = _schedule(employee, specs, start, days, zone)
+        schedules.append(schedule)
+        activities += blocks
         expected += _expected(specs, start, days, who)
     unmapped = [
         UnmappedEmployee(
@@ -176,7 +194,7 @@ def twenty_by_seven() -> tuple[ScheduleView, list[Expected]]:
         employees=schedules,
         unmapped=unmapped,
     )
-    return view, expected
+    return Case(view, expected, activities)
 
 
 def empty_week() -> ScheduleView:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from headless import CHROMIUM, available, dump_measured_dom, screenshot
 from page_reader import Element, read_page, with_class
-from render_fixtures import Expected, one_by_sixty, twenty_by_seven
+from render_fixtures import Case, Expected, one_by_sixty, twenty_by_seven
 
 from host.render import render_html
 from ports.models import ScheduleView
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 TOLERANCE_PX = 1.0
-FIXTURES: dict[str, Callable[[], tuple[ScheduleView, list[Expected]]]] = {
+FIXTURES: dict[str, Callable[[], Case]] = {
     "1x60": one_by_sixty,
     "20x7": twenty_by_seven,
 }
@@ -57,7 +57,8 @@ def laid_out(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Laid]:
 
     def get(name: str) -> Laid:
         if name not in done:
-            view, expected = FIXTURES[name]()
+            case = FIXTURES[name]()
+            view, expected = case.view, case.segments
             page = render_html(view)
             dom = dump_measured_dom(page, tmp_path_factory.mktemp(f"dom-{name}"))
             done[name] = Laid(view, expected, page, read_page(dom)[0])

@@ -29,7 +29,8 @@ def _style(e: Element) -> dict[str, str]:
 
 @pytest.mark.parametrize("name", FIXTURES)
 def test_every_block_is_drawn_once_per_date_it_touches_at_its_time_of_day(name: str) -> None:
-    view, expected = FIXTURES[name]()
+    case = FIXTURES[name]()
+    view, expected = case.view, case.segments
     blocks = with_class(read_page(render_html(view))[0], "block")
     drawn = {_key(b): b for b in blocks}
     assert len(blocks) == len(drawn) == len(expected)
@@ -45,7 +46,8 @@ def test_every_block_is_drawn_once_per_date_it_touches_at_its_time_of_day(name: 
 
 @pytest.mark.parametrize("name", FIXTURES)
 def test_one_row_per_date_one_lane_per_employee_and_empty_lanes_marked(name: str) -> None:
-    view, expected = FIXTURES[name]()
+    case = FIXTURES[name]()
+    view, expected = case.view, case.segments
     elements, _ = read_page(render_html(view))
     days = [e for e in with_class(elements, "day") if e.tag == "section"]
     dates = [view.start + timedelta(days=i) for i in range(view.days)]
@@ -64,7 +66,7 @@ def test_one_row_per_date_one_lane_per_employee_and_empty_lanes_marked(name: str
 
 
 def test_a_block_crossing_midnight_is_split_and_marked_as_continuing() -> None:
-    view, _ = twenty_by_seven()  # e07's 20:00 + 8 h night shift, listed on both days
+    view = twenty_by_seven().view  # e07's 20:00 + 8 h night shift, listed on both days
     night = [
         b
         for b in with_class(read_page(render_html(view))[0], "block")
@@ -77,8 +79,23 @@ def test_a_block_crossing_midnight_is_split_and_marked_as_continuing() -> None:
     assert "cont-after" in night[0].classes and "cont-before" in night[1].classes
 
 
+def test_pieces_of_one_activity_split_at_midnight_are_drawn_as_continuing() -> None:
+    view = twenty_by_seven().view  # e11's 21:30 + 5 h, listed as two per-day pieces
+    night = [
+        b
+        for b in with_class(read_page(render_html(view))[0], "block")
+        if b.data("employee") == "e11" and b.data("type") == "oncall"
+    ]
+    assert [(b.data("date"), b.data("seg-start"), b.data("seg-end")) for b in night] == [
+        ("2025-06-06", "1290", "1440"),
+        ("2025-06-07", "0", "150"),
+    ]
+    assert "cont-after" in night[0].classes and "cont-before" in night[1].classes
+    assert night[0].data("start") == night[1].data("start") == "2025-06-06T21:30:00-04:00"
+
+
 def test_text_is_escaped_and_shown_in_block_and_tooltip() -> None:
-    view, _ = twenty_by_seven()
+    view = twenty_by_seven().view
     page = render_html(view)
     assert "<script" not in page and 'alert("x")' not in page
     elements, text = read_page(page)
@@ -89,7 +106,7 @@ def test_text_is_escaped_and_shown_in_block_and_tooltip() -> None:
 
 
 def test_meetings_created_here_are_marked_and_others_not() -> None:
-    view, _ = one_by_sixty()
+    view = one_by_sixty().view
     blocks = with_class(read_page(render_html(view))[0], "block")
     mine = [b for b in blocks if "mine" in b.classes]
     assert [b.data("activity") for b in mine] == ["Meeting"]
@@ -102,14 +119,14 @@ def test_meetings_created_here_are_marked_and_others_not() -> None:
 
 
 def test_page_is_self_contained() -> None:
-    page = render_html(one_by_sixty()[0])
+    page = render_html(one_by_sixty().view)
     for needle in ("http:", "https:", "url(", "@import", "<script", "<link", "<img", "src="):
         assert needle not in page
     assert page.startswith("<!DOCTYPE html>")
 
 
 def test_provider_colours_where_safe_else_a_stable_palette_and_legend_matches() -> None:
-    view, _ = one_by_sixty()
+    view = one_by_sixty().view
     elements, _ = read_page(render_html(view))
     fallback = palette_colors(t for t, (_, c) in TYPES.items() if safe_color(c) is None)
     want = {t: safe_color(c) or fallback[t] for t, (_, c) in TYPES.items()}
@@ -126,7 +143,7 @@ def test_provider_colours_where_safe_else_a_stable_palette_and_legend_matches() 
 
 
 def test_viewer_time_zone_is_stated_and_output_is_deterministic() -> None:
-    view, _ = twenty_by_seven()
+    view = twenty_by_seven().view
     page = render_html(view)
     assert page == render_html(view)
     _, text = read_page(page)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from icalendar import Calendar
-from render_fixtures import NASTY, empty_week, one_by_sixty, twenty_by_seven
+from render_fixtures import NASTY, Case, empty_week, one_by_sixty, twenty_by_seven
 
 from host.render import render
 from host.render.ics import PRODID, render_ics
-from host.render.layout import unique_blocks
-from ports.models import ScheduleView
 
 STAMP = datetime(2025, 5, 1, 12, 0, tzinfo=UTC)
 
@@ -26,19 +25,26 @@ def _categories(event: Any) -> list[str]:
     return [str(c) for c in event["CATEGORIES"].cats]
 
 
-def _expected(view: ScheduleView) -> list[tuple[str, str, datetime, datetime, str, str]]:
-    several = len(view.employees) > 1
-    rows = []
-    for s in view.employees:
-        for b in unique_blocks(s):
-            summary = f"{b.activity} · {s.employee.name}" if several else b.activity
-            rows.append((s.employee.host_id, b.activity_id, b.start, b.end, summary, b.description))
-    return sorted(rows)
+def _expected(case: Case) -> list[tuple[str, str, datetime, datetime, str, str]]:
+    several = len(case.view.employees) > 1
+    names = {s.employee.host_id: s.employee.name for s in case.view.employees}
+    return sorted(
+        (
+            who,
+            b.activity_id,
+            b.start,
+            b.end,
+            f"{b.activity} · {names[who]}" if several else b.activity,
+            b.description,
+        )
+        for who, b in case.activities
+    )
 
 
 @pytest.mark.parametrize("make", [one_by_sixty, twenty_by_seven])
-def test_events_parse_back_to_the_schedules_blocks(make: object) -> None:
-    view, _ = make()  # type: ignore[operator]
+def test_events_parse_back_to_the_schedules_activities(make: Callable[[], Case]) -> None:
+    case = make()
+    view = case.view
     data = render_ics(view, stamp=STAMP)
     cal = Calendar.from_ical(data)
     assert str(cal["PRODID"]) == PRODID and str(cal["VERSION"]) == "2.0"
@@ -54,13 +60,13 @@ def test_events_parse_back_to_the_schedules_blocks(make: object) -> None:
         )
         for e in events
     )
-    assert got == _expected(view)
+    assert got == _expected(case)
     assert len({str(e["UID"]) for e in events}) == len(events)
     assert all(e.decoded("DTSTAMP") == STAMP for e in events)
 
 
 def test_times_carry_the_viewers_zone_with_a_vtimezone() -> None:
-    view, _ = twenty_by_seven()
+    view = twenty_by_seven().view
     data = render_ics(view, stamp=STAMP)
     cal = Calendar.from_ical(data)
     assert [str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")] == ["America/New_York"]
@@ -69,7 +75,7 @@ def test_times_carry_the_viewers_zone_with_a_vtimezone() -> None:
 
 
 def test_utc_views_use_utc_times_and_no_vtimezone() -> None:
-    view, _ = one_by_sixty()
+    view = one_by_sixty().view
     utc = view.model_copy(update={"timezone": "UTC"})
     cal = Calendar.from_ical(render_ics(utc, stamp=STAMP))
     assert not cal.walk("VTIMEZONE")
@@ -77,14 +83,14 @@ def test_utc_views_use_utc_times_and_no_vtimezone() -> None:
 
 
 def test_uids_are_stable_across_exports_and_independent_of_the_viewers_zone() -> None:
-    view, _ = one_by_sixty()
+    view = one_by_sixty().view
     first = _events(render_ics(view, stamp=STAMP))
     later = _events(render_ics(view.model_copy(update={"timezone": "Asia/Tokyo"})))
     assert set(first) == set(later)
 
 
 def test_user_text_is_kept_verbatim_and_meetings_created_here_are_tagged() -> None:
-    view, _ = twenty_by_seven()
+    view = twenty_by_seven().view
     cal = Calendar.from_ical(render(view, "ics", stamp=STAMP))
     meeting = next(e for e in cal.walk("VEVENT") if "1:1" in str(e.get("DESCRIPTION", "")))
     assert str(meeting["DESCRIPTION"]) == "1:1 " + NASTY
@@ -100,7 +106,7 @@ def test_an_empty_schedule_is_a_valid_calendar_without_events() -> None:
 
 
 def test_lines_are_folded_and_crlf_terminated() -> None:
-    data = render_ics(twenty_by_seven()[0], stamp=STAMP)
+    data = render_ics(twenty_by_seven().view, stamp=STAMP)
     lines = data.split(b"\r\n")
     assert lines[-1] == b"" and all(len(line) <= 75 for line in lines)
     assert b"\n" not in data.replace(b"\r\n", b"")
