@@ -82,6 +82,10 @@ class ProviderWrites:
                 return
             except OutcomeUnknownError as exc:
                 cause = exc  # deleting by id again is safe: gone means done
+            except WfmError as exc:
+                if cause is None:
+                    raise  # a definite refusal: the activity is still there
+                break  # refused now, but an earlier attempt may have deleted it
         raise OutcomeUnknownError(
             f"deleting activity {activity_id} in {self._provider.name} was not confirmed "
             f"({cause}); run the cancel again, it is safe to repeat"

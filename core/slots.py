@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
+from core.day_grid import parse_zone
 from core.meeting_rules import EmailMapper, MeetingTypeSource, agent_for
 from ports.clock import Clock
 from ports.errors import InvalidInputError
@@ -57,16 +58,6 @@ class WorkingHours:
         return datetime.combine(date.min, self.end) - datetime.combine(date.min, self.start)
 
 
-def zone(name: str) -> ZoneInfo:
-    """The IANA zone ``name``; InvalidInputError when unknown."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise InvalidInputError(
-            f"unknown time zone {name!r}; give an IANA name such as Europe/London"
-        ) from exc
-
-
 def _busy(activities: Iterable[Activity]) -> list[tuple[datetime, datetime]]:
     """Busy intervals, sorted and merged."""
     merged: list[tuple[datetime, datetime]] = []
@@ -106,7 +97,7 @@ class SlotFinder:
         self, agent_email: str, first: date, days: int, minutes: int, tz: str
     ) -> list[datetime]:
         """Sorted free start times (in ``tz``) over ``days`` dates from ``first``."""
-        where = zone(tz)
+        where = parse_zone(tz)
         if isinstance(days, bool) or not isinstance(days, int) or not MIN_DAYS <= days <= MAX_DAYS:
             raise InvalidInputError(
                 f"the range must be {MIN_DAYS} to {MAX_DAYS} days, not {days!r}"
@@ -115,6 +106,10 @@ class SlotFinder:
             raise InvalidInputError(
                 f"the length must be a positive number of minutes, not {minutes!r}"
             )
+        if isinstance(first, datetime) or not isinstance(first, date):
+            raise InvalidInputError(f"the first date must be a date (YYYY-MM-DD), got {first!r}")
+        if (date.max - first).days <= days:
+            raise InvalidInputError(f"the range starting {first.isoformat()} runs past year 9999")
         length = timedelta(minutes=minutes)
         if length > self._hours.length:
             raise InvalidInputError(

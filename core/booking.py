@@ -1,0 +1,214 @@
+"""Booking a 1:1: validate, write the intent, create once (reading back on doubt), record.
+
+The ledger gets a PENDING record before the provider call, so an activity of ours never
+exists without a record; the activity's description ends with a marker holding the meeting
+id, so after an ambiguous failure the booking is read back instead of repeated. When the
+ledger refuses the final BOOKED write, the activity is deleted again: no orphan is left.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import NoReturn
+
+from core.ledger import MeetingLedger
+from core.meeting_rules import (
+    BookingInput,
+    EmailMapper,
+    MeetingTypeSource,
+    agent_for,
+    meeting_type_id,
+    provider_description,
+)
+from core.meeting_writes import ProviderWrites
+from ports.clock import Clock
+from ports.errors import (
+    ConflictError,
+    InvalidInputError,
+    OutcomeUnknownError,
+    UnavailableError,
+    WfmError,
+)
+from ports.models import Activity, Meeting, MeetingStatus
+from ports.provider import WfmProvider
+
+
+class Booking:
+    """The booking half of MeetingService."""
+
+    def __init__(
+        self,
+        provider: WfmProvider,
+        mapper: EmailMapper,
+        catalog: MeetingTypeSource,
+        ledger: MeetingLedger,
+        clock: Clock,
+        writes: ProviderWrites,
+        *,
+        title: str,
+        max_length: timedelta,
+        new_id: Callable[[], str],
+    ) -> None:
+        self._provider = provider
+        self._mapper = mapper
+        self._catalog = catalog
+        self._ledger = ledger
+        self._clock = clock
+        self._writes = writes
+        self._title = title
+        self._max_length = max_length
+        self._new_id = new_id
+
+    def book(
+        self,
+        agent_email: str,
+        start: datetime,
+        minutes: int,
+        description: str = "",
+        facilitator: str | None = None,
+        key: str | None = None,
+    ) -> Meeting:
+        """Book a 1:1; a retry with the same ``key`` returns the first booking, never a second."""
+        request = BookingInput.parse(
+            agent_email, start, minutes, description, facilitator, key, self._max_length
+        )
+        if request.key is not None:
+            owner = self._existing(request.key)
+            if owner is not None:
+                return self._replay(owner, request)
+        self._refuse_past(request.start)
+        agent_id = agent_for(self._mapper, request.agent_email, self._provider.name)
+        type_id = meeting_type_id(self._catalog, self._provider.name)
+        meeting = Meeting(
+            id=self._new_id(),
+            tenant=self._ledger.tenant,
+            agent_email=request.agent_email,
+            agent_id=agent_id,
+            start=request.start,
+            end=request.end,
+            title=self._title,
+            description=request.description,
+            facilitator=request.facilitator,
+            status=MeetingStatus.PENDING,
+            idempotency_key=request.key,
+            created_at=self._clock.now(),
+        )
+        with self._ledger.lock(meeting.id):
+            self._ledger.put(meeting)  # intent first: no activity of ours without a record
+            if request.key is not None and not self._claim(request.key, meeting):
+                owner = self._existing(request.key)
+            else:
+                return self._drive(meeting, type_id)
+        if owner is None:  # pragma: no cover - the claim failed, so an owner exists
+            raise ConflictError(f"idempotency key {request.key!r} is in use; try again")
+        return self._replay(owner, request)
+
+    def _existing(self, key: str) -> Meeting | None:
+        owner_id = self._ledger.key_owner(key)
+        if owner_id is None:
+            return None
+        owner = self._ledger.get(owner_id)
+        if owner is None:  # a crash left the key behind its record: the key is free again
+            self._ledger.release_key(key)
+        return owner
+
+    def _claim(self, key: str, meeting: Meeting) -> bool:
+        try:
+            claimed = self._ledger.claim_key(key, meeting.id)
+        except Exception:
+            self._ledger.remove(meeting.id)
+            raise
+        if not claimed:
+            self._ledger.remove(meeting.id)
+        return claimed
+
+    def _replay(self, meeting: Meeting, request: BookingInput) -> Meeting:
+        if not request.same_booking(meeting):
+            raise ConflictError(
+                f"idempotency key {request.key!r} was already used for meeting {meeting.id} "
+                f"({meeting.agent_email}, {meeting.start.isoformat()}); use a new key for a "
+                "different booking"
+            )
+        if not _booking_pending(meeting):
+            return meeting  # booked, cancelled or being cancelled: never create it again
+        with self._ledger.lock(meeting.id):
+            current = self._ledger.get(meeting.id) or meeting
+            if not _booking_pending(current):
+                return current
+            found = self._writes.read_back(current)
+            if found is not None:
+                return self._record_booked(current, found)
+            self._refuse_past(current.start)
+            type_id = meeting_type_id(self._catalog, self._provider.name)
+            return self._drive(current, type_id)
+
+    def settle(self, meeting: Meeting) -> Meeting | None:
+        """Settle a pending booking (caller holds its lock): BOOKED if read back, else forgotten."""
+        found = self._writes.read_back(meeting)
+        if found is None:
+            self._forget(meeting)
+            return None
+        return self._record_booked(meeting, found)
+
+    def _drive(self, meeting: Meeting, type_id: str) -> Meeting:
+        """Create the PENDING meeting's activity (reading back on doubt), then mark it BOOKED."""
+        try:
+            activity = self._writes.create(meeting, type_id, provider_description(meeting))
+        except OutcomeUnknownError:
+            raise  # it may exist: the record stays PENDING until read back
+        except WfmError:
+            self._forget(meeting)  # proven never created
+            raise
+        return self._record_booked(meeting, activity)
+
+    def _record_booked(self, meeting: Meeting, activity: Activity) -> Meeting:
+        booked = meeting.model_copy(
+            update={"status": MeetingStatus.BOOKED, "provider_activity_id": activity.id}
+        )
+        try:
+            self._ledger.put(booked)
+        except Exception as exc:
+            self._undo(meeting, activity, exc)
+        return booked
+
+    def _undo(self, meeting: Meeting, activity: Activity, cause: Exception) -> NoReturn:
+        """The ledger refused BOOKED: remove the activity again so no orphan is left."""
+        try:
+            self._writes.delete(activity.id)
+        except WfmError as exc:
+            raise UnavailableError(
+                f"meeting {meeting.id} was created in {self._provider.name} but could not be "
+                f"recorded ({cause}), and removing it again failed ({exc}); it stays pending: "
+                "run `wfm meetings reconcile` to settle it"
+            ) from cause
+        self._forget(meeting)
+        raise UnavailableError(
+            f"could not record meeting {meeting.id} in the meeting ledger ({cause}); the "
+            f"activity was removed from {self._provider.name} again, so nothing is booked; "
+            "try again"
+        ) from cause
+
+    def _forget(self, meeting: Meeting) -> None:
+        """Drop a booking proven never to exist in the provider (record and key)."""
+        try:
+            if meeting.idempotency_key and (
+                self._ledger.key_owner(meeting.idempotency_key) == meeting.id
+            ):
+                self._ledger.release_key(meeting.idempotency_key)
+            self._ledger.remove(meeting.id)
+        except WfmError:  # a leftover PENDING record is settled by `reconcile`
+            pass
+
+    def _refuse_past(self, start: datetime) -> None:
+        now = self._clock.now()
+        if start < now:
+            raise InvalidInputError(
+                f"the meeting start {start.isoformat()} is in the past (now "
+                f"{now.isoformat(timespec='minutes')}); pick a future time"
+            )
+
+
+def _booking_pending(meeting: Meeting) -> bool:
+    """PENDING without a cancel request: the provider may or may not hold it yet."""
+    return meeting.status is MeetingStatus.PENDING and meeting.cancelled_at is None

@@ -1,0 +1,1 @@
+"""Tests of one-to-one meetings and free slots."""
