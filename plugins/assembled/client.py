@@ -206,8 +206,11 @@ class AssembledClient:
                 ) from cause
             log.info(
                 "%s failed (%s), retry %d in %.2fs",
-                endpoint, _describe(failure, response, cause), attempt, decision.wait,
-            )  # fmt: skip
+                endpoint,
+                _describe(failure, response, cause),
+                attempt,
+                decision.wait,
+            )
             self._clock.sleep(decision.wait)
 
     # --- internals -----------------------------------------------------------------------

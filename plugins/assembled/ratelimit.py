@@ -28,6 +28,7 @@ class TokenBucket:
         self._clock = clock
         self._interval = 1.0 / rate
         self._tolerance = (self.burst - 1) * self._interval
+        self._origin = clock.now()  # times are seconds since here: small, exact floats
         self._tat: float | None = None  # theoretical arrival time of the next request
         self._lock = threading.Lock()
         self.acquired = 0
@@ -36,9 +37,10 @@ class TokenBucket:
     def reserve(self) -> float:
         """Reserve one request slot; return how many seconds to wait before sending."""
         with self._lock:
-            now = self._clock.now().timestamp()
+            now = (self._clock.now() - self._origin).total_seconds()
             tat = now if self._tat is None else max(self._tat, now)
-            wait = max(0.0, tat - self._tolerance - now)
+            wait = tat - self._tolerance - now
+            wait = wait if wait > 1e-9 else 0.0  # float sums of the interval drift by ~1e-16
             self._tat = tat + self._interval
             self.acquired += 1
             self.waited += wait

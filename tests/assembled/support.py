@@ -1,0 +1,118 @@
+"""Builders for the Assembled tests: providers over httpx.MockTransport or the real emulator.
+
+Mock-transport providers run on a fake clock with a private token bucket (no sleeping, no
+sharing between tests); emulator providers use the real clock, but the emulator's rate limit
+and the client's are set high unless a test is about them, so nothing waits.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from pydantic import SecretStr
+
+from plugins.assembled.config import AssembledConfig
+from plugins.assembled.emulator.emulator import Emulator, EmulatorConfig
+from plugins.assembled.emulator.server import EmulatorServer
+from plugins.assembled.provider import AssembledProvider
+from plugins.assembled.ratelimit import TokenBucket
+from plugins.local.clock import SystemClock
+from plugins.memory_fake.clock import InMemoryClock
+from ports.registry import CallBudget
+
+KEY = "sk_live_" + "k" * 32
+T0 = datetime(2024, 6, 10, 9, 0, tzinfo=UTC)
+FAST = {"rate": "1000", "burst": "1000"}
+
+
+@dataclass
+class Recorder:
+    """An httpx handler answering from a script and recording every request it saw."""
+
+    script: list[Callable[[httpx.Request], httpx.Response]] = field(default_factory=list)
+    fallback: Callable[[httpx.Request], httpx.Response] | None = None
+    seen: list[httpx.Request] = field(default_factory=list)
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.seen.append(request)
+        if self.script:
+            return self.script.pop(0)(request)
+        if self.fallback is not None:
+            return self.fallback(request)
+        raise AssertionError(f"unexpected request {request.method} {request.url}")
+
+    def paths(self) -> list[str]:
+        """``METHOD path`` of every request seen."""
+        return [f"{r.method} {r.url.path}" for r in self.seen]
+
+
+def answer(status: int = 200, body: Any = None, **headers: str) -> Callable[..., httpx.Response]:
+    """A scripted answer: ``status`` with a JSON body and headers."""
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        content = b"" if body is None else json.dumps(body).encode()
+        return httpx.Response(status, content=content, headers=headers)
+
+    return respond
+
+
+def raises(exc: type[httpx.TransportError]) -> Callable[[httpx.Request], httpx.Response]:
+    """A scripted transport failure."""
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        raise exc("scripted", request=request)
+
+    return respond
+
+
+def mock_provider(
+    handler: Callable[[httpx.Request], httpx.Response],
+    *,
+    clock: InMemoryClock | None = None,
+    budget: CallBudget = CallBudget.INTERACTIVE,
+    key: str = KEY,
+    **options: str,
+) -> AssembledProvider:
+    """An AssembledProvider over ``httpx.MockTransport(handler)`` on a fake clock."""
+    clock = clock or InMemoryClock(T0)
+    config = AssembledConfig.from_options(
+        {"base_url": "https://api.assembledhq.com", **FAST, **options}, budget
+    )
+    bucket = TokenBucket(config.rate, config.burst, clock)
+    return AssembledProvider(
+        config,
+        SecretStr(key),
+        clock,
+        transport=httpx.MockTransport(handler),
+        bucket=bucket,
+        rng=random.Random(7),
+    )
+
+
+@contextmanager
+def running_emulator(**config: Any) -> Iterator[tuple[Emulator, EmulatorServer]]:
+    """An emulator accepting ``KEY`` on a free loopback port (rate limit high by default)."""
+    settings: dict[str, Any] = {"keys": (KEY,), "rate": 1000.0, "burst": 1000, **config}
+    emulator = Emulator(EmulatorConfig(**settings))
+    with EmulatorServer(emulator) as server:
+        yield emulator, server
+
+
+def http_provider(
+    server: EmulatorServer,
+    *,
+    key: str = KEY,
+    clock: Any = None,
+    budget: CallBudget = CallBudget.INTERACTIVE,
+    **options: str,
+) -> AssembledProvider:
+    """An AssembledProvider talking real HTTP to ``server`` (real clock by default)."""
+    config = AssembledConfig.from_options({"base_url": server.base_url, **FAST, **options}, budget)
+    return AssembledProvider(config, SecretStr(key), clock or SystemClock())
