@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
 from host.cli.runtime import console, print_json, runtime
+from host.cli.schedule_output import FORMAT_HELP, ScheduleFormat, choose_format, emit
 
 if TYPE_CHECKING:
     from datetime import date, datetime
@@ -27,7 +29,9 @@ def register(app: typer.Typer) -> None:
             None, "--start", help="First date, YYYY-MM-DD. Default: today in the --tz zone."
         ),
         days: int = typer.Option(14, "--days", help=DAYS_HELP),
-        as_json: bool = typer.Option(False, "--json", help="JSON output."),
+        as_json: bool = typer.Option(False, "--json", help="JSON output (same as --format json)."),
+        fmt: ScheduleFormat = typer.Option(ScheduleFormat.TABLE, "--format", help=FORMAT_HELP),
+        output: Path = typer.Option(None, "--output", "-o", help="Write to FILE, not stdout."),
     ) -> None:
         """Employees' schedules, one entry per date (7-60 days; 7-14 recommended)."""
         from core.day_grid import parse_date, parse_zone, today_in
@@ -38,11 +42,12 @@ def register(app: typer.Typer) -> None:
         zone = parse_zone(tz)
         first = parse_date(start, "--start") if start else today_in(rt.container.clock(), zone)
         check_range(first, days)  # before building the provider (which may need a key)
+        fmt = choose_format(fmt, as_json, output)
         view = rt.container.schedules().view(emails, first, days, tz)
-        if as_json:
-            print_json(view)
+        if fmt is ScheduleFormat.TABLE:
+            _print_view(view)
             return
-        _print_view(view)
+        emit(view, fmt, output, stamp=rt.container.clock().now())
 
     @app.command("activity-types")
     def activity_types(

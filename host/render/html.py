@@ -7,32 +7,46 @@ activity, full start/end, segment minutes) so tools and tests can check what was
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from html import escape
 from zoneinfo import ZoneInfo
 
 from host.render.layout import (
-    DAY_MINUTES,
     Lane,
     Segment,
     Swatch,
+    Window,
     block_color,
     lanes_by_date,
     legend,
     range_dates,
+    time_window,
 )
 from host.render.page_style import CSS, LANE_PAD_PX, TRACK_PX
 from host.render.palette import text_color
 from ports.models import ScheduleView, TimeBlock
 
-HOURS_SHOWN = range(0, 25, 3)
 DASH = "\u2013"  # en dash between times
 STAR = "\u2605"  # marks meetings booked through this product (explained in the legend)
 MAX_NAMED = 5  # more employees than this: the header gives a count, the lanes the names
 
 
-def _pct(minutes: float) -> str:
-    return f"{minutes / DAY_MINUTES * 100:.4f}%"
+@dataclass(frozen=True)
+class _Page:
+    """What every part of one page shares: colours, the viewer's zone, the time axis."""
+
+    swatches: dict[str, Swatch]
+    zone: ZoneInfo
+    window: Window
+
+    def pct(self, minutes: float) -> str:
+        """A CSS percentage along the time axis for ``minutes`` after midnight."""
+        return f"{self.window.percent(minutes):.4f}%"
+
+    def width(self, minutes: float) -> str:
+        """A CSS percentage of the axis for a duration of ``minutes``."""
+        return f"{minutes / (self.window.hours * 60) * 100:.4f}%"
 
 
 def _hhmm(block: TimeBlock, zone: ZoneInfo) -> str:
@@ -52,9 +66,9 @@ def _tooltip(block: TimeBlock, employee: str, zone: ZoneInfo) -> str:
     return "\n".join(lines)
 
 
-def _block(seg: Segment, lane: Lane, swatches: dict[str, Swatch], zone: ZoneInfo) -> str:
+def _block(seg: Segment, lane: Lane, page: _Page) -> str:
     block = seg.block
-    color = block_color(block, swatches)
+    color = block_color(block, page.swatches)
     classes = ["block"]
     if block.created_here:
         classes.append("mine")
@@ -66,11 +80,11 @@ def _block(seg: Segment, lane: Lane, swatches: dict[str, Swatch], zone: ZoneInfo
     attrs = {
         "class": " ".join(classes),
         "style": (
-            f"left:{_pct(seg.start_min)};width:{_pct(seg.end_min - seg.start_min)};"
+            f"left:{page.pct(seg.start_min)};width:{page.width(seg.end_min - seg.start_min)};"
             f"top:{LANE_PAD_PX + seg.track * TRACK_PX}px;"
             f"background:{color};color:{text_color(color)}"
         ),
-        "title": _tooltip(block, who, zone),
+        "title": _tooltip(block, who, page.zone),
         "data-employee": lane.employee.host_id,
         "data-date": lane.date.isoformat(),
         "data-activity": block.activity,
@@ -88,10 +102,10 @@ def _block(seg: Segment, lane: Lane, swatches: dict[str, Swatch], zone: ZoneInfo
     return f"<div {rendered}>{badge}<b>{escape(block.activity)}</b>{desc}</div>"
 
 
-def _lane(lane: Lane, swatches: dict[str, Swatch], zone: ZoneInfo) -> str:
+def _lane(lane: Lane, page: _Page) -> str:
     height = lane.tracks * TRACK_PX + 2 * LANE_PAD_PX
     empty = not lane.segments
-    blocks = "".join(_block(s, lane, swatches, zone) for s in lane.segments)
+    blocks = "".join(_block(s, lane, page) for s in lane.segments)
     if empty:
         blocks = '<span class="none">no activities</span>'
     who = escape(lane.employee.name or lane.employee.host_id)
@@ -103,12 +117,12 @@ def _lane(lane: Lane, swatches: dict[str, Swatch], zone: ZoneInfo) -> str:
     )
 
 
-def _day(day: date, lanes: list[Lane], swatches: dict[str, Swatch], zone: ZoneInfo) -> str:
+def _day(day: date, lanes: list[Lane], page: _Page) -> str:
     classes = "day weekend" if day.weekday() >= 5 else "day"
     if lanes and all(not lane.segments for lane in lanes):
         classes += " empty"
     label = f'<div class="date"><b>{day:%a}</b> {day:%d %b %Y}</div>'
-    body = "".join(_lane(lane, swatches, zone) for lane in lanes)
+    body = "".join(_lane(lane, page) for lane in lanes)
     if not lanes:
         body = '<div class="lane empty"><div class="who"></div><div class="track"></div></div>'
     return (
@@ -117,9 +131,10 @@ def _day(day: date, lanes: list[Lane], swatches: dict[str, Swatch], zone: ZoneIn
     )
 
 
-def _axis() -> str:
+def _axis(page: _Page) -> str:
     ticks = "".join(
-        f'<span class="tick" style="left:{_pct(h * 60)}">{h:02d}:00</span>' for h in HOURS_SHOWN
+        f'<span class="tick" style="left:{page.pct(h * 60)}">{h:02d}:00</span>'
+        for h in page.window.ticks()
     )
     return (
         '<div class="axis"><div class="date"></div><div class="who"></div>'
@@ -158,16 +173,17 @@ def _unmapped(view: ScheduleView) -> str:
 
 def render_html(view: ScheduleView, *, title: str = "Schedules") -> str:
     """The whole page for ``view`` as a string (UTF-8, no external resources)."""
-    zone = ZoneInfo(view.timezone)
     dates = range_dates(view)
     swatches = legend(view)
-    by_type = {s.type_id: s for s in swatches}
     lanes = lanes_by_date(view)
+    window = time_window(lanes)
+    page = _Page({s.type_id: s for s in swatches}, ZoneInfo(view.timezone), window)
     span = f"{dates[0]:%a %d %b %Y} {DASH} {dates[-1]:%a %d %b %Y}" if dates else ""
     names = [e.employee.name or e.employee.host_id for e in view.employees]
     people = ": " + ", ".join(names) if len(names) <= MAX_NAMED else ""
     solo = " solo" if len(names) == 1 else ""
-    days = "".join(_day(d, lanes[d], by_type, zone) for d in dates)
+    days = "".join(_day(d, lanes[d], page) for d in dates)
+    axis = f"{window.start_hour:02d}:00{DASH}{window.end_hour:02d}:00"
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -175,7 +191,9 @@ def render_html(view: ScheduleView, *, title: str = "Schedules") -> str:
         f'<header><h1>{escape(title)}</h1><p class="range">{escape(span)} '
         f"({view.days} days) · {len(names)} employee(s){escape(people)}</p>"
         f'<p class="tz" data-timezone="{escape(view.timezone)}">All times are in '
-        f"<b>{escape(view.timezone)}</b> (the viewer's time zone).</p>"
+        f"<b>{escape(view.timezone)}</b> (the viewer's time zone); rows show {axis}.</p>"
         f"{_legend(swatches)}</header>"
-        f'<main class="calendar{solo}">{_axis()}{days}</main>{_unmapped(view)}</body></html>\n'
+        f'<main class="calendar{solo}" style="--hours:{window.hours}" '
+        f'data-window-start="{window.start_hour}" data-window-end="{window.end_hour}">'
+        f"{_axis(page)}{days}</main>{_unmapped(view)}</body></html>\n"
     )

@@ -16,6 +16,7 @@ from host.render.palette import palette_colors, safe_color, text_color
 from ports.models import Employee, EmployeeSchedule, ScheduleView, TimeBlock
 
 DAY_MINUTES = 1440
+MIN_WINDOW_HOURS = 6  # a narrower time axis would make short days look long
 _MIN_MINUTES = 1.0  # a zero-length wall-clock span (DST fall-back) still gets drawn
 
 
@@ -29,6 +30,28 @@ class Segment:
     continues_before: bool
     continues_after: bool
     track: int = 0
+
+
+@dataclass(frozen=True)
+class Window:
+    """The hours of the day the calendar shows: whole hours covering every segment."""
+
+    start_hour: int = 0
+    end_hour: int = 24
+
+    @property
+    def hours(self) -> int:
+        """How many hours wide the time axis is."""
+        return self.end_hour - self.start_hour
+
+    def percent(self, minutes: float) -> float:
+        """Where ``minutes`` after midnight falls on the axis, 0 to 100."""
+        return (minutes - self.start_hour * 60) / (self.hours * 60) * 100
+
+    def ticks(self) -> list[int]:
+        """The hours labelled on the axis: every hour up to 12 h wide, else every 3 h."""
+        step = 1 if self.hours <= 12 else 3
+        return [h for h in range(self.start_hour, self.end_hour + 1) if h % step == 0]
 
 
 @dataclass
@@ -140,6 +163,20 @@ def lanes_by_date(view: ScheduleView) -> dict[date, list[Lane]]:
             placed, tracks = _stack(segments)
             result[day].append(Lane(schedule.employee, day, placed, tracks))
     return result
+
+
+def time_window(lanes: dict[date, list[Lane]]) -> Window:
+    """The whole hours spanning every segment (at least MIN_WINDOW_HOURS; all day if none)."""
+    segments = [s for day in lanes.values() for lane in day for s in lane.segments]
+    if not segments:
+        return Window()
+    lo = int(min(s.start_min for s in segments) // 60)
+    hi = int(-(-max(s.end_min for s in segments) // 60))
+    missing = MIN_WINDOW_HOURS - (hi - lo)
+    if missing > 0:  # widen around the segments, staying inside the day
+        hi = min(24, max(0, lo - missing // 2) + MIN_WINDOW_HOURS)
+        lo = hi - MIN_WINDOW_HOURS
+    return Window(lo, hi)
 
 
 def legend(view: ScheduleView) -> list[Swatch]:

@@ -6,7 +6,8 @@ TRACK_PX = 22  # height of one track of blocks inside a lane
 LANE_PAD_PX = 2  # space above the first and below the last track
 
 CSS = f"""
-:root {{ --date-w: 136px; --who-w: 150px; --grid: #e4e4e4; --hour: calc(100% / 24); }}
+:root {{ --date-w: 136px; --who-w: 150px; --grid: #e4e4e4; }}
+.calendar {{ --hour: calc(100% / var(--hours, 24)); }}
 * {{ box-sizing: border-box; }}
 body {{ margin: 0; padding: 12px 16px 32px; color: #1b1b1b; background: #fff;
   font: 13px/1.35 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", Arial, sans-serif; }}

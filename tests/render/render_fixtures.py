@@ -54,6 +54,16 @@ class Case:
     segments: list[Expected]
     activities: list[tuple[str, TimeBlock]]  # (host id, whole activity), as specified
 
+    @property
+    def hours(self) -> tuple[int, int]:
+        """The whole hours the time axis must span: first start to last end, rounded out."""
+        if not self.segments:
+            return 0, 24
+        lo = min(x.start_min for x in self.segments) // 60
+        hi = -(-max(x.end_min for x in self.segments) // 60)
+        assert hi - lo >= 6, "fixtures span at least six hours: no widening involved"
+        return lo, hi
+
 
 @dataclass(frozen=True)
 class Expected:
@@ -193,6 +203,26 @@ def twenty_by_seven() -> Case:
         timezone="America/New_York",
         employees=schedules,
         unmapped=unmapped,
+    )
+    return Case(view, expected, activities)
+
+
+def daytime_three() -> Case:
+    """Three employees in Kolkata (UTC+05:30) working daytime only: the axis zooms in."""
+    start, days, zone = date(2025, 11, 3), 7, ZoneInfo("Asia/Kolkata")
+    schedules, expected, activities = [], [], []
+    for i, who in enumerate(("ravi", "meera", "arjun")):
+        specs = [s for d in range(5) for s in _workday(d, late=i + 1)]
+        specs.append(Spec(5, "10:30", 90, "training", "Saturday course"))
+        if i == 1:
+            specs.append(Spec(2, "11:15", 30, "meeting", "1:1 coaching", created_here=True))
+        employee = Employee(host_id=who, name=who.title(), email=f"{who}@x.test")
+        schedule, blocks = _schedule(employee, specs, start, days, zone)
+        schedules.append(schedule)
+        activities += blocks
+        expected += _expected(specs, start, days, who)
+    view = ScheduleView(
+        start=start, days=days, timezone="Asia/Kolkata", employees=schedules, unmapped=[]
     )
     return Case(view, expected, activities)
 

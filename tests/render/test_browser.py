@@ -9,16 +9,16 @@ from __future__ import annotations
 import os
 import struct
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from headless import CHROMIUM, available, dump_measured_dom, screenshot
+from headless import CHROMIUM, WIDTH, available, dump_measured_dom, screenshot
 from page_reader import Element, read_page, with_class
-from render_fixtures import Case, Expected, one_by_sixty, twenty_by_seven
+from render_fixtures import Case, daytime_three, one_by_sixty, twenty_by_seven
 
 from host.render import render_html
-from ports.models import ScheduleView
 
 pytestmark = pytest.mark.browser
 
@@ -27,6 +27,7 @@ TOLERANCE_PX = 1.0
 FIXTURES: dict[str, Callable[[], Case]] = {
     "1x60": one_by_sixty,
     "20x7": twenty_by_seven,
+    "3x7-day": daytime_three,
 }
 
 
@@ -42,29 +43,31 @@ def _chromium() -> None:
 
 @dataclass(frozen=True)
 class Laid:
-    """A fixture's view, expected segments, page, and its DOM after layout in Chromium."""
+    """A fixture laid out by Chromium: its DOM with measured boxes, and its screenshot."""
 
-    view: ScheduleView
-    expected: list[Expected]
-    page: str
+    case: Case
     elements: list[Element]
+    height: int
+    screenshot: Path
+
+
+def _lay_out(name: str, workdir: Path) -> Laid:
+    """Render fixture ``name``, measure it in Chromium, and save a full-page screenshot."""
+    case = FIXTURES[name]()
+    page = render_html(case.view)
+    elements = read_page(dump_measured_dom(page, workdir))[0]
+    height = int(next(e for e in elements if e.tag == "body").data("page-height"))
+    target = ARTIFACTS / f"calendar-{name}.png"
+    screenshot(page, workdir, target, height)
+    return Laid(case, elements, height, target)
 
 
 @pytest.fixture(scope="module")
-def laid_out(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Laid]:
-    """Lay each fixture out once per module (a Chromium launch takes seconds)."""
-    done: dict[str, Laid] = {}
-
-    def get(name: str) -> Laid:
-        if name not in done:
-            case = FIXTURES[name]()
-            view, expected = case.view, case.segments
-            page = render_html(view)
-            dom = dump_measured_dom(page, tmp_path_factory.mktemp(f"dom-{name}"))
-            done[name] = Laid(view, expected, page, read_page(dom)[0])
-        return done[name]
-
-    return get
+def laid_out(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Laid]:
+    """Every fixture laid out once, in parallel (each Chromium launch takes seconds)."""
+    with ThreadPoolExecutor(max_workers=len(FIXTURES)) as pool:
+        jobs = {n: pool.submit(_lay_out, n, tmp_path_factory.mktemp(n)) for n in FIXTURES}
+        return {name: job.result() for name, job in jobs.items()}
 
 
 def _rect(element: Element) -> tuple[float, float, float, float]:
@@ -83,9 +86,12 @@ def _inside(inner: Element, outer: Element) -> bool:
 
 @pytest.mark.parametrize("name", FIXTURES)
 def test_every_block_is_drawn_at_its_time_in_its_date_row_and_lane(
-    name: str, laid_out: Callable[[str], Laid]
+    name: str, laid_out: dict[str, Laid]
 ) -> None:
-    expected, elements = laid_out(name).expected, laid_out(name).elements
+    case, elements = laid_out[name].case, laid_out[name].elements
+    expected = case.segments
+    lo, hi = case.hours
+    axis_minutes = (hi - lo) * 60
     body = next(e for e in elements if e.tag == "body")
     assert body.data("resources") == "0"  # nothing fetched: the page is self-contained
     days = {e.data("date"): e for e in elements if e.tag == "section" and "day" in e.classes}
@@ -110,23 +116,17 @@ def test_every_block_is_drawn_at_its_time_in_its_date_row_and_lane(
         assert _inside(block, track) and _inside(track, day), (exp, block.data("rect"))
         left, _, width, _ = _rect(block)
         t_left, _, t_width, _ = _rect(track)
-        want_left = t_left + exp.start_min / 1440 * t_width
-        want_width = (exp.end_min - exp.start_min) / 1440 * t_width
+        want_left = t_left + (exp.start_min - lo * 60) / axis_minutes * t_width
+        want_width = (exp.end_min - exp.start_min) / axis_minutes * t_width
         assert left == pytest.approx(want_left, abs=TOLERANCE_PX), exp
         assert width == pytest.approx(want_width, abs=TOLERANCE_PX), exp
 
 
 @pytest.mark.parametrize("name", FIXTURES)
-def test_screenshot_of_the_whole_page_is_saved(
-    name: str, tmp_path: Path, laid_out: Callable[[str], Laid]
-) -> None:
-    laid = laid_out(name)
-    body = next(e for e in laid.elements if e.tag == "body")
-    height = int(body.data("page-height"))
-    target = ARTIFACTS / f"calendar-{name}.png"
-    screenshot(laid.page, tmp_path, target, height)
-    data = target.read_bytes()
+def test_screenshot_of_the_whole_page_is_saved(name: str, laid_out: dict[str, Laid]) -> None:
+    laid = laid_out[name]
+    data = laid.screenshot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width_px, height_px = struct.unpack(">II", data[16:24])
-    assert (width_px, height_px) == (1400, height)
+    assert (width_px, height_px) == (WIDTH, laid.height)
     assert len(data) > 20_000  # a drawn calendar, not a blank page

@@ -9,13 +9,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from page_reader import Element, read_page, with_class
-from render_fixtures import NASTY, TYPES, empty_week, one_by_sixty, twenty_by_seven
+from render_fixtures import NASTY, TYPES, daytime_three, empty_week, one_by_sixty, twenty_by_seven
 
 from host.render import render_html
+from host.render.layout import MIN_WINDOW_HOURS, Lane, Segment, time_window
 from host.render.palette import contrast_ratio, palette_colors, safe_color
 from ports.models import Employee, EmployeeSchedule, ScheduleDay, ScheduleView, TimeBlock
 
-FIXTURES = {"1x60": one_by_sixty, "20x7": twenty_by_seven}
+FIXTURES = {"1x60": one_by_sixty, "20x7": twenty_by_seven, "3x7-day": daytime_three}
 
 
 def _key(e: Element) -> tuple[str, date, str]:
@@ -31,7 +32,12 @@ def _style(e: Element) -> dict[str, str]:
 def test_every_block_is_drawn_once_per_date_it_touches_at_its_time_of_day(name: str) -> None:
     case = FIXTURES[name]()
     view, expected = case.view, case.segments
-    blocks = with_class(read_page(render_html(view))[0], "block")
+    elements, _ = read_page(render_html(view))
+    lo, hi = case.hours
+    calendar = next(e for e in elements if e.tag == "main")
+    assert (calendar.data("window-start"), calendar.data("window-end")) == (str(lo), str(hi))
+    per_minute = 100 / ((hi - lo) * 60)  # percent of the axis
+    blocks = with_class(elements, "block")
     drawn = {_key(b): b for b in blocks}
     assert len(blocks) == len(drawn) == len(expected)
     for exp in expected:
@@ -39,8 +45,9 @@ def test_every_block_is_drawn_once_per_date_it_touches_at_its_time_of_day(name: 
         assert float(block.data("seg-start")) == exp.start_min
         assert float(block.data("seg-end")) == exp.end_min
         style = _style(block)
-        assert float(style["left"].rstrip("%")) == pytest.approx(exp.start_min / 14.4, abs=1e-3)
-        width = (exp.end_min - exp.start_min) / 14.4
+        left = (exp.start_min - lo * 60) * per_minute
+        width = (exp.end_min - exp.start_min) * per_minute
+        assert float(style["left"].rstrip("%")) == pytest.approx(left, abs=1e-3)
         assert float(style["width"].rstrip("%")) == pytest.approx(width, abs=1e-3)
 
 
@@ -243,3 +250,43 @@ def test_daylight_saving_days_are_drawn_by_wall_clock(day: date) -> None:
     drawn = {b.data("activity-id"): b for b in with_class(read_page(render_html(view))[0], "block")}
     assert (drawn["w"].data("seg-start"), drawn["w"].data("seg-end")) == ("0", "1440")
     assert (drawn["e"].data("seg-start"), drawn["e"].data("seg-end")) == ("30", "210")
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 1439), st.integers(1, 1440)).map(
+            lambda t: (t[0], min(1440, t[0] + t[1]))
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_time_axis_is_whole_hours_covering_every_segment_and_at_least_six_wide(
+    spans: list[tuple[int, int]],
+) -> None:
+    block = TimeBlock(
+        start=datetime(2025, 1, 1, tzinfo=UTC),
+        end=datetime(2025, 1, 2, tzinfo=UTC),
+        activity="x",
+        activity_id="x",
+        activity_type_id="x",
+    )
+    lane = Lane(Employee(host_id="p"), date(2025, 1, 1))
+    lane.segments = [Segment(block, lo, hi, False, False) for lo, hi in spans]
+    window = time_window({date(2025, 1, 1): [lane]})
+    assert 0 <= window.start_hour < window.end_hour <= 24
+    assert window.hours >= MIN_WINDOW_HOURS
+    assert window.start_hour * 60 <= min(lo for lo, _ in spans)
+    assert window.end_hour * 60 >= max(hi for _, hi in spans)
+    if window.hours > MIN_WINDOW_HOURS:  # no slack beyond rounding out to whole hours
+        assert window.start_hour == min(lo for lo, _ in spans) // 60
+        assert window.end_hour == -(-max(hi for _, hi in spans) // 60)
+    assert (
+        window.percent(window.start_hour * 60) == 0 and window.percent(window.end_hour * 60) == 100
+    )
+
+
+def test_an_empty_view_shows_the_whole_day() -> None:
+    elements, _ = read_page(render_html(empty_week()))
+    calendar = next(e for e in elements if e.tag == "main")
+    assert (calendar.data("window-start"), calendar.data("window-end")) == ("0", "24")

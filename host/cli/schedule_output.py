@@ -1,0 +1,101 @@
+"""Output formats of `wfm schedule`: json, an HTML calendar or an iCalendar file, to a file.
+
+The terminal table stays in ``schedule_cmd``; this module writes the other formats to stdout
+or, atomically, to ``--output FILE`` (a failed write leaves no half-written file). Renderers
+are imported on use so ``wfm --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from ports.errors import InvalidInputError, WfmError
+
+if TYPE_CHECKING:
+    from ports.models import ScheduleView
+
+FORMAT_HELP = (
+    "table (terminal, default), json, html (a calendar page to open in a browser) "
+    "or ics (iCalendar, for calendar apps)."
+)
+
+
+class ScheduleFormat(StrEnum):
+    """How `wfm schedule` presents a schedule view."""
+
+    TABLE = "table"
+    JSON = "json"
+    HTML = "html"
+    ICS = "ics"
+
+
+def choose_format(fmt: ScheduleFormat, as_json: bool, output: Path | None) -> ScheduleFormat:
+    """The format asked for (``--json`` means json); refuse contradictions before any request."""
+    if as_json and fmt not in (ScheduleFormat.TABLE, ScheduleFormat.JSON):
+        raise InvalidInputError(f"--json contradicts --format {fmt}; give only one of them")
+    chosen = ScheduleFormat.JSON if as_json else fmt
+    if output is not None:
+        if chosen is ScheduleFormat.TABLE:
+            raise InvalidInputError("--output needs --format json, html or ics")
+        if output.is_dir():
+            raise InvalidInputError(f"--output {output} is a directory; give a file name")
+        parent = output.parent if str(output.parent) else Path(".")
+        if not parent.is_dir():
+            raise InvalidInputError(f"--output: directory {parent} does not exist; create it")
+    return chosen
+
+
+def encode(view: ScheduleView, fmt: ScheduleFormat, stamp: datetime) -> bytes:
+    """``view`` in ``fmt`` (json, html or ics) as bytes; ``stamp`` is the ICS DTSTAMP."""
+    if fmt is ScheduleFormat.JSON:
+        from host.cli.runtime import to_jsonable
+
+        return (json.dumps(to_jsonable(view), indent=2, ensure_ascii=False) + "\n").encode()
+    from host.render import render
+
+    return render(view, fmt.value, stamp=stamp)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` in one step (temporary file in the same directory)."""
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes 0600; a page to share gets the usual mode
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise WfmError(f"could not write {path}: {exc.strerror or exc}; check the path") from exc
+
+
+def emit(view: ScheduleView, fmt: ScheduleFormat, output: Path | None, stamp: datetime) -> None:
+    """Write ``view`` as ``fmt`` to ``output`` (or stdout) and say what was written."""
+    data = encode(view, fmt, stamp)
+    if output is None:
+        typer.echo(data.decode("utf-8"), nl=False)
+    else:
+        _write_atomically(output, data)
+        typer.echo(
+            f"wrote {output} ({fmt}: {len(view.employees)} employee(s), {view.days} days, "
+            f"times in {view.timezone})",
+            err=True,
+        )
+    if view.unmapped and fmt is ScheduleFormat.ICS:
+        who = ", ".join(u.employee.email or u.employee.host_id for u in view.unmapped)
+        typer.echo(
+            f"not in the calendar: {len(view.unmapped)} employee(s) could not be mapped ({who});"
+            " see why: `wfm mapping explain EMAIL`",
+            err=True,
+        )
