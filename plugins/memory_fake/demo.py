@@ -83,12 +83,12 @@ ACTIVITY_TYPES: tuple[ActivityType, ...] = tuple(
         ("type-timeoff", "Time Off", "OFF", "#9e9e9e", "#000000", False),
     )
 )
-_T = {t.name: t.id for t in ACTIVITY_TYPES}
-_ACTIVITIES = TypeAdapter(list[Activity])
 
 
 @dataclass(frozen=True)
-class _Team:
+class Team:
+    """A demo team: its agents share a time zone, a start time and working days."""
+
     name: str
     zone: str
     start: time
@@ -96,97 +96,43 @@ class _Team:
     members: tuple[str, ...]
 
 
-_WEEKDAYS = (0, 1, 2, 3, 4)
-TEAMS: tuple[_Team, ...] = (
-    _Team(
-        "Billing",
-        "America/Chicago",
-        time(8, 0),
-        _WEEKDAYS,
-        (
-            "Ana Lee",
-            "Maria Garcia",
-            "James Miller",
-            "Priya Patel",
-            "Carlos Ruiz",
-            "Emily Clark",
-            "David Kim",
-            "Grace Moore",
-        ),
-    ),
-    _Team(
-        "Tech Support",
-        "America/New_York",
-        time(9, 0),
-        _WEEKDAYS,
-        (
-            "Sam Taylor",
-            "Precious Okafor",
-            "Liam Johnson",
-            "Sofia Rossi",
-            "Ethan Brown",
-            "Chloe Martin",
-            "Lucas Silva",
-            "Mia Wilson",
-        ),
-    ),
-    _Team(
-        "Retention",
-        "Europe/London",
-        time(8, 30),
-        _WEEKDAYS,
-        (
-            "Oliver Smith",
-            "Samuel Taylor",
-            "Thomas Brennan",
-            "Amelia Jones",
-            "Harry Evans",
-            "Isla Thompson",
-            "Jack Walker",
-            "Freya Hughes",
-        ),
-    ),
-    _Team(
-        "Onboarding",
-        "Asia/Manila",
-        time(9, 0),
-        _WEEKDAYS,
-        (
-            "Jose Santos",
-            "Andrea Reyes",
-            "Miguel Cruz",
-            "Camille Bautista",
-            "Paolo Garcia",
-            "Bea Villanueva",
-            "Marco Lim",
-            "Trisha Tan",
-        ),
-    ),
-    _Team(
-        "Weekend Crew",
-        "America/Chicago",
-        time(10, 0),
-        (2, 3, 4, 5, 6),
-        (
-            "Aisha Bello",
-            "Noel Carter",
-            "Hana Sato",
-            "Omar Haddad",
-            "Ruth Adams",
-            "Victor Chen",
-            "Zoe Turner",
-            "Ivan Petrov",
-        ),
-    ),
-)
+def _members(names: str) -> tuple[str, ...]:
+    return tuple(n.strip() for n in names.split(","))
 
-_SHIFT_MINUTES = 510  # 8.5 h including lunch
-_TRAINING_TOPICS = ("Refund policy", "New billing portal", "De-escalation", "Product update")
+
+_WEEKDAYS = (0, 1, 2, 3, 4)
+TEAMS: tuple[Team, ...] = (
+    Team("Billing", "America/Chicago", time(8, 0), _WEEKDAYS, _members(
+        "Ana Lee, Maria Garcia, James Miller, Priya Patel, "
+        "Carlos Ruiz, Emily Clark, David Kim, Grace Moore"
+    )),
+    Team("Tech Support", "America/New_York", time(9, 0), _WEEKDAYS, _members(
+        "Sam Taylor, Precious Okafor, Liam Johnson, Sofia Rossi, "
+        "Ethan Brown, Chloe Martin, Lucas Silva, Mia Wilson"
+    )),
+    Team("Retention", "Europe/London", time(8, 30), _WEEKDAYS, _members(
+        "Oliver Smith, Samuel Taylor, Thomas Brennan, Amelia Jones, "
+        "Harry Evans, Isla Thompson, Jack Walker, Freya Hughes"
+    )),
+    Team("Onboarding", "Asia/Manila", time(9, 0), _WEEKDAYS, _members(
+        "Jose Santos, Andrea Reyes, Miguel Cruz, Camille Bautista, "
+        "Paolo Garcia, Bea Villanueva, Marco Lim, Trisha Tan"
+    )),
+    Team("Weekend Crew", "America/Chicago", time(10, 0), (2, 3, 4, 5, 6), _members(
+        "Aisha Bello, Noel Carter, Hana Sato, Omar Haddad, "
+        "Ruth Adams, Victor Chen, Zoe Turner, Ivan Petrov"
+    )),
+)  # fmt: skip
 
 
 def email_for(name: str) -> str:
     """The provider email of a demo person: ``first.last@example.com``."""
     return ".".join(name.lower().split()) + "@" + DOMAIN
+
+
+def agent_id_for(name: str) -> str:
+    """The provider agent id of the demo agent listed as ``name`` in ``TEAMS``."""
+    return _id("agent", name)
 
 
 def _id(kind: str, key: str) -> str:
@@ -259,6 +205,12 @@ def demo_employees() -> list[Employee]:
     return employees
 
 
+_SHIFT_MINUTES = 510  # 8.5 h including lunch
+_TRAINING_TOPICS = ("Refund policy", "New billing portal", "De-escalation", "Product update")
+_T = {t.name: t.id for t in ACTIVITY_TYPES}
+_ACTIVITIES = TypeAdapter(list[Activity])
+
+
 def demo_anchor(today: date) -> date:
     """The Monday the demo's 10 weeks start on: two weeks before ``today``'s Monday."""
     return today - timedelta(days=today.weekday(), weeks=2)
@@ -295,7 +247,7 @@ def demo_schedule(anchor: date, seed: int = DEMO_SEED) -> list[DemoActivity]:
     for team in TEAMS:
         zone = ZoneInfo(team.zone)
         for name in team.members:
-            agent = _id("agent", name)
+            agent = agent_id_for(name)
             late = rng.choice((0, 0, 30, 60))  # this agent's usual start, after the team's
             off_days = {rng.randrange(WEEKS * 7) for _ in range(rng.randrange(3))}
             if rng.random() < 0.1:  # a week of vacation
@@ -321,7 +273,7 @@ def demo_schedule(anchor: date, seed: int = DEMO_SEED) -> list[DemoActivity]:
 
 
 def _day_plan(
-    rng: random.Random, day: date, off: bool, team: _Team, late: int
+    rng: random.Random, day: date, off: bool, team: Team, late: int
 ) -> Iterator[tuple[int, int, str, str]]:
     """(offset minutes, length, type, description) of one working day, non-overlapping."""
     if off:

@@ -15,10 +15,8 @@ provider option ``demo_anchor``) names a Monday, for reproducible output.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import re
-import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -27,6 +25,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
+from plugins.memory_fake.atomic_file import AtomicFile, Signature
 from plugins.memory_fake.backend import FakeWfmBackend
 from plugins.memory_fake.demo import (
     ACTIVITY_TYPES,
@@ -43,13 +42,12 @@ from plugins.memory_fake.snapshot import (
     encode_activities,
     loads,
 )
-from ports.errors import InvalidInputError, UnavailableError
+from ports.errors import InvalidInputError
 from ports.models import Activity
 
 WRITES = frozenset({"create_activity", "delete_activity", "delete_window", "push_scores"})
 ANCHOR_ENV = "WFM_DEMO_ANCHOR"
 _TENANT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
-Signature = tuple[int, int, int]
 T = TypeVar("T")
 
 
@@ -86,73 +84,6 @@ def seed_snapshot(anchor: date) -> Snapshot:
     )
 
 
-class DataFile:
-    """One file replaced atomically, guarded by an exclusive lock file next to it."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.lock_path = path.with_suffix(".lock")
-
-    @contextmanager
-    def locked(self) -> Iterator[None]:
-        """Hold the exclusive cross-process lock (blocks while another process holds it)."""
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-        except OSError as exc:
-            raise self._unavailable(exc) from exc
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
-        finally:
-            os.close(fd)  # closing the descriptor releases the lock
-
-    def signature(self) -> Signature | None:
-        """Identity of the current file version (changes on every replace), None if absent."""
-        try:
-            st = os.stat(self.path)
-        except FileNotFoundError:
-            return None
-        return (st.st_ino, st.st_mtime_ns, st.st_size)
-
-    def read(self) -> tuple[bytes, Signature] | None:
-        """The file's bytes and the signature of exactly that version, None if absent."""
-        try:
-            with open(self.path, "rb") as f:
-                st = os.fstat(f.fileno())
-                return f.read(), (st.st_ino, st.st_mtime_ns, st.st_size)
-        except FileNotFoundError:
-            return None
-        except OSError as exc:
-            raise self._unavailable(exc) from exc
-
-    def write(self, data: bytes) -> Signature:
-        """Replace the file atomically with ``data`` (write a temp file, fsync, rename)."""
-        try:
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    f.write(data)
-                    f.flush()
-                    os.fsync(f.fileno())
-                os.replace(tmp, self.path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
-        except OSError as exc:
-            raise self._unavailable(exc) from exc
-        sig = self.signature()
-        if sig is None:  # only if someone removed the directory under our feet
-            raise UnavailableError(f"{self.path} vanished right after it was written; retry")
-        return sig
-
-    def _unavailable(self, exc: OSError) -> UnavailableError:
-        return UnavailableError(
-            f"cannot use the demo data in {self.path.parent} ({exc.strerror or exc}); "
-            "check that WFM_HOME points to a writable directory"
-        )
-
-
 class PersistentFakeBackend(FakeWfmBackend):
     """A FakeWfmBackend whose state is loaded from, and saved to, one tenant's file."""
 
@@ -165,7 +96,7 @@ class PersistentFakeBackend(FakeWfmBackend):
         self._rows: list[Row] | None = None
         self._activities: dict[str, Activity] = {}
         super().__init__(accepted_keys=accepted_keys)
-        self.file = DataFile(path)
+        self.file = AtomicFile(path)
         self.anchor: date | None = None
         self._sig: Signature | None = None
         with self.lock, self.file.locked():
@@ -311,7 +242,7 @@ def reset_demo(
     """Restore the seed (anchored at ``anchor`` or at ``demo_anchor(today)``); returns it."""
     path = demo_path(data_dir, tenant)
     snap = seed_snapshot(anchor or demo_anchor(today or _today()))
-    file = DataFile(path)
+    file = AtomicFile(path)
     with file.locked():
         file.write(dumps(snap))
     return _info(path, snap)
@@ -320,5 +251,5 @@ def reset_demo(
 def demo_info(data_dir: Path, tenant: str) -> DemoInfo | None:
     """Describe the tenant's stored demo data, or None when it was never created."""
     path = demo_path(data_dir, tenant)
-    got = DataFile(path).read()
+    got = AtomicFile(path).read()
     return None if got is None else _info(path, loads(got[0], str(path)))
