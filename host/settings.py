@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 def default_data_dir() -> Path:
@@ -23,16 +23,27 @@ class Settings(BaseModel):
     data_dir: Path = Field(default_factory=default_data_dir)
     tenant: str = "default"
     provider: str = "memory_fake"
-    vault: str = "memory"
-    cache: str = "memory"
-    state: str = "memory"
-    clock: str = "memory"
+    vault: str = "local"
+    cache: str = "local"
+    state: str = "local"
+    clock: str = "system"
     directory: str = "demo"
     scores: str = "demo"
     host_name: str = "evaluagent"
     timezone: str = "UTC"
+    work_hours: str = "09:00-17:00"  # viewer's zone; free slots and the longest 1:1
+    slot_step_minutes: int = Field(default=15, gt=0)
+    available_activity_types: tuple[str, ...] = ()  # names that count as free for slots
     provider_options: dict[str, str] = Field(default_factory=dict)
     blocked_plugins: tuple[str, ...] = ()
+
+    @field_validator("available_activity_types", mode="before")
+    @classmethod
+    def _split_names(cls, value: object) -> object:
+        """``WFM_AVAILABLE_TYPES="Shift, Open Time"`` -> ("Shift", "Open Time")."""
+        if isinstance(value, str):
+            return tuple(name.strip() for name in value.split(",") if name.strip())
+        return value
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -50,6 +61,9 @@ class Settings(BaseModel):
             ("scores", "WFM_SCORES"),
             ("host_name", "WFM_HOST_NAME"),
             ("timezone", "WFM_TIMEZONE"),
+            ("work_hours", "WFM_WORK_HOURS"),
+            ("slot_step_minutes", "WFM_SLOT_STEP_MINUTES"),
+            ("available_activity_types", "WFM_AVAILABLE_TYPES"),
         ):
             if env.get(var):
                 values[field] = env[var]

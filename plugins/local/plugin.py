@@ -1,11 +1,64 @@
-"""Entry point of the local plugin (production adapters for the non-provider ports)."""
+"""Entry point of the local plugin: production adapters for the non-provider ports.
+
+key_vault "local" (AES-GCM file vault), cache "local" (diskcache), state "local" (SQLite),
+clock "system". Import-light: every adapter is imported inside its factory.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from ports import hookimpl
-from ports.registry import AdapterRegistry
+from ports.registry import AdapterContext, AdapterRegistry, PortKind
+
+PLUGIN = "local"
+
+
+def _vault(ctx: AdapterContext) -> Any:
+    import os
+
+    from plugins.local.master_keys import ENV_VAR, EnvMasterKeys, FileMasterKeys
+    from plugins.local.vault import AesGcmKeyVault
+
+    configured = os.environ.get(ENV_VAR, "")
+    source = (
+        EnvMasterKeys.from_text(configured)
+        if configured.strip()
+        else FileMasterKeys(ctx.data_dir / "master.keys")
+    )
+    return AesGcmKeyVault(ctx.data_dir, source)
+
+
+def _cache(ctx: AdapterContext) -> Any:
+    from plugins.local.cache import DiskCache
+    from plugins.local.clock import SystemClock
+
+    return DiskCache(ctx.data_dir / "cache", SystemClock())
+
+
+def _state(ctx: AdapterContext) -> Any:
+    from plugins.local.state import SqliteStateStore
+
+    return SqliteStateStore(ctx.data_dir / "state")
+
+
+def _clock(ctx: AdapterContext) -> Any:
+    from plugins.local.clock import SystemClock
+
+    return SystemClock()
 
 
 @hookimpl
 def wfm_register_adapters(registry: AdapterRegistry) -> None:
-    """Contribute the local adapters (none yet: see the local-adapters issue)."""
+    """Register the local adapters (the defaults outside tests)."""
+    registry.add(
+        PortKind.KEY_VAULT, "local", _vault, plugin=PLUGIN,
+        description="AES-GCM file in the data dir; master keys from WFM_MASTER_KEYS or key file",
+    )
+    registry.add(
+        PortKind.CACHE, "local", _cache, plugin=PLUGIN, description="diskcache in the data dir"
+    )
+    registry.add(
+        PortKind.STATE, "local", _state, plugin=PLUGIN, description="SQLite (WAL) + flock locks"
+    )
+    registry.add(PortKind.CLOCK, "system", _clock, plugin=PLUGIN, description="wall clock, UTC")

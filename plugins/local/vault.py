@@ -153,9 +153,9 @@ class AesGcmKeyVault:
         """Re-seal every record with the newest master key; re-running is harmless."""
         with self._locked(shared=False):
             records = self._load()
-            keys = self._master_keys.ensure()
-            newest = keys[0]
+            keys = self._master_keys.load()
             opened = {name: self._open(s, keys) for name, s in records.items()}
+            newest = (keys or self._master_keys.ensure())[0]
             stale = [name for name, s in records.items() if s.master_key_id != newest.id]
             for name in stale:
                 records[name] = self._seal(*name, opened[name], newest)

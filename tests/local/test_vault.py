@@ -11,11 +11,10 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from plugins.local import fs
+from local.vault_world import KEY, T0, all_bytes, edit_vault_file, env_vault, file_vault, mode
 from plugins.local.master_keys import FileMasterKeys
 from ports.errors import IntegrityError, InvalidInputError
 from ports.vault import key_fingerprint
-from local.vault_world import KEY, T0, all_bytes, edit_vault_file, env_vault, file_vault, mode
 
 
 def test_round_trip_and_info(tmp_path: Path) -> None:
@@ -187,7 +186,7 @@ def test_interrupted_write_keeps_the_previous_key(
     def crash(src: str, dst: str) -> None:
         raise OSError("power cut")
 
-    monkeypatch.setattr(fs.os, "replace", crash)
+    monkeypatch.setattr(os, "replace", crash)  # what fs.atomic_write renames with
     with pytest.raises(OSError):
         vault.put("acme", "assembled", SecretStr("new-key"), T0)
     with pytest.raises(OSError):

@@ -1,0 +1,85 @@
+"""DiskCache: the Cache port on diskcache (SQLite + files), shared safely by local processes.
+
+Values are stored as JSON text, so they round-trip exactly and nothing is pickled. Expiry is
+judged on the injected Clock, exactly like the in-memory fake; diskcache's own real-time
+``expire`` (TTL plus a grace period) only lets it cull stale entries from disk. Namespaces
+are diskcache tags, so ``clear(namespace)`` is one indexed delete.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TypeVar
+
+import diskcache
+
+from plugins.local.fs import ensure_private_dir
+from ports.clock import Clock
+from ports.errors import UnavailableError
+from ports.jsonvalue import JsonValue
+
+CULL_GRACE_SECONDS = 300.0  # real-time slack before diskcache drops an entry by itself
+_T = TypeVar("_T")
+
+
+class DiskCache:
+    """Namespaced JSON cache in ``directory``; safe for several processes on one machine."""
+
+    def __init__(self, directory: Path, clock: Clock, *, timeout: float = 10.0) -> None:
+        self.directory = ensure_private_dir(directory)
+        self._clock = clock
+        self._cache = self._call(
+            lambda: diskcache.Cache(str(directory), timeout=timeout, tag_index=True)
+        )
+
+    def get(self, namespace: str, key: str) -> JsonValue | None:
+        """The value, or None when absent or past its TTL on the clock."""
+        raw = self._call(lambda: self._cache.get(_key(namespace, key)))
+        if not isinstance(raw, str):
+            return None
+        try:
+            expires, value = json.loads(raw)
+            if expires is not None and self._clock.now() >= datetime.fromisoformat(expires):
+                self.delete(namespace, key)
+                return None
+        except (ValueError, TypeError):  # an unreadable entry is simply absent
+            return None
+        return value  # type: ignore[no-any-return]
+
+    def set(self, namespace: str, key: str, value: JsonValue, ttl_seconds: float | None) -> None:
+        """Store a JSON value, replacing any previous one (TypeError for non-JSON values)."""
+        expires: datetime | None = None
+        if ttl_seconds is not None:
+            expires = self._clock.now() + timedelta(seconds=ttl_seconds)
+        raw = json.dumps([expires.isoformat() if expires else None, value])
+        cull = None if ttl_seconds is None else max(ttl_seconds, 0.0) + CULL_GRACE_SECONDS
+        self._call(lambda: self._cache.set(_key(namespace, key), raw, expire=cull, tag=namespace))
+
+    def delete(self, namespace: str, key: str) -> None:
+        """Remove one entry; absent keys are fine."""
+        self._call(lambda: self._cache.delete(_key(namespace, key)))
+
+    def clear(self, namespace: str) -> int:
+        """Remove every entry of ``namespace``; how many were removed."""
+        return int(self._call(lambda: self._cache.evict(namespace)))
+
+    def close(self) -> None:
+        """Close the underlying database connections."""
+        self._cache.close()
+
+    def _call(self, operation: Callable[[], _T]) -> _T:
+        try:
+            return operation()
+        except (diskcache.Timeout, sqlite3.OperationalError) as exc:
+            raise UnavailableError(
+                f"the cache in {self.directory} is busy or unreadable ({exc}); try again, "
+                "or delete that directory (it only holds rebuildable data)"
+            ) from exc
+
+
+def _key(namespace: str, key: str) -> str:
+    return json.dumps([namespace, key])
