@@ -8,13 +8,20 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from page_reader import Element, read_page, with_class
-from render_fixtures import NASTY, TYPES, daytime_three, empty_week, one_by_sixty, twenty_by_seven
 
 from host.render import render_html
 from host.render.layout import MIN_WINDOW_HOURS, Lane, Segment, time_window
 from host.render.palette import contrast_ratio, palette_colors, safe_color
 from ports.models import Employee, EmployeeSchedule, ScheduleDay, ScheduleView, TimeBlock
+from render.page_reader import Element, read_page, with_class
+from render.render_fixtures import (
+    NASTY,
+    TYPES,
+    daytime_three,
+    empty_week,
+    one_by_sixty,
+    twenty_by_seven,
+)
 
 FIXTURES = {"1x60": one_by_sixty, "20x7": twenty_by_seven, "3x7-day": daytime_three}
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 from icalendar import Calendar
-from render_fixtures import NASTY, Case, empty_week, one_by_sixty, twenty_by_seven
 
 from host.render import render
 from host.render.ics import PRODID, render_ics
+from render.render_fixtures import NASTY, Case, empty_week, one_by_sixty, twenty_by_seven
 
 STAMP = datetime(2025, 5, 1, 12, 0, tzinfo=UTC)
 
