@@ -288,7 +288,12 @@ def test_admin_endpoints_seed_fault_configure_and_report() -> None:
 
 
 def test_the_demo_seed_is_the_memory_fake_organisation() -> None:
-    from plugins.memory_fake.demo import ACTIVITY_TYPES, demo_activities, demo_anchor, demo_people
+    from plugins.memory_fake.demo import (
+        ACTIVITY_TYPES,
+        demo_activities,
+        demo_anchor,
+        demo_people,
+    )
 
     state = EmulatorState()
     anchor = seed_demo(state, date(2025, 6, 4))

@@ -188,7 +188,13 @@ def persistent_memory_fake(tmp: Path) -> Iterator[ProviderHarness]:
     yield PersistentMemoryFakeHarness(tmp)
 
 
-PROVIDER_HARNESSES: list[HarnessFactory] = [memory_fake, persistent_memory_fake]
+from assembled.harness import assembled_emulator  # noqa: E402  (tests/assembled/harness.py)
+
+PROVIDER_HARNESSES: list[HarnessFactory] = [
+    memory_fake,
+    persistent_memory_fake,
+    assembled_emulator,
+]
 
 
 # --- Cache and StateStore adapters ---------------------------------------------------------

@@ -2,7 +2,8 @@
 
 The gate (pure ASGI, ``/v0`` only) applies, in order: Basic auth against the configured keys
 (401), the per-key rate limit (429, with ``Retry-After`` unless configured off), injected
-faults and latency; then records ``"<METHOD> <path> <status>"`` in the ledger.
+faults and latency. The ledger counts each request on arrival (``arrivals``) and once answered
+as ``"<METHOD> <path> <status>"`` (``requests``; ``dropped`` when no answer was given).
 
 Admin routes (no auth, loopback only): ``GET /_emulator/ledger``, ``GET /_emulator/state``,
 ``POST /_emulator/seed`` (wire-shaped people/activity_types/activities, ``replace``),
@@ -65,6 +66,8 @@ class Gate:
             await self.app(scope, receive, send)
             return
         statuses: list[int] = []
+        with self.emu.state.lock:
+            self.emu.state.ledger.arrivals[f"{scope['method']} {scope['path']}"] += 1
 
         async def recording(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -1,16 +1,18 @@
 """Seeding the emulator: product DTOs to Assembled wire shapes, and the shared demo org.
 
 ``seed_demo`` loads the very organisation the in-memory fake serves (plugins/memory_fake/
-demo.py), so the CLI demo behaves the same against ``memory_fake`` and against the emulator.
+demo.py), so the CLI demo behaves the same against ``memory_fake``
+and against the emulator.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from plugins.assembled.emulator.state import EmulatorState, occurrence_key
+from plugins.assembled.emulator.state import EmulatorState, WireDict, occurrence_key
 from plugins.assembled.wire import to_unix
 from ports.models import Activity, ActivityType, ProviderPerson
 
@@ -86,8 +88,20 @@ def seed_demo(state: EmulatorState, today: date, anchor: date | None = None) -> 
 
     ``anchor`` (a Monday) defaults to ``demo_anchor(today)``, as memory_fake's; returns it.
     """
-    from plugins.memory_fake.demo import ACTIVITY_TYPES, demo_activities, demo_anchor, demo_people
+    from plugins.memory_fake.demo import demo_anchor
 
     anchor = anchor or demo_anchor(today)
-    seed(state, demo_people(), ACTIVITY_TYPES, demo_activities(anchor))
+    state.load(*_demo_records(anchor))
     return anchor
+
+
+@functools.lru_cache(maxsize=4)
+def _demo_records(anchor: date) -> tuple[list[WireDict], list[WireDict], list[WireDict]]:
+    """The demo org in wire shapes, built once per anchor (``load`` copies the records)."""
+    from plugins.memory_fake.demo import ACTIVITY_TYPES, demo_activities, demo_people
+
+    return (
+        [person_wire(p) for p in demo_people()],
+        [activity_type_wire(t) for t in ACTIVITY_TYPES],
+        [activity_wire(a) for a in demo_activities(anchor)],
+    )

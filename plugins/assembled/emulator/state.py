@@ -41,6 +41,7 @@ class Ledger:
     trimmed: list[tuple[WireDict, WireDict]] = field(default_factory=list)  # (before, after)
     pushed: list[list[WireDict]] = field(default_factory=list)  # score batches, as received
     requests: Counter[str] = field(default_factory=Counter)  # "GET /v0/people 200" -> n
+    arrivals: Counter[str] = field(default_factory=Counter)  # "GET /v0/people" -> n, on arrival
 
     def as_json(self) -> WireDict:
         """JSON-ready view for the admin endpoint."""
@@ -50,6 +51,7 @@ class Ledger:
             "trimmed": [{"before": b, "after": a} for b, a in self.trimmed],
             "pushed": self.pushed,
             "requests": dict(self.requests),
+            "arrivals": dict(self.arrivals),
         }
 
 
