@@ -297,3 +297,11 @@ def test_an_empty_view_shows_the_whole_day() -> None:
     elements, _ = read_page(render_html(empty_week()))
     calendar = next(e for e in elements if e.tag == "main")
     assert (calendar.data("window-start"), calendar.data("window-end")) == ("0", "24")
+
+
+def test_a_view_where_nobody_could_be_mapped_still_renders_the_dates_and_the_reasons() -> None:
+    view = twenty_by_seven().view.model_copy(update={"employees": []})
+    elements, text = read_page(render_html(view))
+    days = [e for e in with_class(elements, "day") if e.tag == "section"]
+    assert len(days) == 7 and not with_class(elements, "block")
+    assert "Not shown: 2 employee(s)" in text and "ambiguous" in text
