@@ -24,6 +24,24 @@ from ports.errors import InvalidInputError, NotFoundError, NotSupportedError
 from ports.models import Meeting, MeetingStatus
 from ports.provider import WfmProvider
 
+NOT_SUPPORTED: dict[str, str] = {
+    "modify": (
+        "modifying a meeting is not supported by design; cancel it (`wfm meetings cancel ID`) "
+        "and book a new one"
+    ),
+    "bulk-create": (
+        "bulk-creating meetings is not supported by design; book them one at a time with "
+        "`wfm meetings book`"
+    ),
+    "bulk-delete": (
+        "bulk-deleting is not supported by design (a window delete would also trim other "
+        "activities); cancel meetings one at a time with `wfm meetings cancel ID`"
+    ),
+    "sync-shifts": (
+        "syncing shifts is not supported by design; manage shifts in the WFM system itself"
+    ),
+}
+
 
 def _new_meeting_id() -> str:
     return f"mtg-{uuid.uuid4().hex[:16]}"
@@ -136,27 +154,16 @@ class MeetingService:
 
     def modify(self, meeting_id: str) -> NoReturn:
         """Not supported: cancel and book again instead."""
-        raise NotSupportedError(
-            "modifying a meeting is not supported by design; cancel it "
-            f"(`wfm meetings cancel {meeting_id}`) and book a new one"
-        )
+        raise NotSupportedError(NOT_SUPPORTED["modify"])
 
     def bulk_create(self) -> NoReturn:
         """Not supported: book meetings one at a time."""
-        raise NotSupportedError(
-            "bulk-creating meetings is not supported by design; book them one at a time "
-            "with `wfm meetings book`"
-        )
+        raise NotSupportedError(NOT_SUPPORTED["bulk-create"])
 
     def bulk_delete(self) -> NoReturn:
         """Not supported: cancel meetings one at a time, by id."""
-        raise NotSupportedError(
-            "bulk-deleting activities is not supported by design (a window delete would also "
-            "trim other activities); cancel meetings one at a time with `wfm meetings cancel`"
-        )
+        raise NotSupportedError(NOT_SUPPORTED["bulk-delete"])
 
     def sync_shifts(self) -> NoReturn:
         """Not supported: shifts are managed in the WFM system."""
-        raise NotSupportedError(
-            "syncing shifts is not supported by design; manage shifts in the WFM system itself"
-        )
+        raise NotSupportedError(NOT_SUPPORTED["sync-shifts"])

@@ -12,7 +12,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from hypothesis import Phase, settings
+from hypothesis import Phase, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
@@ -90,7 +90,6 @@ class MeetingSafety(RuleBasedStateMachine):
     """Drives MeetingService over the fakes and checks the safety invariants after each step."""
 
     requests = Bundle("requests")
-    meeting_ids = Bundle("meeting_ids")
     provider_cls: type[InMemoryProvider] = InMemoryProvider
 
     def __init__(self) -> None:
@@ -139,6 +138,7 @@ class MeetingSafety(RuleBasedStateMachine):
         try:
             meeting = self.world.meetings.book(email, start, minutes, text, key=key)
         except (OutcomeUnknownError, UnavailableError) as exc:
+            event(f"book: {type(exc).__name__}")
             self._allow_new_pending(pending_before, exc)
             return None
         except InvalidInputError:
@@ -149,6 +149,7 @@ class MeetingSafety(RuleBasedStateMachine):
             return None
         finally:
             self._disarm()
+        event(f"book: {meeting.status}")
         if meeting.status is MeetingStatus.PENDING:  # a replay of a meeting being cancelled
             assert meeting.cancelled_at is not None and meeting.id == owner_before
         if key is not None:
@@ -174,15 +175,11 @@ class MeetingSafety(RuleBasedStateMachine):
         """Send an earlier request again, exactly as before."""
         self._book(request, faults)
 
-    @rule(target=meeting_ids, data=st.data())
-    def remember_a_meeting(self, data: st.DataObject) -> str:
-        """Pick some ledger meeting id for later cancels."""
-        ids = [m.id for m in self.world.ledger.all()] or ["mtg-none"]
-        return data.draw(st.sampled_from(ids))
-
-    @rule(meeting_id=meeting_ids, faults=FAULTS)
-    def cancel(self, meeting_id: str, faults: list) -> None:
-        """Cancel a meeting (maybe already cancelled or forgotten) under some faults."""
+    @rule(data=st.data(), faults=FAULTS)
+    def cancel(self, data: st.DataObject, faults: list) -> None:
+        """Cancel a ledger meeting (maybe already cancelled) or an unknown id, under faults."""
+        ids = [*sorted(m.id for m in self.world.ledger.all()), "mtg-unknown"]
+        meeting_id = data.draw(st.sampled_from(ids), label="meeting_id")
         known = self.world.ledger.get(meeting_id)
         pending_before = self._pending_ids()
         self._inject(faults)
@@ -192,10 +189,12 @@ class MeetingSafety(RuleBasedStateMachine):
             assert known is None
             return
         except (OutcomeUnknownError, UnavailableError) as exc:
+            event(f"cancel: {type(exc).__name__}")
             self._allow_new_pending(pending_before, exc)
             return
         finally:
             self._disarm()
+        event(f"cancel: {known.status if known else None} -> done")
         assert cancelled.status is MeetingStatus.CANCELLED
         self.may_be_pending.discard(meeting_id)
 

@@ -1,0 +1,224 @@
+"""`wfm meetings book|cancel|list|reconcile` and `wfm slots`: one-to-ones in the WFM system.
+
+Modify, bulk create/delete and shift sync exist as commands only to say they are not
+supported (exit 2), so nobody mistakes their absence for a typo.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import typer
+
+from host.cli.runtime import console, print_json, runtime
+
+if TYPE_CHECKING:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from ports.models import Meeting, MeetingStatus
+
+_ANY_ARGS = {"allow_extra_args": True, "ignore_unknown_options": True}
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``meetings`` command group and the ``slots`` command."""
+    group = typer.Typer(
+        help="One-to-one meetings booked in the WFM system (never touching other activities).",
+        no_args_is_help=True,
+    )
+
+    @group.command("book")
+    def book(
+        ctx: typer.Context,
+        email: str = typer.Argument(..., help="The agent's email."),
+        start: str = typer.Option(
+            ..., "--start", help="Start, ISO 8601 (2025-06-03T14:00; no offset = the --tz zone)."
+        ),
+        minutes: int = typer.Option(..., "--minutes", help="Length in minutes."),
+        description: str = typer.Option("", "--description", help="Shown after the title."),
+        facilitator: str = typer.Option(None, "--facilitator", help="Who books it (email)."),
+        key: str = typer.Option(
+            None, "--key", help="Idempotency key: repeating a booking with it never doubles it."
+        ),
+        as_json: bool = typer.Option(False, "--json", help="JSON output."),
+    ) -> None:
+        """Book a 1:1 for an agent (activity type `Meeting`, never deleting others)."""
+        rt = runtime(ctx)
+        zone = _zone(rt.settings.timezone)
+        when = _parse_start(start, zone)
+        meeting = rt.container.meetings().book(email, when, minutes, description, facilitator, key)
+        if as_json:
+            print_json(meeting)
+            return
+        console().print(
+            f"booked {meeting.id}: {meeting.title} for {meeting.agent_email}, "
+            f"{_span(meeting, zone)} (activity {meeting.provider_activity_id})"
+        )
+
+    @group.command("cancel")
+    def cancel(
+        ctx: typer.Context,
+        meeting_id: str = typer.Argument(..., help="A meeting id from `wfm meetings list`."),
+        as_json: bool = typer.Option(False, "--json", help="JSON output."),
+    ) -> None:
+        """Cancel a meeting booked here (deletes exactly its one activity); safe to repeat."""
+        meeting = runtime(ctx).container.meetings().cancel(meeting_id)
+        if as_json:
+            print_json(meeting)
+            return
+        console().print(f"cancelled {meeting.id} ({meeting.agent_email})")
+
+    @group.command("list")
+    def list_(
+        ctx: typer.Context,
+        status: str = typer.Option(None, "--status", help="pending, booked or cancelled."),
+        as_json: bool = typer.Option(False, "--json", help="JSON output."),
+    ) -> None:
+        """The tenant's meetings booked here, with their status (from the meeting ledger)."""
+        rt = runtime(ctx)
+        meetings = rt.container.meetings().list_meetings(_status(status))
+        if as_json:
+            print_json(meetings)
+            return
+        _print_meetings(meetings, _zone(rt.settings.timezone))
+
+    @group.command("reconcile")
+    def reconcile(
+        ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="JSON output.")
+    ) -> None:
+        """Settle meetings left pending by an unconfirmed provider write (reads them back)."""
+        settled = runtime(ctx).container.meetings().reconcile()
+        if as_json:
+            print_json(settled)
+            return
+        for meeting in settled:
+            console().print(f"{meeting.id}: {meeting.status}")
+        console().print(f"{len(settled)} meeting(s) settled")
+
+    _refuse_without_provider(group)
+
+    @app.command("slots")
+    def slots(
+        ctx: typer.Context,
+        email: str = typer.Argument(..., help="The agent's email."),
+        first: str = typer.Option(
+            None, "--from", help="First date, YYYY-MM-DD. Default: today in the --tz zone."
+        ),
+        days: int = typer.Option(5, "--days", help="Number of days, 1 to 14."),
+        minutes: int = typer.Option(30, "--minutes", help="Meeting length in minutes."),
+        as_json: bool = typer.Option(False, "--json", help="JSON output."),
+    ) -> None:
+        """Free start times for a 1:1 (working hours: WFM_WORK_HOURS; free activity types:
+        WFM_AVAILABLE_TYPES)."""
+        from datetime import timedelta
+
+        from core.day_grid import parse_date, parse_zone, today_in
+
+        rt = runtime(ctx)
+        tz = rt.settings.timezone
+        zone = parse_zone(tz)
+        day = parse_date(first, "--from") if first else today_in(rt.container.clock(), zone)
+        found = rt.container.slots().find(email, day, days, minutes, tz)
+        length = timedelta(minutes=minutes)
+        if as_json:
+            print_json(
+                {
+                    "agent": email.strip(),
+                    "timezone": tz,
+                    "minutes": minutes,
+                    "slots": [
+                        {"start": s.isoformat(), "end": (s + length).isoformat()} for s in found
+                    ],
+                }
+            )
+            return
+        _print_slots(found, tz)
+
+    app.add_typer(group, name="meetings")
+
+
+def _refuse_without_provider(group: typer.Typer) -> None:
+    """The not-supported commands: refused before any adapter is built."""
+    from core.meetings import NOT_SUPPORTED
+
+    for name, message in NOT_SUPPORTED.items():
+
+        def refuse(ctx: typer.Context, _message: str = message) -> None:
+            from ports.errors import NotSupportedError
+
+            raise NotSupportedError(_message)
+
+        group.command(name, context_settings=_ANY_ARGS, help="Not supported, by design.")(refuse)
+
+
+def _zone(tz: str) -> ZoneInfo:
+    from core.day_grid import parse_zone
+
+    return parse_zone(tz)
+
+
+def _parse_start(text: str, zone: ZoneInfo) -> datetime:
+    """An ISO 8601 start; without an offset it is read in the viewer's zone."""
+    from datetime import datetime
+
+    from ports.errors import InvalidInputError
+
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise InvalidInputError(
+            f"--start {text!r} is not an ISO 8601 time; give e.g. 2025-06-03T14:00"
+        ) from exc
+    return when.replace(tzinfo=zone) if when.tzinfo is None else when
+
+
+def _status(text: str | None) -> MeetingStatus | None:
+    from ports.errors import InvalidInputError
+    from ports.models import MeetingStatus
+
+    if text is None:
+        return None
+    try:
+        return MeetingStatus(text.strip().lower())
+    except ValueError as exc:
+        names = ", ".join(s.value for s in MeetingStatus)
+        raise InvalidInputError(f"--status must be one of {names}, not {text!r}") from exc
+
+
+def _span(meeting: Meeting, zone: ZoneInfo) -> str:
+    start, end = meeting.start.astimezone(zone), meeting.end.astimezone(zone)
+    return f"{start:%a %Y-%m-%d %H:%M}-{end:%H:%M} {zone.key}"
+
+
+def _print_meetings(meetings: list[Meeting], zone: ZoneInfo) -> None:
+    from rich.table import Table
+
+    if not meetings:
+        console().print("no meetings found (book one with `wfm meetings book EMAIL ...`)")
+        return
+    table = Table(title=f"Meetings booked here ({zone.key})", title_justify="left")
+    for column in ("id", "status", "agent", "when", "description", "activity"):
+        table.add_column(column, overflow="fold")
+    for m in meetings:
+        table.add_row(
+            m.id,
+            m.status.value,
+            m.agent_email,
+            _span(m, zone),
+            m.description,
+            m.provider_activity_id or "-",
+        )
+    console().print(table)
+
+
+def _print_slots(found: list[datetime], tz: str) -> None:
+    if not found:
+        console().print(f"no free slot in that range ({tz}); try more days or a shorter length")
+        return
+    by_day: dict[str, list[str]] = {}
+    for s in found:
+        by_day.setdefault(f"{s:%a %Y-%m-%d}", []).append(f"{s:%H:%M}")
+    typer.echo(f"free start times ({tz}):")
+    for day, times in by_day.items():
+        typer.echo(f"  {day}: {' '.join(times)}")
