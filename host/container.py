@@ -8,14 +8,18 @@ and its providers build lazily on first use.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pluggy
 from dependency_injector import containers, providers
 
 from core.activity_types import ActivityTypeCatalog
+from core.ledger import MeetingLedger
 from core.mapping import EmployeeMapper
+from core.meetings import MeetingService
 from core.schedules import ScheduleService
+from core.slots import SlotFinder, WorkingHours
 from host.plugins import build_plugin_manager, collect_adapters
 from host.settings import Settings
 from ports.clock import Clock
@@ -105,7 +109,35 @@ class Container(containers.DeclarativeContainer):
     activity_types = providers.Factory(
         ActivityTypeCatalog, provider, cache, clock, settings.provided.tenant
     )
-    schedules = providers.Factory(ScheduleService, provider, mapper, activity_types)
+    meeting_ledger = providers.Singleton(MeetingLedger, state, settings.provided.tenant)
+    schedules = providers.Factory(
+        ScheduleService,
+        provider,
+        mapper,
+        activity_types,
+        created_here=meeting_ledger.provided.booked_activity_ids,
+    )
+    work_hours = providers.Callable(WorkingHours.parse, settings.provided.work_hours)
+    meetings = providers.Factory(
+        MeetingService,
+        provider,
+        mapper,
+        activity_types,
+        meeting_ledger,
+        clock,
+        host_name=settings.provided.host_name,
+        max_length=work_hours.provided.length,
+    )
+    slots = providers.Factory(
+        SlotFinder,
+        provider,
+        mapper,
+        activity_types,
+        clock,
+        hours=work_hours,
+        step=providers.Callable(timedelta, minutes=settings.provided.slot_step_minutes),
+        available=settings.provided.available_activity_types,
+    )
     background_provider = providers.Singleton(
         build_provider, registry, settings, vault.provider, clock, CallBudget.BACKGROUND
     )

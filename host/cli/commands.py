@@ -15,3 +15,7 @@ def register(app: typer.Typer) -> None:
 
     mapping_cmd.register(app)
     schedule_cmd.register(app)
+
+    from host.cli import meetings_cmd
+
+    meetings_cmd.register(app)
