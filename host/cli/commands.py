@@ -19,3 +19,7 @@ def register(app: typer.Typer) -> None:
     from host.cli import meetings_cmd
 
     meetings_cmd.register(app)
+
+    from host.cli import demo_cmd
+
+    demo_cmd.register(app)

@@ -1,0 +1,57 @@
+"""`wfm demo` end to end, and a light start-up for `wfm --help`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from e2e.cli_run import Cli
+
+
+def test_demo_tour_runs_every_step(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("WFM_HOME", str(tmp_path))
+    for var in ("WFM_DEMO_ANCHOR", "WFM_TENANT", "WFM_PROVIDER", "WFM_TIMEZONE"):
+        monkeypatch.delenv(var, raising=False)
+    wfm = Cli(capsys)
+    result = wfm("demo")
+    assert result.code == 0, result.err
+    out = result.out
+    for step in ("$ wfm plugins", "$ wfm mapping show", "$ wfm schedule", "$ wfm slots",
+                 "$ wfm meetings book", "$ wfm meetings cancel", "$ wfm export run"):
+        assert step in out
+    assert "booked mtg-" in out and "cancelled mtg-" in out
+    assert "(exit code" not in out and "error:" not in result.err
+    # the second export run sends nothing new
+    assert out.count("Sent 0 score(s)") == 1
+    listed = wfm("meetings", "list", "--json")
+    assert [m["status"] for m in listed.json()] == ["cancelled"]
+
+
+def test_demo_reset_restores_the_seed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("WFM_HOME", str(tmp_path))
+    result = Cli(capsys)("demo", "reset")
+    assert result.code == 0, result.err
+    assert "demo organisation restored" in result.out
+
+
+def test_help_starts_without_heavy_imports() -> None:
+    code = (
+        "import sys; from host.cli.app import run; "
+        "rc = run(['--help']); "
+        "heavy = [m for m in ('httpx', 'cryptography', 'diskcache', 'starlette', 'uvicorn', "
+        "'icalendar', 'core.mapping', 'host.container', 'dependency_injector') "
+        "if m in sys.modules]; "
+        "print('HEAVY', heavy); sys.exit(rc)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "HEAVY []" in done.stdout
