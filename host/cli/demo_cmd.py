@@ -134,12 +134,18 @@ def _meeting_steps(t: Tour, start: str) -> None:
     t.say("Book a 1:1", "Created in the WFM as a `Meeting`; nothing else is touched.")
     description = "Coaching on the refund call"
     meeting = t.capture(
-        "meetings", "book", AGENT, "--start", start, "--minutes", "30",
-        "--description", description,
+        "meetings",
+        "book",
+        AGENT,
+        "--start",
+        start,
+        "--minutes",
+        "30",
+        "--description",
+        description,
     )
     typer.secho(
-        f"\n$ wfm meetings book {AGENT} --start {start} --minutes 30 "
-        f"--description {description!r}",
+        f"\n$ wfm meetings book {AGENT} --start {start} --minutes 30 --description {description!r}",
         fg=typer.colors.CYAN,
     )
     when = f"{meeting['start']} - {meeting['end']}"
