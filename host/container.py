@@ -13,6 +13,7 @@ from typing import Any
 
 import pluggy
 from dependency_injector import containers, providers
+from pydantic import SecretStr
 
 from core.activity_types import ActivityTypeCatalog
 from core.ledger import MeetingLedger
@@ -61,6 +62,21 @@ def build_provider(
             f"no {settings.provider} API key is stored for tenant {settings.tenant!r}; "
             f"run `wfm auth set-key --tenant {settings.tenant} --provider {settings.provider}`"
         )
+    return build_provider_with_key(registry, settings, clock, api_key, budget)
+
+
+def build_provider_with_key(
+    registry: AdapterRegistry,
+    settings: Settings,
+    clock: Clock,
+    api_key: SecretStr | None,
+    budget: CallBudget = CallBudget.INTERACTIVE,
+) -> Any:
+    """Build the configured provider with ``api_key`` as given (e.g. a candidate key that
+    ``wfm auth set-key`` validates before storing); the key is registered for log redaction."""
+    from host.logging_setup import register_secret
+
+    register_secret(api_key)
     ctx = ProviderContext(
         data_dir=settings.data_dir,
         tenant=settings.tenant,
@@ -69,7 +85,7 @@ def build_provider(
         budget=budget,
         options=settings.provider_options,
     )
-    return spec.factory(ctx)
+    return registry.get(PortKind.PROVIDER, settings.provider).factory(ctx)
 
 
 class Container(containers.DeclarativeContainer):

@@ -37,8 +37,14 @@ def global_options(
     timezone: str = typer.Option(None, "--tz", help="Viewer's IANA time zone. Default: UTC."),
     home: Path = typer.Option(None, "--home", help="Data directory. Default: $WFM_HOME."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks on errors."),
+    log_level: str = typer.Option(
+        None, "--log-level", help="DEBUG, INFO, WARNING (default), ERROR; or $WFM_LOG_LEVEL."
+    ),
 ) -> None:
     """Global options apply to every command."""
+    from host.logging_setup import configure_logging
+
+    configure_logging(log_level)  # secrets are redacted from every log record
     overrides: dict[str, object] = {
         "tenant": tenant,
         "provider": provider,

@@ -7,9 +7,10 @@ import typer
 
 def register(app: typer.Typer) -> None:
     """Attach every command group; modules stay import-light (core imported inside commands)."""
-    from host.cli import plugins_cmd
+    from host.cli import auth_cmd, plugins_cmd
 
     plugins_cmd.register(app)
+    auth_cmd.register(app)
 
     from host.cli import mapping_cmd, schedule_cmd
 

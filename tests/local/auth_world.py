@@ -1,0 +1,107 @@
+"""A world for `wfm auth` tests: the real CLI and local vault, a strict fake provider plugin.
+
+The ``strict`` provider is memory_fake's InMemoryProvider over a FakeWfmBackend that accepts
+only ``GOOD`` (like Assembled: a 401 for anything else), registered through a test plugin on
+the same hook real plugins use. ``noisy`` makes it log its credentials the way a careless HTTP
+library would, so redaction is proven on real log records.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import logging
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from dependency_injector import providers
+
+from plugins.memory_fake.backend import FakeWfmBackend
+from plugins.memory_fake.provider import InMemoryProvider
+from ports import hookimpl
+from ports.models import ActivityType
+from ports.registry import AdapterRegistry, PortKind, ProviderContext
+
+GOOD = "sk_live_Q7w9E2r4T6y8U1i3O5p7A9s2D4f6G8h1"
+BAD = "sk_live_Zx8Cv6Bn4Mm2Ll0Kk9Jj7Hh5Gg3Ff1Dd"
+MEETING = ActivityType(id="type-meeting", name="Meeting")
+SHIFT = ActivityType(id="type-shift", name="Shift")
+
+
+def basic_auth(key: str) -> str:
+    """What HTTP Basic auth puts on the wire for an API key with an empty password."""
+    return base64.b64encode(f"{key}:".encode()).decode()
+
+
+def strict_backend(activity_types: list[ActivityType]) -> FakeWfmBackend:
+    """A fake WFM backend that accepts only ``GOOD``."""
+    return FakeWfmBackend(activity_types=activity_types, accepted_keys=[GOOD])
+
+
+@dataclass
+class StrictProviderPlugin:
+    """Test plugin registering provider ``strict`` (requires a key) over ``backend``."""
+
+    backend: FakeWfmBackend = field(default_factory=lambda: strict_backend([SHIFT, MEETING]))
+    noisy: bool = False
+
+    @hookimpl
+    def wfm_register_adapters(self, registry: AdapterRegistry) -> None:
+        """Register the strict provider."""
+        registry.add(
+            PortKind.PROVIDER, "strict", self._build, plugin="strict_test", requires_key=True
+        )
+
+    def _build(self, ctx: ProviderContext) -> InMemoryProvider:
+        if self.noisy and ctx.api_key is not None:
+            plain = ctx.api_key.get_secret_value()
+            log = logging.getLogger("httpx.test")
+            log.debug("request headers: {'Authorization': 'Basic %s'}", basic_auth(plain))
+            log.debug("Authorization: Basic %s", basic_auth(plain))
+            log.debug("using key %s for tenant %s", plain, ctx.tenant)
+            try:
+                raise RuntimeError(f"a library error quoting {plain}")
+            except RuntimeError:
+                log.debug("handled", exc_info=True)
+        return InMemoryProvider(self.backend, ctx.api_key)
+
+
+def install(monkeypatch: pytest.MonkeyPatch, plugin: Any) -> None:
+    """Make every CLI container load ``plugin`` next to the installed ones."""
+    import host.container as composition
+    from host.plugins import build_plugin_manager
+
+    original = composition.build_container
+
+    def build(settings: Any) -> Any:
+        container = original(settings)
+        pm = build_plugin_manager(blocked=settings.blocked_plugins, extra_plugins=[plugin])
+        container.plugin_manager.override(providers.Object(pm))
+        return container
+
+    monkeypatch.setattr(composition, "build_container", build)
+
+
+@dataclass
+class Result:
+    """Exit code and captured output of one CLI run."""
+
+    code: int
+    out: str
+    err: str
+
+
+def wfm(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str,
+    stdin: str = "",
+) -> Result:
+    """Run ``wfm *args`` in-process with ``stdin`` piped in (not a terminal)."""
+    from host.cli.app import run
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    capsys.readouterr()
+    code = run(list(args))
+    captured = capsys.readouterr()
+    return Result(code, captured.out, captured.err)
