@@ -21,13 +21,15 @@ the same directory (also from another process) must see earlier writes and locks
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, closing, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import SecretStr
 
+from plugins.local.cache import DiskCache
+from plugins.local.state import SqliteStateStore
 from plugins.memory_fake.backend import FakeWfmBackend
 from plugins.memory_fake.cache import InMemoryCache
 from plugins.memory_fake.clock import InMemoryClock
@@ -220,8 +222,10 @@ def _ready(value: Any) -> AbstractContextManager[Any]:
 
 CACHE_ADAPTERS: list[StoreAdapter[Cache]] = [
     StoreAdapter("memory", lambda _dir, clock: _ready(InMemoryCache(clock))),
+    StoreAdapter("local", lambda d, clock: closing(DiskCache(d, clock)), durable=True),
 ]
 
 STATE_ADAPTERS: list[StoreAdapter[StateStore]] = [
     StoreAdapter("memory", lambda _dir, _clock: _ready(InMemoryStateStore())),
+    StoreAdapter("local", lambda d, _clock: closing(SqliteStateStore(d)), durable=True),
 ]
