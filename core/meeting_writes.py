@@ -82,7 +82,7 @@ class ProviderWrites:
                 return
             except OutcomeUnknownError as exc:
                 cause = exc  # deleting by id again is safe: gone means done
-            except WfmError as exc:
+            except WfmError:
                 if cause is None:
                     raise  # a definite refusal: the activity is still there
                 break  # refused now, but an earlier attempt may have deleted it

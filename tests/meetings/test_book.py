@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta, timezone
+from typing import Any
 
 import pytest
 
@@ -64,7 +66,9 @@ def test_start_in_another_offset_is_the_same_instant() -> None:
         (SHIFT, ActivityType(id="t-m", name="Meeting ")),
     ],
 )
-def test_without_a_type_named_exactly_meeting_nothing_is_created(types: tuple) -> None:
+def test_without_a_type_named_exactly_meeting_nothing_is_created(
+    types: tuple[ActivityType, ...],
+) -> None:
     world = make_world(types=types)
     with pytest.raises(NotFoundError, match="'Meeting'"):
         world.meetings.book(ANA, AT_TEN, 30, key="k")
@@ -111,7 +115,7 @@ def test_an_unmapped_agent_is_refused_with_the_reason(email: str, reason: str) -
         ({"key": "   "}, "idempotency key"),
     ],
 )
-def test_bad_input_is_refused_before_any_write(kwargs: dict, match: str) -> None:
+def test_bad_input_is_refused_before_any_write(kwargs: dict[str, Any], match: str) -> None:
     world = make_world()
     args = {"agent_email": ANA, "start": AT_TEN, "minutes": 30, **kwargs}
     with pytest.raises(InvalidInputError, match=match):
@@ -192,11 +196,12 @@ def test_a_key_claim_failure_creates_nothing() -> None:
 
 def test_not_supported_operations_say_so() -> None:
     world = make_world()
-    for call in (
+    calls: tuple[Callable[[], object], ...] = (
         lambda: world.meetings.modify("mtg-1"),
         world.meetings.bulk_create,
         world.meetings.bulk_delete,
         world.meetings.sync_shifts,
-    ):
+    )
+    for call in calls:
         with pytest.raises(NotSupportedError, match="not supported"):
             call()

@@ -35,6 +35,8 @@ from ports.errors import (
 )
 from ports.models import Activity, Meeting, MeetingStatus, NewActivity
 
+Request = tuple[str, int, int, str, str | None]  # email, start step, minutes, text, key
+Faults = list[tuple[str, object]]
 OURS = re.compile(r" \(ref (mtg-[^)]+)\)$")
 AGENTS = {ANA: "agent-ana", BO: "agent-bo"}
 STEP = timedelta(minutes=15)
@@ -106,7 +108,7 @@ class MeetingSafety(RuleBasedStateMachine):
 
     # --- faults ------------------------------------------------------------------------
 
-    def _inject(self, faults: list[tuple[str, object]]) -> None:
+    def _inject(self, faults: Faults) -> None:
         for where, how in faults:
             if where == "ledger":
                 assert isinstance(how, int)
@@ -129,7 +131,7 @@ class MeetingSafety(RuleBasedStateMachine):
 
     # --- rules -------------------------------------------------------------------------
 
-    def _book(self, request: tuple, faults: list) -> Meeting | None:
+    def _book(self, request: Request, faults: Faults) -> Meeting | None:
         email, steps, minutes, text, key = request
         start = NOW + STEP * steps
         pending_before = self._pending_ids()
@@ -165,18 +167,18 @@ class MeetingSafety(RuleBasedStateMachine):
             self.may_be_pending |= self._pending_ids() - before
 
     @rule(target=requests, request=REQUESTS, faults=FAULTS)
-    def book(self, request: tuple, faults: list) -> tuple:
+    def book(self, request: Request, faults: Faults) -> Request:
         """Book a new meeting (with or without a key) under some faults."""
         self._book(request, faults)
         return request
 
     @rule(request=requests, faults=FAULTS)
-    def retry(self, request: tuple, faults: list) -> None:
+    def retry(self, request: Request, faults: Faults) -> None:
         """Send an earlier request again, exactly as before."""
         self._book(request, faults)
 
     @rule(data=st.data(), faults=FAULTS)
-    def cancel(self, data: st.DataObject, faults: list) -> None:
+    def cancel(self, data: st.DataObject, faults: Faults) -> None:
         """Cancel a ledger meeting (maybe already cancelled) or an unknown id, under faults."""
         ids = [*sorted(m.id for m in self.world.ledger.all()), "mtg-unknown"]
         meeting_id = data.draw(st.sampled_from(ids), label="meeting_id")
