@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import httpx
-from pydantic import BaseModel, SecretStr
+from pydantic import SecretStr
 
 from plugins.assembled.config import AssembledConfig
 from plugins.assembled.ratelimit import TokenBucket, key_fingerprint, shared_bucket
@@ -45,7 +45,7 @@ from ports.errors import (
 log = logging.getLogger("wfm.assembled")
 
 PROVIDER = "assembled"
-W = TypeVar("W", bound=BaseModel)
+W = TypeVar("W")
 Params = tuple[tuple[str, str | int], ...] | Mapping[str, str | int] | None
 ErrorFactory = Callable[[str], WfmError]
 

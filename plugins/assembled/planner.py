@@ -124,7 +124,8 @@ def fetch(
     """
 
     def one(request: ScheduleRequest) -> list[T]:
-        return convert(client.get(ActivitiesPage, ACTIVITIES_PATH, request.params()))
+        page: ActivitiesPage = client.get(ActivitiesPage, ACTIVITIES_PATH, request.params())
+        return convert(page)
 
     if len(requests) <= 1 or concurrency <= 1:
         return [item for r in requests for item in one(r)]

@@ -13,14 +13,16 @@ occurrence key is refused (``NotSupportedError``): Assembled would delete the wh
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Annotated, Any, NotRequired, TypeVar, cast
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, StringConstraints, TypeAdapter, ValidationError
+from typing_extensions import TypedDict
 
 from ports.errors import InvalidInputError, ProviderResponseError
 from ports.models import Activity, ActivityType, NewActivity, ProviderPerson
@@ -74,43 +76,43 @@ class ActivityTypesPage(Wire):
     activity_types: dict[str, WireActivityType] | None = None
 
 
-class WireActivity(Wire):
-    """An activity as Assembled sends it (times in unix seconds)."""
+NonEmpty = Annotated[str, StringConstraints(min_length=1)]
 
-    id: str
-    agent_id: str
-    type_id: str
+
+class WireActivity(TypedDict):
+    """An activity as Assembled sends it (times in unix seconds).
+
+    Activities are the bulk of every schedule (100k in a big one), so they are validated as
+    typed dicts in pydantic-core, without a Python model object per activity.
+    """
+
+    id: NonEmpty
+    agent_id: NonEmpty
+    type_id: NonEmpty
     start_time: int
     end_time: int
-    description: str | None = None
-    id_with_timestamps: str | None = None
-
-    @field_validator("id", "agent_id", "type_id")
-    @classmethod
-    def _non_empty(cls, value: str) -> str:
-        if not value:
-            raise ValueError("must not be empty")
-        return value
-
-    @property
-    def key(self) -> str:
-        """The unique key of this occurrence."""
-        return self.id_with_timestamps or f"{self.id}-{self.start_time}-{self.end_time}"
+    description: NotRequired[str | None]
+    id_with_timestamps: NotRequired[str | None]
 
 
-class ActivitiesPage(Wire):
+class ActivitiesPage(TypedDict):
     """The answer of ``GET /v0/activities`` (activity types are not requested)."""
 
-    activities: dict[str, WireActivity] | None = None
+    activities: NotRequired[dict[str, WireActivity] | None]
 
 
-W = TypeVar("W", bound=BaseModel)
+W = TypeVar("W")
+
+
+@functools.cache
+def _adapter(model: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(model)
 
 
 def parse(model: type[W], content: bytes, endpoint: str) -> W:
     """Validate a JSON body; anything malformed is a ``ProviderResponseError`` naming it."""
     try:
-        return model.model_validate_json(content)
+        return cast(W, _adapter(cast(Any, model)).validate_json(content))
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ())) or "body"
@@ -169,24 +171,26 @@ def clip_page(page: ActivitiesPage, start: datetime, end: datetime, endpoint: st
     """
     lo, hi = start.timestamp(), end.timestamp()
     out: list[Clipped] = []
-    for map_key, w in (page.activities or {}).items():
-        if w.end_time < w.start_time:
+    for map_key, w in (page.get("activities") or {}).items():
+        w_start, w_end = w["start_time"], w["end_time"]
+        if w_end < w_start:
             raise ProviderResponseError(
-                f"Assembled sent activity {w.id!r} ending before it starts from {endpoint}; "
+                f"Assembled sent activity {w['id']!r} ending before it starts from {endpoint}; "
                 "report it to Assembled"
             )
-        if not (w.start_time < hi and w.end_time > lo) or w.end_time == w.start_time:
+        if not (w_start < hi and w_end > lo) or w_end == w_start:
             continue
         activity = Activity(
-            id=w.id,
-            agent_id=w.agent_id,
-            type_id=w.type_id,
-            start=start if w.start_time < lo else from_unix(w.start_time),
-            end=end if w.end_time > hi else from_unix(w.end_time),
-            description=w.description or "",
+            id=w["id"],
+            agent_id=w["agent_id"],
+            type_id=w["type_id"],
+            start=start if w_start < lo else from_unix(w_start),
+            end=end if w_end > hi else from_unix(w_end),
+            description=w.get("description") or "",
         )
         # The map key is the occurrence key (id_with_timestamps) when the body omits it.
-        out.append((w.id_with_timestamps or map_key or w.key, w.id, activity))
+        key = w.get("id_with_timestamps") or map_key or f"{w['id']}-{w_start}-{w_end}"
+        out.append((key, w["id"], activity))
     return out
 
 
@@ -204,17 +208,17 @@ def merge_clipped(parts: Iterable[Clipped]) -> list[Activity]:
 
 def to_created(wire: WireActivity) -> Activity:
     """The activity Assembled answered a create with."""
-    if wire.end_time <= wire.start_time:
+    if wire["end_time"] <= wire["start_time"]:
         raise ProviderResponseError(
-            f"Assembled answered a create with an empty activity {wire.id!r}; report it"
+            f"Assembled answered a create with an empty activity {wire['id']!r}; report it"
         )
     return Activity(
-        id=wire.id,
-        agent_id=wire.agent_id,
-        type_id=wire.type_id,
-        start=from_unix(wire.start_time),
-        end=from_unix(wire.end_time),
-        description=wire.description or "",
+        id=wire["id"],
+        agent_id=wire["agent_id"],
+        type_id=wire["type_id"],
+        start=from_unix(wire["start_time"]),
+        end=from_unix(wire["end_time"]),
+        description=wire.get("description") or "",
     )
 
 

@@ -55,8 +55,8 @@ def test_no_window_ever_exceeds_burst_plus_rate_times_its_length(
         sent.append(clock.now().timestamp())
     for i in range(len(sent)):
         for j in range(i, len(sent)):
-            # the server's bucket (same rate, full burst) would accept all of these
-            assert j - i + 1 <= burst + rate * (sent[j] - sent[i]) + 1e-6
+            # the server's bucket (same rate, full burst) accepts them all
+            assert j - i + 1 <= burst + rate * (sent[j] - sent[i]) + 1e-4  # µs clock steps
 
 
 def test_concurrent_threads_each_get_their_own_slot() -> None:
