@@ -24,3 +24,7 @@ def register(app: typer.Typer) -> None:
     from host.cli import demo_cmd
 
     demo_cmd.register(app)
+
+    from host.cli import emulator_cmd
+
+    emulator_cmd.register(app)
