@@ -1,0 +1,128 @@
+"""The `wfm` CLI with ``--provider assembled --base-url <emulator>``, end to end, in-process."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from e2e.cli_run import Cli, isolate
+
+from plugins.assembled.emulator.emulator import Emulator, EmulatorConfig
+from plugins.assembled.emulator.seed import seed_demo
+from plugins.assembled.emulator.server import EmulatorServer
+
+from .support import KEY
+
+AGENT = "ana.lee@example.com"
+ANCHOR = date(2024, 6, 3)  # the anchor tests/e2e pins the embedded demo to
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[EmulatorServer]:
+    emulator = Emulator(EmulatorConfig(keys=(KEY,), rate=1000, burst=1000))
+    seed_demo(emulator.state, ANCHOR, anchor=ANCHOR)
+    with EmulatorServer(emulator) as running:
+        yield running
+
+
+@pytest.fixture
+def wfm(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
+    isolate(monkeypatch, tmp_path)
+    return Cli(capsys)
+
+
+def set_key(wfm: Cli, monkeypatch: pytest.MonkeyPatch, url: str, key: str = KEY) -> int:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(key + "\n"))
+    return wfm("--provider", "assembled", "--base-url", url, "auth", "set-key").code
+
+
+def test_schedules_through_the_cli_match_the_embedded_demo(
+    wfm: Cli, server: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert set_key(wfm, monkeypatch, server.base_url) == 0
+    args = (
+        "schedule",
+        AGENT,
+        "noah.fischer@example.com",
+        "--start",
+        "2024-06-24",
+        "--days",
+        "14",
+        "--json",
+    )
+
+    over_http = wfm("--provider", "assembled", "--base-url", server.base_url, *args)
+    embedded = wfm(*args)
+
+    assert over_http.code == 0 and embedded.code == 0
+    neutral = [
+        json.dumps(r.json()).replace("assembled", "P").replace("memory_fake", "P")
+        for r in (over_http, embedded)
+    ]
+    assert neutral[0] == neutral[1]
+
+
+def test_a_wrong_key_is_refused_in_one_line_and_never_stored(
+    wfm: Cli, server: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = "sk_live_" + "z" * 32
+    monkeypatch.setattr(sys, "stdin", io.StringIO(bad))
+
+    result = wfm("--provider", "assembled", "--base-url", server.base_url, "auth", "set-key")
+    status = wfm("--provider", "assembled", "auth", "status", "--json")
+
+    assert result.code == 1 and result.err.count("\n") == 1
+    assert "invalid or expired" in result.err and bad not in result.err + result.out
+    assert bad not in status.out
+
+
+def test_plain_http_beyond_loopback_is_refused(wfm: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(KEY))
+
+    result = wfm("--provider", "assembled", "--base-url", "http://example.com", "auth", "set-key")
+
+    assert result.code == 2 and "https://" in result.err
+
+
+def test_booking_and_cancelling_through_the_cli_touch_only_the_meeting(
+    wfm: Cli, server: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = server.emulator.state
+    before = dict(state.activities)
+    assert set_key(wfm, monkeypatch, server.base_url) == 0
+    when = (datetime.now(UTC) + timedelta(days=3)).replace(hour=15, minute=0, second=0)
+    at = ("--provider", "assembled", "--base-url", server.base_url)
+
+    booked = wfm(
+        *at,
+        "meetings",
+        "book",
+        AGENT,
+        "--start",
+        when.strftime("%Y-%m-%dT%H:%M"),
+        "--minutes",
+        "30",
+        "--description",
+        "CLI",
+        "--json",
+    )
+    assert booked.code == 0, booked.err
+    meeting = booked.json()
+    cancelled = wfm(*at, "meetings", "cancel", meeting["id"], "--json")
+
+    assert cancelled.code == 0 and cancelled.json()["status"] == "cancelled"
+    assert [a["id"] for a in state.ledger.created] == [meeting["provider_activity_id"]]
+    assert [(a["id"], why) for a, why in state.ledger.deleted] == [
+        (meeting["provider_activity_id"], "bulk delete by id")
+    ]
+    assert state.activities == before and state.ledger.trimmed == []
+
+
+def test_emulator_serve_checks_its_options(wfm: Cli) -> None:
+    assert wfm("emulator", "serve", "--port", "70000").code == 2
+    assert wfm("emulator", "serve", "--seed", "galaxy").code == 2
