@@ -22,28 +22,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from core.backoff import BackoffPolicy, RetryBudget
-from core.export_report import ExportReport, UnmappedScore, run_record
+from core.export_report import ExportReport, UnmappedSample, UnmappedScore, run_record
 from core.export_state import ExportState
+from core.score_agents import AgentLookup, ScoreAgents, to_push
 from ports.clock import Clock
-from ports.errors import BusyError, InvalidInputError, NotFoundError
-from ports.models import EmployeeMapping, MappingStatus, QaScore, ScorePush
+from ports.errors import BusyError, InvalidInputError
+from ports.models import QaScore, ScorePush
 from ports.provider import WfmProvider
 from ports.scores import ScoreCursor, ScoreSource
 from ports.state import StateStore
 
 StepHook = Callable[[str], None]
 """Called with a step name ("pushed", "checkpointed", "released"); tests crash runs here."""
-
-
-class AgentLookup(Protocol):
-    """What the export needs from employee mapping (``core.mapping.EmployeeMapper`` fits)."""
-
-    def map_email(self, email: str) -> EmployeeMapping:
-        """The mapping of the host employee with this email."""
-        ...
 
 
 @dataclass(frozen=True)
@@ -150,8 +142,9 @@ class _Pass:
             started_at=owner._clock.now(),
             checkpoint=self.checkpoint,
         )
-        self._agents: dict[str, tuple[str | None, str]] = {}  # email -> (agent id, reason)
+        self._agents = ScoreAgents(owner._mapper)
         self._unmapped: set[str] = set()  # evaluation ids pending after this pass
+        self._sample = UnmappedSample(owner._policy.listed_unmapped)  # dry run's listing
 
     def execute(self, stop: Callable[[], bool]) -> ExportReport:
         """Retry pending scores, then stream the backlog; returns the report."""
@@ -176,13 +169,13 @@ class _Pass:
             pending = records.get_pending(evaluation_id)
             if pending is None:
                 continue
-            agent_id, reason = self._agent(pending.score.agent_email)
+            agent_id, reason = self._agents.resolve(pending.score.agent_email)
             if agent_id is None:
                 self._unmapped.add(evaluation_id)
                 if reason != pending.reason and not self.dry:
                     records.hold(pending.score, reason, self.o._clock.now())
                 continue
-            batch.append(_push(pending.score, agent_id))
+            batch.append(to_push(pending.score, agent_id))
             if len(batch) >= self.o._policy.batch_size:
                 self._send_pending(batch)
                 batch = []
@@ -211,7 +204,7 @@ class _Pass:
                 return True
             pushes: list[ScorePush] = []
             for score in page:
-                agent_id, reason = self._agent(score.agent_email)
+                agent_id, reason = self._agents.resolve(score.agent_email)
                 if agent_id is None:
                     self._hold(score, reason)
                     continue
@@ -219,9 +212,10 @@ class _Pass:
                     # the newer version supersedes the pending one; it lies past the
                     # checkpoint until acknowledged, so releasing first loses nothing
                     self._unmapped.discard(score.evaluation_id)
+                    self._sample.discard(score.evaluation_id)
                     if not self.dry:
                         self.o._records.release(score.evaluation_id)
-                pushes.append(_push(score, agent_id))
+                pushes.append(to_push(score, agent_id))
             if pushes:
                 self._push(pushes)
             last = page[-1]
@@ -237,10 +231,10 @@ class _Pass:
 
     def _hold(self, score: QaScore, reason: str) -> None:
         self._unmapped.add(score.evaluation_id)
-        if not self.dry:
+        if self.dry:
+            self._sample.add(UnmappedScore.of(score, reason))
+        else:
             self.o._records.hold(score, reason, self.o._clock.now())
-        elif len(self.report.unmapped) < self.o._policy.listed_unmapped:
-            self.report.unmapped.append(UnmappedScore.of(score, reason))
 
     def _push(self, batch: Sequence[ScorePush]) -> None:
         """Send one batch with retries and count it once acknowledged (dry: only count it)."""
@@ -254,52 +248,19 @@ class _Pass:
         if not self.dry:
             self.o._on_step("pushed")
 
-    def _agent(self, email: str) -> tuple[str | None, str]:
-        """(provider agent id, "") when mapped, else (None, reason); memoised per pass."""
-        known = self._agents.get(email)
-        if known is not None:
-            return known
-        try:
-            mapping = self.o._mapper.map_email(email)
-        except (InvalidInputError, NotFoundError) as exc:
-            answer: tuple[str | None, str] = (None, str(exc))
-        else:
-            answer = _agent_of(mapping)
-        self._agents[email] = answer
-        return answer
-
     def _listed_unmapped(self) -> list[UnmappedScore]:
-        if self.dry:
-            listed = list(self.report.unmapped)
-            for pending in self.o._records.pending():
-                if len(listed) >= self.o._policy.listed_unmapped:
-                    break
-                if pending.score.evaluation_id in self._unmapped:
-                    listed.append(UnmappedScore.of(pending.score, pending.reason))
-            return listed
-        out: list[UnmappedScore] = []
-        for pending in self.o._records.pending():
-            if len(out) >= self.o._policy.listed_unmapped:
-                break
-            out.append(UnmappedScore.of(pending.score, pending.reason))
-        return out
+        """The first held-back scores by evaluation id (dry: as a real run would leave them)."""
+        limit = self.o._policy.listed_unmapped
+        if not self.dry:
+            return [u for _, u in zip(range(limit), self._pending_views(), strict=False)]
+        added = 0
+        for view in self._pending_views():
+            if added >= limit:
+                break  # pending is in id order: the rest cannot be among the first ones
+            if view.evaluation_id in self._unmapped and view.evaluation_id not in self._sample:
+                self._sample.add(view)
+                added += 1
+        return self._sample.items()
 
-
-def _agent_of(mapping: EmployeeMapping) -> tuple[str | None, str]:
-    if mapping.status is MappingStatus.MAPPED and mapping.person is not None:
-        if mapping.person.agent_id:
-            return mapping.person.agent_id, ""
-        return None, f"{mapping.person.name or mapping.person.person_id} is not an agent"
-    return None, mapping.reason or "not mapped to a provider person"
-
-
-def _push(score: QaScore, agent_id: str) -> ScorePush:
-    return ScorePush(
-        evaluation_id=score.evaluation_id,
-        agent_id=agent_id,
-        score=score.score,
-        max_score=score.max_score,
-        scorecard=score.scorecard,
-        evaluated_at=score.evaluated_at,
-        updated_at=score.updated_at,
-    )
+    def _pending_views(self) -> Iterator[UnmappedScore]:
+        return (UnmappedScore.of(p.score, p.reason) for p in self.o._records.pending())

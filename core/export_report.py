@@ -35,6 +35,31 @@ class UnmappedScore:
         }
 
 
+class UnmappedSample:
+    """The ``limit`` held-back scores with the smallest evaluation ids, in bounded memory."""
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._items: dict[str, UnmappedScore] = {}
+
+    def add(self, item: UnmappedScore) -> None:
+        """Keep ``item`` (replacing an older version of it) if it is among the smallest ids."""
+        self._items[item.evaluation_id] = item
+        if len(self._items) > self._limit:
+            del self._items[max(self._items)]
+
+    def discard(self, evaluation_id: str) -> None:
+        """Forget an evaluation (a newer version of it was sent)."""
+        self._items.pop(evaluation_id, None)
+
+    def __contains__(self, evaluation_id: object) -> bool:
+        return evaluation_id in self._items
+
+    def items(self) -> list[UnmappedScore]:
+        """The kept scores by evaluation id."""
+        return [self._items[k] for k in sorted(self._items)]
+
+
 @dataclass
 class ExportReport:
     """The outcome of one export run (or of a dry run: what it would send)."""

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from plugins.memory_fake.backend import FakeWfmBackend
+from ports.errors import WfmError
 from ports.models import ProviderPerson, ScorePush
 
 
@@ -47,13 +48,31 @@ class ScoreSink(FakeWfmBackend):
         super().__init__(people=people)
         self.received: list[tuple[str, datetime]] = []
         self._crash: bool | None = None  # None: no crash; else crash after applying?
+        self._outage: tuple[int, int | None, WfmError] | None = None
+        self.attempts = 0  # pushes tried, including refused ones
 
     def crash_next_push(self, *, after_apply: bool) -> None:
         """Make the next push die (SimulatedCrash) before or after the sink applies it."""
         self._crash = after_apply
 
+    def outage(self, error: WfmError, *, after: int = 0, pushes: int | None = None) -> None:
+        """Refuse ``pushes`` pushes (None: all) with ``error``, once ``after`` more succeeded."""
+        self._outage = (self.attempts + after, pushes, error)
+
+    def heal(self) -> None:
+        """Cancel every injected failure (outage, crash, queued faults, key refusal)."""
+        self._outage = None
+        self._crash = None
+        self._faults.clear()
+        self.accepted_keys = None
+
     def receive_scores(self, scores: Sequence[ScorePush]) -> None:
-        """Upsert like the backend; log applied versions; crash if told to."""
+        """Upsert like the backend; log applied versions; fail or crash if told to."""
+        self.attempts += 1
+        if self._outage is not None:
+            start, count, error = self._outage
+            if self.attempts > start and (count is None or self.attempts <= start + count):
+                raise error
         crash, self._crash = self._crash, None
         if crash is False:
             raise SimulatedCrash("simulated crash before the sink applied the push")

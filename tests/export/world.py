@@ -76,7 +76,8 @@ class ExportWorld:
         )
 
     def record(self, email: str, score: float = 80.0, evaluation_id: str | None = None) -> QaScore:
-        """Record a new score (or re-score ``evaluation_id``) one second after the last."""
+        """Record a new score (or re-score ``evaluation_id``; an empty ``email`` keeps the
+        agent) one second after the last."""
         self.clock.advance(timedelta(seconds=1))
         if evaluation_id is None:
             self._n += 1
@@ -84,7 +85,7 @@ class ExportWorld:
         old = self.source.get(evaluation_id)
         qa = QaScore(
             evaluation_id=evaluation_id,
-            agent_email=old.agent_email if old else email,
+            agent_email=email or (old.agent_email if old else ""),
             score=score,
             max_score=100.0,
             scorecard="default",
