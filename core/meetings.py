@@ -20,7 +20,7 @@ from core.ledger import MeetingLedger
 from core.meeting_rules import EmailMapper, MeetingTypeSource, title_for
 from core.meeting_writes import ProviderWrites
 from ports.clock import Clock
-from ports.errors import InvalidInputError, NotFoundError, NotSupportedError
+from ports.errors import BusyError, InvalidInputError, NotFoundError, NotSupportedError
 from ports.models import Meeting, MeetingStatus
 from ports.provider import WfmProvider
 
@@ -137,18 +137,26 @@ class MeetingService:
 
     def reconcile(self) -> list[Meeting]:
         """Settle PENDING meetings: finish requested cancels, read bookings back (BOOKED if
-        found, forgotten if not). Returns the meetings settled as BOOKED or CANCELLED."""
+        found, forgotten if not). Meetings another process is writing right now are skipped.
+        Returns the meetings settled as BOOKED or CANCELLED."""
         settled: list[Meeting] = []
         for pending in self.list_meetings(MeetingStatus.PENDING):
-            with self._ledger.lock(pending.id):
-                current = self._ledger.get(pending.id)
-                if current is None or current.status is not MeetingStatus.PENDING:
-                    continue
-                if current.cancelled_at is not None:
-                    settled.append(self._cancellation.cancel(current))
-                elif (booked := self._booking.settle(current)) is not None:
-                    settled.append(booked)
+            try:
+                with self._ledger.lock(pending.id):
+                    done = self._settle(pending.id)
+            except BusyError:
+                continue  # in progress elsewhere: that process settles it
+            if done is not None:
+                settled.append(done)
         return settled
+
+    def _settle(self, meeting_id: str) -> Meeting | None:
+        current = self._ledger.get(meeting_id)
+        if current is None or current.status is not MeetingStatus.PENDING:
+            return None
+        if current.cancelled_at is not None:
+            return self._cancellation.cancel(current)
+        return self._booking.settle(current)
 
     # --- not offered, by design ------------------------------------------------------------
 

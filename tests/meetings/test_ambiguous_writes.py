@@ -133,3 +133,16 @@ def test_a_duplicate_found_on_read_back_is_removed() -> None:
     [settled] = world.meetings.reconcile()
     assert settled.provider_activity_id == original.id
     assert list(world.backend.activities) == [original.id]
+
+
+def test_reconcile_skips_a_meeting_another_process_is_writing() -> None:
+    world = make_world()
+    world.backend.fail_next("create_activity", _timeout(), after_apply=True)
+    world.backend.fail_next("list_activities", UnavailableError("read timed out"))
+    with pytest.raises(OutcomeUnknownError):
+        world.meetings.book(ANA, AT_TEN, 30)
+    [pending] = world.ledger.all()
+    with world.ledger.lock(pending.id):
+        assert world.meetings.reconcile() == []
+    assert world.ledger.get(pending.id) == pending
+    assert [m.status for m in world.meetings.reconcile()] == [MeetingStatus.BOOKED]
