@@ -309,3 +309,28 @@ def test_the_demo_seed_is_the_memory_fake_organisation() -> None:
 def test_the_server_refuses_to_listen_beyond_loopback() -> None:
     with pytest.raises(ValueError, match="loopback"):
         EmulatorServer(host="0.0.0.0")
+
+
+def test_standing_faults_hit_every_matching_request_or_a_seeded_share_of_them() -> None:
+    def statuses(probability: float) -> list[int]:
+        with running_emulator(fault_seed=3) as (emulator, server):
+            emulator.faults.add(
+                Fault("status", status=502, times=None, probability=probability, method="GET")
+            )
+            with httpx.Client(base_url=server.base_url, auth=(KEY, "")) as client:
+                return [client.get("/v0/activity_types").status_code for _ in range(20)]
+
+    assert statuses(1.0) == [502] * 20
+    some = statuses(0.5)
+    assert 0 < some.count(502) < 20 and some == statuses(0.5)  # reproducible per seed
+
+
+def test_run_latency_delays_every_api_request_but_not_admin_ones() -> None:
+    with (
+        running_emulator(latency=0.2) as (_, server),
+        httpx.Client(base_url=server.base_url, auth=(KEY, "")) as client,
+    ):
+        api = client.get("/v0/activity_types").elapsed.total_seconds()
+        admin = client.get("/_emulator/ledger").elapsed.total_seconds()
+
+    assert api >= 0.2 > admin
