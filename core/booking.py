@@ -109,8 +109,8 @@ class Booking:
         if owner_id is None:
             return None
         owner = self._ledger.get(owner_id)
-        if owner is None:  # a crash left the key behind its record: the key is free again
-            self._ledger.release_key(key)
+        if owner is None and self._ledger.key_owner(key) == owner_id:
+            self._ledger.release_key(key)  # its booking was forgotten: the key is free again
         return owner
 
     def _claim(self, key: str, meeting: Meeting) -> bool:

@@ -205,3 +205,11 @@ def test_not_supported_operations_say_so() -> None:
     for call in calls:
         with pytest.raises(NotSupportedError, match="not supported"):
             call()
+
+
+def test_a_key_left_behind_by_a_forgotten_booking_is_free_again() -> None:
+    world = make_world()
+    assert world.ledger.claim_key("k", "mtg-gone")  # e.g. a crash after forgetting the record
+    meeting = world.meetings.book(ANA, AT_TEN, 30, key="k")
+    assert meeting.status is MeetingStatus.BOOKED
+    assert world.ledger.key_owner("k") == meeting.id
