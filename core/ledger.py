@@ -3,6 +3,8 @@
 It lives on the StateStore port. Meetings are kept in ``<tenant>:meetings`` by meeting id;
 idempotency keys in ``<tenant>:meeting_keys`` map a caller's key to the meeting it created
 (claimed with ``put_if_absent``, so two bookings can never own the same key).
+A PENDING meeting is a provider write not yet confirmed: a booking when ``cancelled_at`` is
+None, a cancel otherwise; ``MeetingService.reconcile`` settles both.
 """
 
 from __future__ import annotations
