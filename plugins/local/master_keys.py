@@ -59,7 +59,9 @@ def parse_master_keys(text: str, source: str) -> list[MasterKey]:
                 f"{KEY_BYTES}; {FORMAT_HELP}"
             )
         if any(k.id == key_id for k in keys):
-            raise InvalidInputError(f"{source}: master key id {key_id!r} appears twice; give each key its own id")
+            raise InvalidInputError(
+                f"{source}: master key id {key_id!r} appears twice; give each key its own id"
+            )
         keys.append(MasterKey(key_id, secret))
     return keys
 
