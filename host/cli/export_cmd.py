@@ -80,16 +80,18 @@ def worker(
     from host.export_wiring import TenantExports, export_tenants
 
     container = runtime(ctx).container
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    log = logging.getLogger("wfm.export")
+    if logging.getLogger().level < logging.ERROR:  # the worker reports each run unless quieted
+        log.setLevel(min(logging.INFO, logging.getLogger().level or logging.INFO))
     stop = threading.Event()
 
     def request_stop(signum: int, frame: object) -> None:
-        logging.getLogger("wfm.export").info("stop requested; finishing the current page")
+        log.info("stop requested; finishing the current page")
         stop.set()
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
     exports = TenantExports(container.settings(), ExportPolicy(batch_size=batch_size))
     HourlyExportWorker(
-        exports, lambda: export_tenants(container), container.clock(), stop
+        exports, lambda: export_tenants(container), container.clock(), stop, log
     ).run(max_cycles=1 if once else None)
