@@ -21,6 +21,7 @@ from core.mapping import EmployeeMapper
 from core.meetings import MeetingService
 from core.schedules import ScheduleService
 from core.slots import SlotFinder, WorkingHours
+from host.export_wiring import build_export_scores
 from host.plugins import build_plugin_manager, collect_adapters
 from host.settings import Settings
 from ports.clock import Clock
@@ -156,6 +157,9 @@ class Container(containers.DeclarativeContainer):
     )
     background_provider = providers.Singleton(
         build_provider, registry, settings, vault.provider, clock, CallBudget.BACKGROUND
+    )
+    export_scores = providers.Factory(
+        build_export_scores, scores, background_provider, directory, cache, clock, state, settings
     )
 
 

@@ -21,6 +21,10 @@ def register(app: typer.Typer) -> None:
 
     meetings_cmd.register(app)
 
+    from host.cli import export_cmd
+
+    export_cmd.register(app)
+
     from host.cli import demo_cmd
 
     demo_cmd.register(app)
