@@ -199,6 +199,7 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--rate", type=float, default=5.0)
     parser.add_argument("--burst", type=int, default=20)
+    parser.add_argument("--concurrency", type=int, default=None, help="plugin default if unset")
     args = parser.parse_args()
 
     people, activities = organisation(args.agents, args.days)
@@ -214,6 +215,8 @@ def main() -> None:
 
         clock = SystemClock()
         options = {"base_url": base_url, "rate": str(args.rate), "burst": str(args.burst)}
+        if args.concurrency:
+            options["concurrency"] = str(args.concurrency)
         config = AssembledConfig.from_options(options)
         provider = TimedProvider(AssembledProvider(config, SecretStr(KEY), clock))
         employees = [
