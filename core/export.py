@@ -120,9 +120,11 @@ class ExportScores:
                     break
                 except BusyError as exc:
                     if self._clock.now().timestamp() >= deadline:
+                        waited = self._policy.lock_wait_seconds
+                        hint = f"waited {waited:g} s; " if waited else ""
                         raise BusyError(
-                            f"another export for tenant {self.tenant!r} is running; "
-                            "it will pick up these scores, or retry later (or use --wait)"
+                            f"another export for tenant {self.tenant!r} is running ({hint}it "
+                            "holds the export lock); let it finish, then run again, or use --wait"
                         ) from exc
                     self._clock.sleep(self._policy.lock_poll_seconds)
             yield

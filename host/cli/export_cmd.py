@@ -7,6 +7,7 @@ import typer
 from host.cli.runtime import console, print_json, runtime
 
 LOCK_WAIT_SECONDS = 3600.0  # `--wait`: how long to wait for a running export of the tenant
+WORKER_LOCK_WAIT_SECONDS = 30.0  # the worker waits this long, then skips the tenant this hour
 
 export_app = typer.Typer(
     help="Send QA scores to the WFM provider (checkpointed; nothing lost or doubled).",
@@ -91,7 +92,9 @@ def worker(
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
-    exports = TenantExports(container.settings(), ExportPolicy(batch_size=batch_size))
+    # a short wait: `wfm export status` probes the lock, which must not cost an hourly run
+    policy = ExportPolicy(batch_size=batch_size, lock_wait_seconds=WORKER_LOCK_WAIT_SECONDS)
+    exports = TenantExports(container.settings(), policy)
     HourlyExportWorker(
         exports, lambda: export_tenants(container), container.clock(), stop, log
     ).run(max_cycles=1 if once else None)
