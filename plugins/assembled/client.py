@@ -162,7 +162,9 @@ class AssembledClient:
                 )
             except _NOT_SENT as exc:
                 failure, cause = Failure.NOT_SENT, exc
-            except httpx.TransportError as exc:
+            except (httpx.TransportError, httpx.DecodingError) as exc:
+                # DecodingError: a body that does not match its Content-Encoding arrived, so
+                # the answer is as unreadable as a dropped one (a write may have happened)
                 failure, cause = Failure.NO_ANSWER, exc
             else:
                 found = classify_status(response.status_code)

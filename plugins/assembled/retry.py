@@ -9,6 +9,7 @@ raises ``OutcomeUnknownError`` and the caller reads back before trying again.
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -76,22 +77,30 @@ def classify_status(status: int) -> Failure | None:
     return Failure.OTHER_4XX
 
 
+MAX_RETRY_AFTER = 86400.0  # longer (even "inf") counts as a day: "when" must stay a real date
+
+
 def retry_after_seconds(value: str | None, now: datetime) -> float | None:
-    """``Retry-After`` as seconds from ``now`` (delta-seconds or HTTP-date); None if absent/bad."""
+    """``Retry-After`` as seconds from ``now`` (delta-seconds or HTTP-date), at most a day;
+    None if absent or unreadable."""
     if not value or not value.strip():
         return None
     text = value.strip()
     try:
-        return max(0.0, float(text))
+        return _bounded(float(text))
     except ValueError:
         pass
     try:
         when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when.tzinfo is None:  # an HTTP-date is always GMT
         return None
-    return max(0.0, (when - now).total_seconds())
+    return _bounded((when - now).total_seconds())
+
+
+def _bounded(seconds: float) -> float | None:
+    return None if math.isnan(seconds) else min(max(0.0, seconds), MAX_RETRY_AFTER)
 
 
 @dataclass

@@ -127,6 +127,8 @@ def parse(model: type[W], content: bytes, endpoint: str) -> W:
 
 def to_person(wire: WirePerson) -> ProviderPerson:
     """A provider person; inactive when deleted or not staffable."""
+    if not wire.id:
+        raise ProviderResponseError("Assembled sent a person with an empty id; report it")
     return ProviderPerson(
         person_id=wire.id,
         agent_id=wire.agent_id or None,
@@ -140,6 +142,10 @@ def to_person(wire: WirePerson) -> ProviderPerson:
 
 def to_activity_type(wire: WireActivityType) -> ActivityType:
     """An activity type with its colours."""
+    if not wire.id:
+        raise ProviderResponseError(
+            f"Assembled sent activity type {wire.name[:80]!r} with an empty id; report it"
+        )
     return ActivityType(
         id=wire.id,
         name=wire.name,
@@ -151,8 +157,13 @@ def to_activity_type(wire: WireActivityType) -> ActivityType:
 
 
 def from_unix(seconds: int) -> datetime:
-    """Unix seconds to an aware UTC datetime."""
-    return datetime.fromtimestamp(seconds, UTC)
+    """Unix seconds to an aware UTC datetime; ProviderResponseError outside years 1-9999."""
+    try:
+        return datetime.fromtimestamp(seconds, UTC)
+    except (OverflowError, OSError, ValueError) as exc:
+        raise ProviderResponseError(
+            "Assembled sent a time outside the years 1-9999; report it to Assembled"
+        ) from exc
 
 
 def to_unix(when: datetime, *, up: bool = False) -> int:

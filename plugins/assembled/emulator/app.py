@@ -5,9 +5,7 @@ The gate (pure ASGI, ``/v0`` only) applies, in order: Basic auth against the con
 faults and latency. The ledger counts each request on arrival (``arrivals``) and once answered
 as ``"<METHOD> <path> <status>"`` (``requests``; ``dropped`` when no answer was given).
 
-Admin routes (no auth, loopback only): ``GET /_emulator/ledger``, ``GET /_emulator/state``,
-``POST /_emulator/seed`` (wire-shaped people/activity_types/activities, ``replace``),
-``POST|GET|DELETE /_emulator/faults``, ``POST /_emulator/config``, ``POST /_emulator/reset``.
+Admin routes (no auth, loopback only) live in admin.py under ``/_emulator/``.
 """
 
 from __future__ import annotations
@@ -15,8 +13,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
-import json
-from typing import Any
+from collections.abc import Callable
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -24,18 +21,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from plugins.assembled.emulator.admin import admin_routes
 from plugins.assembled.emulator.emulator import Emulator
-from plugins.assembled.emulator.faults import Fault
+from plugins.assembled.emulator.responses import error_response, json_body, json_response
 from plugins.assembled.emulator.state import Rejected
-
-
-def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    body = json.dumps(data, separators=(",", ":")).encode()
-    return Response(body, status, headers=headers, media_type="application/json")
-
-
-def _error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    return _json({"message": message}, status, headers)
 
 
 def basic_key(scope: Scope) -> str | None:
@@ -65,27 +54,46 @@ class Gate:
         if scope["type"] != "http" or not scope["path"].startswith("/v0/"):
             await self.app(scope, receive, send)
             return
-        statuses: list[int] = []
-        with self.emu.state.lock:
-            self.emu.state.ledger.arrivals[f"{scope['method']} {scope['path']}"] += 1
+        endpoint = f"{scope['method']} {scope['path']}"
+        answered = False
+
+        def record(outcome: str) -> None:
+            with self.emu.state.lock:
+                self.emu.state.ledger.requests[f"{endpoint} {outcome}"] += 1
 
         async def recording(message: Message) -> None:
+            # Recorded before the answer leaves, so a client never sees it before the ledger.
+            nonlocal answered
             if message["type"] == "http.response.start":
-                statuses.append(message["status"])
+                answered = True
+                record(str(message["status"]))
             await send(message)
 
-        try:
-            await self._gate(scope, receive, recording, send)
-        finally:
-            status = str(statuses[0]) if statuses else "dropped"
-            with self.emu.state.lock:
-                self.emu.state.ledger.requests[f"{scope['method']} {scope['path']} {status}"] += 1
+        def dropping() -> None:
+            nonlocal answered
+            answered = True
+            record("dropped")
 
-    async def _gate(self, scope: Scope, receive: Receive, send: Send, raw_send: Send) -> None:
+        with self.emu.state.lock:
+            self.emu.state.ledger.arrivals[endpoint] += 1
+        try:
+            await self._gate(scope, receive, recording, send, dropping)
+        finally:
+            if not answered:  # e.g. the server stopped mid-request
+                record("dropped")
+
+    async def _gate(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        raw_send: Send,
+        dropping: Callable[[], None],
+    ) -> None:
         emu = self.emu
         key = basic_key(scope)
         if not emu.accepts(key):
-            await _error(401, "invalid API key")(scope, receive, send)
+            await error_response(401, "invalid API key")(scope, receive, send)
             return
         assert key is not None
         wait = emu.admit(key)
@@ -95,7 +103,7 @@ class Gate:
                 if emu.config.retry_after_on_limit
                 else None
             )
-            await _error(429, "rate limit exceeded", headers)(scope, receive, send)
+            await error_response(429, "rate limit exceeded", headers)(scope, receive, send)
             return
         extra, fault = emu.faults.take(scope["method"], scope["path"])
         delay = emu.config.latency + extra
@@ -106,7 +114,7 @@ class Gate:
             return
         if fault.kind == "status":
             headers = {"Retry-After": fault.retry_after} if fault.retry_after else None
-            await _error(fault.status, "injected fault", headers)(scope, receive, send)
+            await error_response(fault.status, "injected fault", headers)(scope, receive, send)
             return
         held: list[Message] = []
         if fault.applies_first:
@@ -121,6 +129,7 @@ class Gate:
                 await send(message)
             if held:
                 return
+        dropping()
         await _drop(receive, raw_send)
 
     async def _hang(self, seconds: float) -> None:
@@ -162,13 +171,6 @@ def _int_param(request: Request, name: str, default: int | None = None) -> int:
         raise Rejected(400, f"{name} must be an integer") from None
 
 
-async def _body(request: Request) -> Any:
-    try:
-        return await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise Rejected(400, "the body must be JSON") from None
-
-
 def build_app(emu: Emulator) -> ASGIApp:
     """The emulator as an ASGI app."""
 
@@ -178,21 +180,21 @@ def build_app(emu: Emulator) -> ASGIApp:
         offset = _int_param(request, "offset", 0)
         if limit < 1 or offset < 0:
             raise Rejected(400, "limit must be >= 1 and offset >= 0")
-        return _json(emu.state.people_page(limit, offset))
+        return json_response(emu.state.people_page(limit, offset))
 
     async def activity_types(request: Request) -> Response:
-        return _json(emu.state.activity_types_page())
+        return json_response(emu.state.activity_types_page())
 
     async def activities(request: Request) -> Response:
         if request.method == "POST":
-            body = await _body(request)
+            body = await json_body(request)
             if not isinstance(body, dict):
                 raise Rejected(400, "the body must be a JSON object")
-            return _json(emu.state.create(body))
+            return json_response(emu.state.create(body))
         if request.method == "DELETE":
-            body = await _body(request)
+            body = await json_body(request)
             emu.state.delete_window(body if isinstance(body, dict) else {})
-            return _json({})
+            return json_response({})
         params = request.query_params
         query = (
             _int_param(request, "start_time"),
@@ -204,24 +206,24 @@ def build_app(emu: Emulator) -> ASGIApp:
             return Response(emu.state.activities_json(*query), media_type="application/json")
         found = emu.state.activities_in(*query)
         found["activity_types"] = emu.state.activity_types_page()["activity_types"]
-        return _json(found)
+        return json_response(found)
 
     async def bulk(request: Request) -> Response:
-        body = await _body(request)
-        return _json(emu.state.bulk(body if isinstance(body, dict) else {}))
+        body = await json_body(request)
+        return json_response(emu.state.bulk(body if isinstance(body, dict) else {}))
 
     async def scores(request: Request) -> Response:
         if request.url.path != emu.config.scores_path:
-            return _error(404, "not found")
-        body = await _body(request)
+            return error_response(404, "not found")
+        body = await json_body(request)
         rows = body.get(emu.config.scores_envelope) if isinstance(body, dict) else None
         if not isinstance(rows, list):
             raise Rejected(400, f"{emu.config.scores_envelope} must be a list")
-        return _json({"accepted": emu.state.push_scores(rows)}, 202)
+        return json_response({"accepted": emu.state.push_scores(rows)}, 202)
 
     async def rejected(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, Rejected)
-        return _error(exc.status, exc.message)
+        return error_response(exc.status, exc.message)
 
     routes = [
         Route("/v0/people", people, methods=["GET"]),
@@ -233,82 +235,3 @@ def build_app(emu: Emulator) -> ASGIApp:
     ]
     app = Starlette(routes=routes, exception_handlers={Rejected: rejected})
     return Gate(app, emu)
-
-
-def admin_routes(emu: Emulator) -> list[Route]:
-    """The ``/_emulator`` routes: ledger, state, seed, faults, config, reset."""
-
-    async def ledger(request: Request) -> Response:
-        with emu.state.lock:
-            return _json(emu.state.ledger.as_json())
-
-    async def state(request: Request) -> Response:
-        s = emu.state
-        with s.lock:
-            return _json(
-                {
-                    "people": s.people,
-                    "activity_types": s.activity_types,
-                    "activities": s.activities,
-                    "scores": s.scores,
-                }
-            )
-
-    async def seed(request: Request) -> Response:
-        body = await _body(request)
-        if not isinstance(body, dict):
-            raise Rejected(400, "the body must be a JSON object")
-        if body.get("replace"):
-            emu.state.clear()
-        emu.state.load(
-            _records(body.get("people")),
-            _records(body.get("activity_types")),
-            _records(body.get("activities")),
-        )
-        return _json({"people": len(emu.state.people), "activities": len(emu.state.activities)})
-
-    async def faults(request: Request) -> Response:
-        if request.method == "DELETE":
-            emu.faults.clear()
-        elif request.method == "POST":
-            body = await _body(request)
-            items = body.get("faults", []) if isinstance(body, dict) else []
-            try:
-                for item in items:
-                    emu.faults.add(Fault.from_json(item))
-            except (TypeError, ValueError) as exc:
-                raise Rejected(400, str(exc)) from None
-        return _json({"faults": [f.as_json() for f in emu.faults.pending()]})
-
-    async def config(request: Request) -> Response:
-        body = await _body(request)
-        try:
-            emu.configure(**(body if isinstance(body, dict) else {}))
-        except (TypeError, ValueError) as exc:
-            raise Rejected(400, str(exc)) from None
-        cfg = emu.config
-        return _json({"latency": cfg.latency, "rate": cfg.rate, "burst": cfg.burst})
-
-    async def reset(request: Request) -> Response:
-        emu.state.clear()
-        emu.faults.clear()
-        return _json({})
-
-    return [
-        Route("/_emulator/ledger", ledger, methods=["GET"]),
-        Route("/_emulator/state", state, methods=["GET"]),
-        Route("/_emulator/seed", seed, methods=["POST"]),
-        Route("/_emulator/faults", faults, methods=["GET", "POST", "DELETE"]),
-        Route("/_emulator/config", config, methods=["POST"]),
-        Route("/_emulator/reset", reset, methods=["POST"]),
-    ]
-
-
-def _records(value: Any) -> list[dict[str, Any]]:
-    """Accept an id-keyed map (the API's shape) or a list."""
-    if value is None:
-        return []
-    items = list(value.values()) if isinstance(value, dict) else value
-    if not isinstance(items, list) or not all(isinstance(i, dict) and "id" in i for i in items):
-        raise Rejected(400, "records must be objects with an id")
-    return items

@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from plugins.assembled.emulator.state import EmulatorState, WireDict, occurrence_key
+from plugins.assembled.emulator.ledger import WireDict
+from plugins.assembled.emulator.state import EmulatorState, occurrence_key
 from plugins.assembled.wire import to_unix
 from ports.models import Activity, ActivityType, ProviderPerson
 

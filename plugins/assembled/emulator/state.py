@@ -15,12 +15,11 @@ import json
 import threading
 import time
 import uuid
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
-WireDict = dict[str, Any]
+from plugins.assembled.emulator.ledger import Ledger, WireDict
 
 
 class Rejected(Exception):
@@ -30,29 +29,6 @@ class Rejected(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
-
-
-@dataclass
-class Ledger:
-    """What happened to the data, in order: created, deleted, trimmed, pushed."""
-
-    created: list[WireDict] = field(default_factory=list)
-    deleted: list[tuple[WireDict, str]] = field(default_factory=list)  # (activity, why)
-    trimmed: list[tuple[WireDict, WireDict]] = field(default_factory=list)  # (before, after)
-    pushed: list[list[WireDict]] = field(default_factory=list)  # score batches, as received
-    requests: Counter[str] = field(default_factory=Counter)  # "GET /v0/people 200" -> n
-    arrivals: Counter[str] = field(default_factory=Counter)  # "GET /v0/people" -> n, on arrival
-
-    def as_json(self) -> WireDict:
-        """JSON-ready view for the admin endpoint."""
-        return {
-            "created": self.created,
-            "deleted": [{"activity": a, "reason": r} for a, r in self.deleted],
-            "trimmed": [{"before": b, "after": a} for b, a in self.trimmed],
-            "pushed": self.pushed,
-            "requests": dict(self.requests),
-            "arrivals": dict(self.arrivals),
-        }
 
 
 def occurrence_key(activity: Mapping[str, Any]) -> str:
