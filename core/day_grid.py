@@ -46,12 +46,18 @@ class DayGrid:
 
     def __init__(self, start: date, days: int, zone: ZoneInfo) -> None:
         self.zone = zone
-        self.dates = [start + timedelta(days=i) for i in range(days)]
-        # fold=0 makes a non-existent local midnight mean the first instant of that date.
-        self.bounds = [
-            datetime.combine(start + timedelta(days=i), time(0), zone).astimezone(UTC)
-            for i in range(days + 1)
-        ]
+        try:
+            self.dates = [start + timedelta(days=i) for i in range(days)]
+            # fold=0 makes a non-existent local midnight mean the first instant of that date.
+            self.bounds = [
+                datetime.combine(start + timedelta(days=i), time(0), zone).astimezone(UTC)
+                for i in range(days + 1)
+            ]
+        except OverflowError:  # year 1 or 9999 seen from a zone on the other side of UTC
+            raise InvalidInputError(
+                f"{days} days from {start.isoformat()} in {zone.key} run past the calendar's "
+                "limits (years 1-9999 in UTC); pick dates closer to today"
+            ) from None
 
     @property
     def window(self) -> tuple[datetime, datetime]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from ports.errors import InvalidInputError, NotFoundError
@@ -104,7 +104,7 @@ class BookingInput:
             raise InvalidInputError(
                 f"the length must be a positive number of minutes, not {minutes!r}"
             )
-        length = timedelta(minutes=minutes)
+        length = timedelta(minutes=min(minutes, 10**6))  # 10**30 would overflow; both too long
         if length > max_length:
             raise InvalidInputError(
                 f"a {minutes}-minute meeting is longer than a working day "
@@ -121,7 +121,16 @@ class BookingInput:
             raise InvalidInputError(
                 f"the idempotency key must be 1 to {MAX_KEY} printable characters"
             )
-        return cls(email, start, start + length, text, who, token)
+        try:
+            end = start + length
+            for instant in (start, end):  # every later step (ledger, provider) works in UTC
+                instant.astimezone(UTC)
+        except OverflowError:
+            raise InvalidInputError(
+                f"a {minutes}-minute meeting from {start.isoformat()} runs past the calendar's "
+                "limits (years 1-9999 in UTC); pick a time closer to today"
+            ) from None
+        return cls(email, start, end, text, who, token)
 
     def same_booking(self, meeting: Meeting) -> bool:
         """Whether ``meeting`` is what this request asks for (a genuine retry)."""

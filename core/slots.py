@@ -110,7 +110,7 @@ class SlotFinder:
             raise InvalidInputError(f"the first date must be a date (YYYY-MM-DD), got {first!r}")
         if (date.max - first).days <= days:
             raise InvalidInputError(f"the range starting {first.isoformat()} runs past year 9999")
-        length = timedelta(minutes=minutes)
+        length = timedelta(minutes=min(minutes, 10**6))  # 10**30 would overflow; both too long
         if length > self._hours.length:
             raise InvalidInputError(
                 f"a {minutes}-minute meeting does not fit in working hours {self._hours}"
@@ -118,8 +118,15 @@ class SlotFinder:
         agent_id = agent_for(
             self._mapper, agent_email.strip(), self._provider.name, "find free slots"
         )
-        window_start = datetime.combine(first, time(0), where).astimezone(UTC)
-        window_end = datetime.combine(first + timedelta(days=days), time(0), where)
+        try:
+            window_start = datetime.combine(first, time(0), where).astimezone(UTC)
+            window_end = datetime.combine(first + timedelta(days=days), time(0), where)
+            window_end.astimezone(UTC)
+        except OverflowError:  # year 1 or 9999 seen from a zone on the other side of UTC
+            raise InvalidInputError(
+                f"{days} days from {first.isoformat()} in {tz} run past the calendar's limits "
+                "(years 1-9999 in UTC); pick dates closer to today"
+            ) from None
         activities = self._provider.list_activities([agent_id], window_start, window_end)
         types = self._catalog.all()
         busy = _busy(a for a in activities if self._is_busy(types.get(a.type_id)))

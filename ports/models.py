@@ -36,8 +36,8 @@ class QaScore(Dto):
 
     evaluation_id: str = Field(min_length=1)
     agent_email: str = Field(min_length=1)
-    score: float
-    max_score: float = Field(gt=0)
+    score: float = Field(allow_inf_nan=False)  # NaN/inf have no JSON form to send
+    max_score: float = Field(gt=0, allow_inf_nan=False)
     scorecard: str = ""
     evaluated_at: AwareDatetime
     updated_at: AwareDatetime
@@ -112,8 +112,8 @@ class ScorePush(Dto):
 
     evaluation_id: str = Field(min_length=1)
     agent_id: str = Field(min_length=1)  # provider agent id
-    score: float
-    max_score: float
+    score: float = Field(allow_inf_nan=False)
+    max_score: float = Field(allow_inf_nan=False)
     scorecard: str = ""
     evaluated_at: AwareDatetime
     updated_at: AwareDatetime

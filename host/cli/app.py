@@ -61,8 +61,25 @@ commands.register(app)
 
 def _fail(message: str, code: int) -> int:
     first_line = " ".join(message.split()) or "unexpected failure"
-    typer.echo(f"error: {first_line}", err=True)
+    # backslashreplace: a message quoting undecodable input must still print, on one line
+    line = f"error: {first_line}".encode("utf-8", "backslashreplace").decode("utf-8")
+    typer.echo(line, err=True)
     return code
+
+
+def _undecodable(args: list[str]) -> str | None:
+    """The first argument or WFM_* variable holding bytes that are not UTF-8, if any.
+
+    Python keeps such bytes as lone surrogates; let through, they break pydantic models and
+    every print of the value, so they are refused once, here."""
+    named = [(f"argument {a.encode('utf-8', 'backslashreplace').decode()}", a) for a in args]
+    named += [(f"${k}", v) for k, v in os.environ.items() if k.startswith("WFM_")]
+    for name, value in named:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return name
+    return None
 
 
 def run(argv: list[str] | None = None) -> int:
@@ -71,6 +88,10 @@ def run(argv: list[str] | None = None) -> int:
 
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args or os.environ.get("WFM_DEBUG") == "1"
+    undecodable = _undecodable(args)
+    if undecodable is not None:
+        return _fail(f"{undecodable} is not valid UTF-8 text; retype it (check the terminal's "
+                     "encoding)", 2)
     command = typer.main.get_command(app)
     try:
         result = command.main(args=args, prog_name="wfm", standalone_mode=False)

@@ -52,7 +52,14 @@ def read_key(stdin: TextIO, prompt: Callable[[], str]) -> SecretStr:
 
     from ports.errors import InvalidInputError
 
-    key = SecretStr((prompt() if stdin.isatty() else stdin.read()).strip())
+    try:  # a pipe may decode bad bytes as surrogates (surrogateescape) or raise
+        text = prompt() if stdin.isatty() else stdin.read()
+        text.encode("utf-8")
+    except UnicodeError:  # not chained: the error quotes a byte of what may be the key
+        raise InvalidInputError(
+            "the API key piped in is not UTF-8 text; save it as plain UTF-8 and pipe it again"
+        ) from None
+    key = SecretStr(text.strip())
     if not key.get_secret_value():
         raise InvalidInputError(
             "no API key was given; paste it at the prompt, or pipe it in: "

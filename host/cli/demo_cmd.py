@@ -87,6 +87,7 @@ def tour(ctx: typer.Context) -> None:
         return
     rt = runtime(ctx)
     _ensure_fresh_demo(rt)
+    _preflight(rt)
     t = Tour(rt)
     typer.secho("wfm-bridge guided tour", bold=True)
     typer.echo(f"Provider: {rt.settings.provider}, tenant: {rt.settings.tenant}. {STEPS_NOTE}")
@@ -128,6 +129,14 @@ def tour(ctx: typer.Context) -> None:
         "   wfm demo reset   (restore the demo organisation)\n"
         "   wfm --help"
     )
+
+
+def _preflight(rt: Runtime) -> None:
+    """Fail in one line before the first step when no step could run (bad --tz, no key)."""
+    from core.day_grid import parse_zone
+
+    parse_zone(rt.settings.timezone)
+    rt.container.provider()
 
 
 def _meeting_steps(t: Tour, start: str) -> None:

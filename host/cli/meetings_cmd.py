@@ -13,6 +13,7 @@ import typer
 from host.cli.runtime import console, print_json, runtime
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
@@ -143,13 +144,21 @@ def _refuse_without_provider(group: typer.Typer) -> None:
     from core.meetings import NOT_SUPPORTED
 
     for name, message in NOT_SUPPORTED.items():
+        group.command(name, context_settings=_ANY_ARGS, help="Not supported, by design.")(
+            _refusal(message)
+        )
 
-        def refuse(ctx: typer.Context, _message: str = message) -> None:
-            from ports.errors import NotSupportedError
 
-            raise NotSupportedError(_message)
+def _refusal(message: str) -> Callable[[typer.Context], None]:
+    """A command that refuses with ``message`` (a closure: a default argument would show up
+    as a ``---message`` option that anyone could set)."""
 
-        group.command(name, context_settings=_ANY_ARGS, help="Not supported, by design.")(refuse)
+    def refuse(ctx: typer.Context) -> None:
+        from ports.errors import NotSupportedError
+
+        raise NotSupportedError(message)
+
+    return refuse
 
 
 def _zone(tz: str) -> ZoneInfo:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any
 
@@ -25,7 +26,7 @@ def _score(**fields: Any) -> Any:
     from ports.models import QaScore
 
     score, top = fields["score"], fields["max_score"]
-    if not top > 0 or not 0 <= score <= top:
+    if not math.isfinite(top) or not top > 0 or not 0 <= score <= top:
         raise InvalidInputError(f"score {score:g} must be between 0 and --max ({top:g}), max > 0")
     if "@" not in fields["agent_email"].strip():
         raise InvalidInputError(f"{fields['agent_email']!r} is not an email; give --agent EMAIL")
@@ -86,18 +87,24 @@ def seed(
     now = container.clock().now()
     source = container.scores()
     stamp = now.strftime("%Y%m%d%H%M%S")
-    for i in range(count):
-        source.record(
-            _score(
-                evaluation_id=f"demo-{stamp}-{i:05d}",
-                agent_email=emails[i % len(emails)],
-                score=float(60 + (i * 7) % 41),
-                max_score=100.0,
-                scorecard="Demo scorecard",
-                evaluated_at=now,
-                updated_at=now,
-            )
+    scores = [
+        _score(
+            evaluation_id=f"demo-{stamp}-{i:05d}",
+            agent_email=emails[i % len(emails)],
+            score=float(60 + (i * 7) % 41),
+            max_score=100.0,
+            scorecard="Demo scorecard",
+            evaluated_at=now,
+            updated_at=now,
         )
+        for i in range(count)
+    ]
+    record_many = getattr(source, "record_many", None)  # one write, when the source offers it
+    if record_many is not None:
+        record_many(scores)
+    else:
+        for qa in scores:
+            source.record(qa)
     typer.echo(f"recorded {count} demo score(s) for {min(count, len(emails))} employee(s)")
 
 

@@ -109,9 +109,15 @@ class DemoScoreSource:
 
     def record(self, score: QaScore) -> None:
         """Record or re-score and persist at once."""
+        self.record_many([score])
+
+    def record_many(self, scores: Iterable[QaScore]) -> None:
+        """Record many under one lock and one write (``record`` each would rewrite the
+        whole file every time: quadratic, minutes for a few thousand scores)."""
         with self._locked():
             memory = self._current()
-            memory.record(score)
+            for score in scores:
+                memory.record(score)
             self._write(memory)
 
     def get(self, evaluation_id: str) -> QaScore | None:
