@@ -155,7 +155,7 @@ class AssembledClient:
             if started is None:
                 started = self._clock.now()
             response: httpx.Response | None = None
-            cause: httpx.TransportError | None = None
+            cause: httpx.TransportError | httpx.DecodingError | None = None
             try:
                 response = self._http.request(
                     method, path, params=params, json=json, headers=self._auth()
@@ -225,7 +225,11 @@ class AssembledClient:
     def _detail(self, response: httpx.Response | None) -> str:
         if response is None:
             return ""
-        text = " ".join(response.text.split())[:200]
+        try:
+            text = response.text
+        except (UnicodeError, LookupError):  # a charset that does not fit the body
+            text = response.content.decode("utf-8", "replace")
+        text = " ".join(text.split())[:200]
         secret = self._key.get_secret_value()
         return text.replace(secret, "***") if secret else text
 
