@@ -27,6 +27,7 @@ lint: setup
 browser:  ## Debian's chromium for the HTML calendar test (no browser download)
 	@if [ -x scripts/install-chromium.sh ] || [ -f scripts/install-chromium.sh ]; then bash scripts/install-chromium.sh; fi
 
-bench: setup
-	$(BIN)/python bench/schedule.py
+bench: setup  ## benchmarks print their figures (not part of CI)
+	$(BIN)/python bench/mapping.py
 	$(BIN)/python bench/export.py
+	$(BIN)/python bench/schedule.py
