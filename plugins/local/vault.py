@@ -185,9 +185,17 @@ class AesGcmKeyVault:
             return self._unused(self._load())
 
     def prune_master_keys(self) -> builtins.list[str]:
-        """Drop unused old keys from the key file (configured keys are left alone)."""
+        """Drop unused old keys from the key file (configured keys are left alone).
+
+        Every record is opened first: a relabelled record would make the key that really
+        seals it look unused, and dropping it would lose that record for good."""
         with self._locked(shared=False):
-            return self._master_keys.drop(self._unused(self._load()))
+            records = self._load()
+            if self._master_keys.self_managed:
+                keys = self._master_keys.load()
+                for sealed in records.values():
+                    self._open(sealed, keys)
+            return self._master_keys.drop(self._unused(records))
 
     # --- internals --------------------------------------------------------------------
 
@@ -214,7 +222,7 @@ class AesGcmKeyVault:
             return {}
         try:
             doc = json.loads(raw)
-        except (UnicodeDecodeError, ValueError) as exc:
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # deep nesting: recursion
             raise self._damaged("not valid JSON") from exc
         if not isinstance(doc, dict) or doc.get("format") != FORMAT:
             raise self._damaged(f"not a {FORMAT} file")
@@ -239,6 +247,13 @@ class AesGcmKeyVault:
             ciphertext = base64.b64decode(item["ciphertext"], validate=True)
         except (binascii.Error, ValueError) as exc:
             raise self._damaged("a record is not valid base64") from exc
+        # Only the form we write: base64 ignores the spare bits of its last character, so
+        # without this some edits of the file would decode to the same bytes, unnoticed.
+        if (base64.b64encode(nonce).decode(), base64.b64encode(ciphertext).decode()) != (
+            item["nonce"],
+            item["ciphertext"],
+        ):
+            raise self._damaged("a record is not in canonical base64")
         return _Sealed(item["tenant"], item["provider"], item["master_key_id"], nonce, ciphertext)
 
     def _save(self, records: dict[tuple[str, str], _Sealed]) -> None:

@@ -122,6 +122,8 @@ class InMemoryKeyVault:
         if not self.self_managed_keys:
             return []
         with self._lock:
+            for name, record in self._records.items():  # as the local vault: verify first
+                self._open(name, record)
             dropped = self.unused_master_keys()
             self._master_ids = [k for k in self._master_ids if k not in dropped]
             return dropped
