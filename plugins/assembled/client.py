@@ -75,7 +75,9 @@ def check_base_url(url: str) -> httpx.URL:
 
 
 def _is_loopback(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
+    # Only "localhost" itself (/etc/hosts): a name under .localhost may go to DNS, which can
+    # answer any address, and the key would then travel in clear to it.
+    if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
