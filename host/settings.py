@@ -8,6 +8,10 @@ from pathlib import Path
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+# Provider options (plugins/assembled/config.py lists Assembled's) from the environment:
+# WFM_OPTION_<NAME>=value sets option <name>; WFM_BASE_URL / --base-url set base_url.
+OPTION_PREFIX = "WFM_OPTION_"
+
 
 def default_data_dir() -> Path:
     """``WFM_HOME`` or the user's data directory for wfm-bridge."""
@@ -68,6 +72,9 @@ class Settings(BaseModel):
             if env.get(var):
                 values[field] = env[var]
         options: dict[str, str] = {}
+        for var, value in env.items():  # WFM_OPTION_TIMEOUT=2 -> the provider option timeout
+            if var.startswith(OPTION_PREFIX) and len(var) > len(OPTION_PREFIX):
+                options[var[len(OPTION_PREFIX) :].lower()] = value
         if env.get("WFM_BASE_URL"):
             options["base_url"] = env["WFM_BASE_URL"]
         extra_options = overrides.pop("provider_options", None) or {}

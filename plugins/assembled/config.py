@@ -1,7 +1,8 @@
 """AssembledConfig: the plugin's options (``ProviderContext.options``), parsed and checked.
 
 Every option is a string in the options mapping (``--base-url`` / ``WFM_BASE_URL`` set
-``base_url``); unknown names are refused so a typo never goes unnoticed.
+``base_url``; ``WFM_OPTION_<NAME>`` sets any option, e.g. ``WFM_OPTION_TIMEOUT=20``); unknown
+names are refused so a typo never goes unnoticed.
 
 ==================  ===============================  ==========================================
 option              default                          meaning
