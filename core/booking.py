@@ -8,6 +8,7 @@ ledger refuses the final BOOKED write, the activity is deleted again: no orphan 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import NoReturn
@@ -157,8 +158,8 @@ class Booking:
             activity = self._writes.create(meeting, type_id, provider_description(meeting))
         except OutcomeUnknownError:
             raise  # it may exist: the record stays PENDING until read back
-        except WfmError:
-            self._forget(meeting)  # proven never created
+        except WfmError as exc:  # proven never created (refused, or read back as absent)
+            self._forget(meeting, maybe_sent=isinstance(exc, UnavailableError))
             raise
         return self._record_booked(meeting, activity)
 
@@ -189,8 +190,17 @@ class Booking:
             "try again"
         ) from cause
 
-    def _forget(self, meeting: Meeting) -> None:
-        """Drop a booking proven never to exist in the provider (record and key)."""
+    def _forget(self, meeting: Meeting, *, maybe_sent: bool = True) -> None:
+        """Drop a booking refused by, or read back as absent from, the provider (record, key).
+
+        When a create may have been sent, a tombstone stays until the meeting ends: a create
+        still in flight when the read-back ran can land later, and `reconcile` then removes
+        that copy as ours (core/meeting_sweep.py). Best effort: without it only that sweep
+        is lost, so a failing tombstone write never keeps the booking pending.
+        """
+        if maybe_sent:
+            with contextlib.suppress(WfmError):
+                self._ledger.bury(meeting)
         try:
             if meeting.idempotency_key and (
                 self._ledger.key_owner(meeting.idempotency_key) == meeting.id

@@ -3,6 +3,8 @@
 It lives on the StateStore port. Meetings are kept in ``<tenant>:meetings`` by meeting id;
 idempotency keys in ``<tenant>:meeting_keys`` map a caller's key to the meeting it created
 (claimed with ``put_if_absent``, so two bookings can never own the same key).
+Bookings forgotten as never created are kept as tombstones in ``<tenant>:meeting_tombstones``
+until they end: a create that lands late still carries their marker (core/meeting_sweep.py).
 A PENDING meeting is a provider write not yet confirmed: a booking when ``cancelled_at`` is
 None, a cancel otherwise; ``MeetingService.reconcile`` settles both.
 """
@@ -26,6 +28,7 @@ class MeetingLedger:
         self._tenant = tenant
         self._meetings = f"{tenant}:meetings"
         self._keys = f"{tenant}:meeting_keys"
+        self._tombstones = f"{tenant}:meeting_tombstones"
 
     @property
     def tenant(self) -> str:
@@ -61,6 +64,24 @@ class MeetingLedger:
     def by_activity_id(self, activity_id: str) -> Meeting | None:
         """The meeting whose provider activity has this id, if any."""
         return next((m for m in self.all() if m.provider_activity_id == activity_id), None)
+
+    # --- tombstones of forgotten bookings -----------------------------------------------
+
+    def bury(self, meeting: Meeting) -> None:
+        """Remember a forgotten booking (no longer a meeting) so a late copy is still ours."""
+        self._state.put(self._tombstones, meeting.id, meeting.model_dump(mode="json"))
+
+    def tombstones(self) -> list[Meeting]:
+        """Every remembered forgotten booking."""
+        return [self._load(key, raw) for key, raw in self._state.scan(self._tombstones)]
+
+    def is_buried(self, meeting_id: str) -> bool:
+        """Whether ``meeting_id`` is a forgotten booking."""
+        return self._state.get(self._tombstones, meeting_id) is not None
+
+    def unbury(self, meeting_id: str) -> None:
+        """Forget a tombstone (its booking has ended: nothing can land for it any more)."""
+        self._state.delete(self._tombstones, meeting_id)
 
     # --- idempotency keys ----------------------------------------------------------------
 

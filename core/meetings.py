@@ -18,6 +18,7 @@ from core.booking import Booking
 from core.cancellation import Cancellation
 from core.ledger import MeetingLedger
 from core.meeting_rules import EmailMapper, MeetingTypeSource, title_for
+from core.meeting_sweep import StraySweep
 from core.meeting_writes import ProviderWrites
 from ports.clock import Clock
 from ports.errors import BusyError, InvalidInputError, NotFoundError, NotSupportedError
@@ -78,6 +79,8 @@ class MeetingService:
             new_id=new_id,
         )
         self._cancellation = Cancellation(provider.name, ledger, clock, writes)
+        self._sweep = StraySweep(provider, ledger, writes, clock)
+        self.swept: list[str] = []  # stray copies the last reconcile removed (activity ids)
 
     def book(
         self,
@@ -138,7 +141,14 @@ class MeetingService:
     def reconcile(self) -> list[Meeting]:
         """Settle PENDING meetings: finish requested cancels, read bookings back (BOOKED if
         found, forgotten if not). Meetings another process is writing right now are skipped.
+        Then remove stray copies a late-landing write left of meetings that have not ended
+        (core/meeting_sweep.py; their ids end up in ``swept``).
         Returns the meetings settled as BOOKED or CANCELLED."""
+        settled = self._settle_pending()
+        self.swept = self._sweep.run()
+        return settled
+
+    def _settle_pending(self) -> list[Meeting]:
         settled: list[Meeting] = []
         for pending in self.list_meetings(MeetingStatus.PENDING):
             try:
