@@ -1,0 +1,234 @@
+"""Export chaos: scores recorded and re-scored across many `wfm export run` processes, under
+random faults and random SIGKILLs; then a clean drain and the check against the emulator.
+
+The check (``check_export``) compares the emulator's stored score rows with the latest
+version of every evaluation in the host's score file: a mappable evaluation missing is
+*lost*, one holding an older version is *stale*, an evaluation id held by more than one
+stored row is *duplicated*; unmappable evaluations must be pending, not sent. Re-sends (the
+same row pushed again, harmless under upsert-by-id) are counted apart, and so are pushes of
+an older version after a newer one.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import statistics
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.export_state import ExportState
+from plugins.assembled.wire import to_unix
+from plugins.local.state import SqliteStateStore
+from ports.models import QaScore
+
+from .host_side import TENANT, HostScores, Version, expected_agents
+from .world import ChaosWorld, Proc
+
+REACTIVATED = "yuki.tanaka@example.com"  # inactive in the demo; reactivated mid-run
+
+
+@dataclass
+class ExportSize:
+    """How much chaos: runs, scores per run, kill probability."""
+
+    runs: int = 40
+    new_per_run: tuple[int, int] = (5, 40)
+    rescores_per_run: tuple[int, int] = (0, 15)
+    kill_probability: float = 0.5
+    cli_rescores: float = 0.3  # chance per run of `wfm scores add` re-scorings alongside
+
+
+@dataclass
+class ExportFigures:
+    """What the export chaos did and what survived."""
+
+    scores_recorded: int = 0
+    evaluations: int = 0
+    mappable: int = 0
+    runs: int = 0
+    runs_ok: int = 0
+    runs_failed_cleanly: int = 0
+    kills: int = 0
+    kill_attempts: int = 0
+    drain_runs: int = 0
+    rows_pushed: int = 0
+    resends: int = 0
+    lost: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
+    duplicated: list[str] = field(default_factory=list)
+    unexpected: list[str] = field(default_factory=list)  # stored though unmappable/unknown
+    pending_mismatch: list[str] = field(default_factory=list)
+    out_of_order: list[str] = field(default_factory=list)
+    contract: list[str] = field(default_factory=list)  # CLI contract breaches
+
+    def breaches(self) -> dict[str, int]:
+        """Every figure that must be zero, by name."""
+        return {
+            "lost": len(self.lost),
+            "stale": len(self.stale),
+            "duplicated": len(self.duplicated),
+            "sent though unmappable": len(self.unexpected),
+            "pending mismatch": len(self.pending_mismatch),
+            "older version pushed after newer": len(self.out_of_order),
+            "CLI contract breaches": len(self.contract),
+        }
+
+
+def run_export_chaos(world: ChaosWorld, rng: random.Random, size: ExportSize) -> ExportFigures:
+    """Drive the export under faults and kills, drain it cleanly, and check the emulator."""
+    home = world.home("export")
+    host = HostScores(home, rng, prefix=f"ev{rng.randrange(10**6):06d}")
+    figures = ExportFigures()
+    durations: list[float] = []
+    world.faults.enabled = True
+    for run in range(size.runs):
+        if run == size.runs // 2:
+            _reactivate(world, home, figures)
+        host.record(rng.randint(*size.new_per_run), rng.randint(*size.rescores_per_run))
+        batch = rng.choice((3, 5, 8, 13, 20, 40))
+        started = world.start(home, "export", "run", "--json", "--batch-size", str(batch))
+        adds = _cli_rescores(world, home, host, rng) if rng.random() < size.cli_rescores else []
+        if rng.random() < 0.5:  # the host keeps recording while the export runs
+            time.sleep(rng.uniform(0.0, 0.8))
+            host.record(rng.randint(0, 10), rng.randint(0, 5))
+        kill_after = None
+        if rng.random() < size.kill_probability:
+            horizon = 1.3 * statistics.median(durations) if durations else 2.0
+            elapsed = time.monotonic() - started[1]
+            kill_after = max(0.0, rng.uniform(0.2, max(0.5, horizon)) - elapsed)
+            figures.kill_attempts += 1
+        proc = world.finish(started, kill_after)
+        for add in adds:
+            _contract(world.finish(add), figures)
+        figures.runs += 1
+        _tally(proc, figures, durations)
+    world.faults.enabled = False
+    figures.drain_runs = _drain(world, home, figures)
+    check_export(world, home, host, figures)
+    return figures
+
+
+def _reactivate(world: ChaosWorld, home: Any, figures: ExportFigures) -> None:
+    """Reactivate the inactive demo agent; its held-back scores must then go out."""
+    state = world.emulator.state
+    with state.lock:
+        for person in state.people.values():
+            if person.get("email") == REACTIVATED:
+                person["deleted"] = False
+    for _ in range(10):  # under faults: a clear failure is fine, try again
+        done = world.wfm(home, "mapping", "refresh")
+        _contract(done, figures)
+        if done.code == 0:
+            return
+    raise RuntimeError("`wfm mapping refresh` failed 10 times in a row")
+
+
+def _cli_rescores(world: ChaosWorld, home: Any, host: HostScores, rng: random.Random) -> list[Any]:
+    """Start one or two `wfm scores add` re-scorings, concurrently with the export."""
+    started = []
+    for _ in range(rng.randint(1, 2)):
+        eid = host.pick_existing()
+        if eid is None:
+            break
+        value = host.fresh_score(eid)
+        args = ("scores", "add", "--evaluation", eid, "--agent", host.agent[eid])
+        started.append(world.start(home, *args, "--score", str(value)))
+    return started
+
+
+def _tally(proc: Proc, figures: ExportFigures, durations: list[float]) -> None:
+    if proc.killed:
+        figures.kills += 1
+        return
+    _contract(proc, figures)
+    if proc.code == 0:
+        figures.runs_ok += 1
+        durations.append(proc.seconds)
+    elif proc.code == 1:
+        figures.runs_failed_cleanly += 1
+
+
+def _contract(proc: Proc, figures: ExportFigures) -> None:
+    problem = proc.problem()
+    if problem is not None:
+        figures.contract.append(f"wfm {' '.join(proc.args)}: {problem}")
+
+
+def _drain(world: ChaosWorld, home: Any, figures: ExportFigures) -> int:
+    """Run the export without faults or kills until a run sends nothing."""
+    for attempt in range(1, 6):
+        proc = world.wfm(home, "export", "run", "--json")
+        _contract(proc, figures)
+        if proc.code == 0 and proc.json()["sent"] == 0:
+            return attempt
+    figures.contract.append("the clean drain still sent scores after 5 runs")
+    return 5
+
+
+def expected_row(score: QaScore, agent_id: str) -> dict[str, Any]:
+    """The row the default Assembled score mapping sends for ``score``."""
+    return {
+        "conversation_external_id": score.evaluation_id,
+        "agent_id": agent_id,
+        "score": score.score,
+        "max_score": score.max_score,
+        "scored_at": to_unix(score.evaluated_at),
+        "rubric": score.scorecard,
+        "source": "evaluagent",
+    }
+
+
+def check_export(world: ChaosWorld, home: Any, host: HostScores, figures: ExportFigures) -> None:
+    """Compare the emulator's stored rows and push ledger with the host's latest scores."""
+    state = world.emulator.state
+    with state.lock:
+        stored = [dict(r) for r in state.scores.values()]
+        pushed = [[dict(r) for r in batch] for batch in state.ledger.pushed]
+        agents = expected_agents(state.people)
+    latest = host.latest()
+    mappable = {e: s for e, s in latest.items() if s.agent_email in agents}
+    figures.scores_recorded = host.recorded
+    figures.evaluations, figures.mappable = len(latest), len(mappable)
+
+    held = Counter(str(r.get("conversation_external_id")) for r in stored)
+    rows = {str(r.get("conversation_external_id")): r for r in stored}
+    figures.duplicated = sorted(e for e, n in held.items() if n > 1)
+    figures.lost = sorted(set(mappable) - set(rows))
+    figures.stale = sorted(
+        e
+        for e, s in mappable.items()
+        if e in rows and rows[e] != expected_row(s, agents[s.agent_email])
+    )
+    figures.unexpected = sorted(set(rows) - set(mappable))
+
+    pending = {
+        p.score.evaluation_id
+        for p in ExportState(SqliteStateStore(home / "state"), TENANT).pending()
+    }
+    figures.pending_mismatch = sorted(pending ^ (set(latest) - set(mappable)))
+
+    flat = [r for batch in pushed for r in batch]
+    figures.rows_pushed = len(flat)
+    figures.resends = len(flat) - len({json.dumps(r, sort_keys=True) for r in flat})
+    figures.out_of_order = _out_of_order(flat, host.versions)
+
+
+def _out_of_order(flat: list[dict[str, Any]], versions: dict[str, list[Version]]) -> list[str]:
+    """Evaluations whose pushes carried an older version after a newer one."""
+    stamps = {
+        (eid, v.score): v.updated_at for eid, vs in versions.items() for v in vs if v.updated_at
+    }
+    newest: dict[str, Any] = {}
+    bad: set[str] = set()
+    for row in flat:
+        eid = str(row["conversation_external_id"])
+        stamp = stamps.get((eid, row["score"]))
+        if stamp is None:
+            continue  # a version recorded by a `wfm scores add` process: stamp unknown
+        if eid in newest and stamp < newest[eid]:
+            bad.add(eid)
+        newest[eid] = max(stamp, newest.get(eid, stamp))
+    return sorted(bad)
