@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from .concurrent_chaos import ConcurrentFigures
 from .export_chaos import ExportFigures
 from .meetings_chaos import MeetingsFigures
 from .suite import SHORT, run_chaos
@@ -23,9 +24,10 @@ def test_short_chaos_run_loses_doubles_and_destroys_nothing(tmp_path: Path) -> N
     assert report.breaches() == {}
     export, meetings, concurrent = (p.figures for p in report.parts)
     assert isinstance(export, ExportFigures) and isinstance(meetings, MeetingsFigures)
+    assert isinstance(concurrent, ConcurrentFigures)
     # the run did try: faults of several kinds struck, kills were planned, work was done
     faults = report.parts[0].faults + report.parts[1].faults
     assert sum(faults.values()) >= 5 and len(faults) >= 3
     assert export.kill_attempts > 0 and export.mappable > 0 and export.rows_pushed > 0
     assert meetings.books_confirmed > 0 and meetings.cancels > 0
-    assert concurrent.breaches()["both exported"] == 0 and report.parts[2].figures.rounds == 2
+    assert concurrent.rounds == 2 and concurrent.exported_by_one == 2
