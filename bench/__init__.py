@@ -1,1 +1,1 @@
-"""Benchmarks (not tests): each script prints its figures. A package only so module names stay unique for mypy."""
+"""Benchmarks (not tests): each prints its figures. A package so module names stay unique."""
