@@ -10,7 +10,6 @@ def register(app: typer.Typer) -> None:
     from host.cli import auth_cmd, plugins_cmd
 
     plugins_cmd.register(app)
-    auth_cmd.register(app)
 
     from host.cli import mapping_cmd, schedule_cmd
 
@@ -20,6 +19,7 @@ def register(app: typer.Typer) -> None:
     from host.cli import meetings_cmd
 
     meetings_cmd.register(app)
+    auth_cmd.register(app)
 
     from host.cli import export_cmd
 
