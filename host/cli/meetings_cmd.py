@@ -88,14 +88,18 @@ def register(app: typer.Typer) -> None:
     def reconcile(
         ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="JSON output.")
     ) -> None:
-        """Settle meetings left pending by an unconfirmed provider write (reads them back)."""
-        settled = runtime(ctx).container.meetings().reconcile()
+        """Settle meetings left pending by an unconfirmed provider write (reads them back),
+        and remove stray copies a late-landing write left of meetings that have not ended."""
+        service = runtime(ctx).container.meetings()
+        settled = service.reconcile()
         if as_json:
             print_json(settled)
             return
         for meeting in settled:
             console().print(f"{meeting.id}: {meeting.status}")
         console().print(f"{len(settled)} meeting(s) settled")
+        if service.swept:
+            console().print(f"removed {len(service.swept)} stray copy(ies) of our meetings")
 
     _refuse_without_provider(group)
 

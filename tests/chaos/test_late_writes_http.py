@@ -113,3 +113,18 @@ def test_a_late_create_of_a_cancelled_meeting_is_removed(world: ChaosWorld) -> N
     meetings.reconcile()
 
     assert _marked(world) == []
+
+
+def test_wfm_meetings_reconcile_says_what_it_removed(world: ChaosWorld) -> None:
+    home = world.home("cli")
+    world.emulator.faults = LateCreates(1)
+    start = (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%dT10:30")
+    booked = world.wfm(home, "meetings", "book", DEMO_AGENT_EMAIL, "--start", start,
+                       "--minutes", "30", "--json")  # fmt: skip
+    assert booked.code == 0, booked.err
+    _wait_for_created(world, 2)
+
+    done = world.wfm(home, "meetings", "reconcile")
+
+    assert done.code == 0 and "removed 1 stray copy(ies) of our meetings" in done.out
+    assert _marked(world) == [booked.json()["provider_activity_id"]]
