@@ -10,7 +10,7 @@ on failure, never a traceback and never an "unexpected" internal error.
 Prints commands tried, runs, outcomes by class (ok / usage error / validation / other
 error), the slowest run, and every contract breach (the exit status is 1 if there is one).
 The short version is tests/fuzz/test_cli_fuzz.py.
-Run: .venv/bin/python bench/fuzz.py [--examples 60] [--seed 0]
+Run: .venv/bin/python bench/fuzz.py [--examples 60] [--tour-examples 10] [--seed 0]
 """
 
 from __future__ import annotations
@@ -72,6 +72,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=60, help="argument lists per command")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--tour-examples", type=int, default=10,
+                        help="argument lists for `wfm demo` (the tour runs a dozen of the other "
+                        "commands, each fuzzed on its own, and takes seconds)")
     args = parser.parse_args()
 
     globals_, commands = walk(app)
@@ -85,7 +88,8 @@ def main() -> int:
         started = time.perf_counter()
         for command in commands:
             before = len(runs)
-            fuzz_command(globals_, command, args.examples, runs, args.seed)
+            examples = args.tour_examples if command.path == ("demo",) else args.examples
+            fuzz_command(globals_, command, examples, runs, args.seed)
             per_command[command.name] = Counter(outcome(r) for r in runs[before:])
             print(f"  {command.name:<26} {len(runs) - before:>5} runs  "
                   + ", ".join(f"{k} {v}" for k, v in sorted(per_command[command.name].items())),
@@ -99,8 +103,8 @@ def main() -> int:
     print("\nwfm CLI fuzz run")
     print(f"  commands tried:          {len(commands)} (+ {len(globals_)} global options; "
           f"{options} options/arguments in all)")
-    print(f"  runs:                    {len(runs)} ({args.examples} per command, seed "
-          f"{args.seed}) in {wall:.1f} s")
+    print(f"  runs:                    {len(runs)} ({args.examples} per command, "
+          f"{args.tour_examples} for the tour; seed {args.seed}) in {wall:.1f} s")
     for name in ("ok", "usage error", "validation", "other error", "broken"):
         print(f"  {name + ':':<24} {totals.get(name, 0)}")
     print(f"  contract breaches:       {len(breaches)}")

@@ -48,6 +48,7 @@ class Param:
     choices: tuple[str, ...]
     variadic: bool
     required: bool
+    help: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ def _param(p: Any) -> Param:
         choices=choices,
         variadic=p.nargs == -1,
         required=bool(p.required),
+        help=str(getattr(p, "help", None) or ""),
     )
 
 
@@ -305,6 +307,10 @@ def _typed_values(param: Param) -> st.SearchStrategy[str]:
         return datetimes()
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):  # pragma: no cover
         return st.sampled_from([str(m.value) for m in annotation])
+    if "ISO 8601" in param.help:  # the option's help says it takes a date-time
+        return datetimes()
+    if "YYYY-MM-DD" in param.help:
+        return dates()
     for pattern, make in _NAME_HINTS:
         if pattern.search(param.name):
             result: st.SearchStrategy[str] = make()
