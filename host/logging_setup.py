@@ -84,7 +84,20 @@ class RedactingFilter(logging.Filter):
 
 
 class _CliHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """The handler the CLI installs (recognised so reconfiguring replaces it)."""
+    """The handler the CLI installs (recognised so reconfiguring replaces it).
+
+    Without an explicit stream it writes to whatever ``sys.stderr`` is at emit time, so a
+    stderr swapped and closed since (test capture, embedding hosts) never breaks logging from
+    threads that outlive the command."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        super().__init__(stream)
+        self._fixed = stream
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Write to the fixed stream, or to the current ``sys.stderr``."""
+        self.stream = self._fixed if self._fixed is not None else sys.stderr
+        super().emit(record)
 
 
 def parse_level(level: str | None) -> int:
@@ -104,7 +117,7 @@ def configure_logging(level: str | None = None, stream: TextIO | None = None) ->
     for handler in list(root.handlers):
         if isinstance(handler, _CliHandler):
             root.removeHandler(handler)
-    handler = _CliHandler(stream or sys.stderr)
+    handler = _CliHandler(stream)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(numeric)
