@@ -3,9 +3,11 @@ real HTTP, with random faults and random SIGKILLs of real `wfm` processes.
 
 Faults, drawn per request (see tests/chaos/faults.py): 5xx, 429 with and without Retry-After,
 latency spikes, dropped connections (write applied first or not), accept-then-timeout, and
-late writes applied after the client gave up. Every `wfm` process runs
-`wfm --provider assembled --base-url http://127.0.0.1:PORT ...` with a shared WFM_HOME per part,
-the key stored once by `wfm auth set-key` from stdin.
+late writes applied after the client gave up; the emulated account also has a stricter rate
+limit than the client's default (2/s, bursts of 5), so its own 429s with Retry-After come
+into play. Every `wfm` process runs `wfm --provider assembled --base-url
+http://127.0.0.1:PORT ...` with a shared WFM_HOME per part, the key stored once by
+`wfm auth set-key` from stdin, and a 1.5 s client timeout (WFM_OPTION_TIMEOUT).
 
 - export: scores recorded and re-scored (by the host and by `wfm scores add`) across many
   `wfm export run` processes, some SIGKILLed at random moments; one inactive agent is

@@ -108,7 +108,7 @@ def _judge(procs: list[Proc], figures: ConcurrentFigures, label: str) -> None:
         busy = BUSY in other.err
         figures.other_skipped_busy += busy
         figures.other_waited_or_after += not busy
-        how = "skipped (busy)" if busy else f"found nothing after {other.seconds:.1f}s"
+        how = "skipped (busy)" if busy else f"waited, then found nothing ({other.seconds:.1f} s)"
         figures.outcomes.append(f"{label}: {max(exporters)} sent by one, the other {how}")
 
 

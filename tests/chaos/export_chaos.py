@@ -39,6 +39,7 @@ class ExportSize:
     rescores_per_run: tuple[int, int] = (0, 15)
     kill_probability: float = 0.5
     cli_rescores: float = 0.3  # chance per run of `wfm scores add` re-scorings alongside
+    rivals: float = 0.15  # chance per run of a second `wfm export run` started alongside
 
 
 @dataclass
@@ -51,8 +52,11 @@ class ExportFigures:
     runs: int = 0
     runs_ok: int = 0
     runs_failed_cleanly: int = 0
+    runs_busy: int = 0  # refused at once: another export of the tenant was running
     kills: int = 0
     kill_attempts: int = 0
+    cli_rescores: int = 0  # `wfm scores add` processes alongside the exports
+    cli_rescores_killed: int = 0
     drain_runs: int = 0
     rows_pushed: int = 0
     resends: int = 0
@@ -90,21 +94,26 @@ def run_export_chaos(world: ChaosWorld, rng: random.Random, size: ExportSize) ->
         host.record(rng.randint(*size.new_per_run), rng.randint(*size.rescores_per_run))
         batch = rng.choice((3, 5, 8, 13, 20, 40))
         started = world.start(home, "export", "run", "--json", "--batch-size", str(batch))
+        rival = world.start(home, "export", "run", "--json") if rng.random() < size.rivals else None
         adds = _cli_rescores(world, home, host, rng) if rng.random() < size.cli_rescores else []
         if rng.random() < 0.5:  # the host keeps recording while the export runs
             time.sleep(rng.uniform(0.0, 0.8))
             host.record(rng.randint(0, 10), rng.randint(0, 5))
         kill_after = None
-        if rng.random() < size.kill_probability:
-            horizon = 1.3 * statistics.median(durations) if durations else 2.0
-            elapsed = time.monotonic() - started[1]
-            kill_after = max(0.0, rng.uniform(0.2, max(0.5, horizon)) - elapsed)
+        if rng.random() < size.kill_probability and durations:  # within a typical run's span
+            kill_after = rng.uniform(0.2, max(0.5, 1.3 * statistics.median(durations)))
             figures.kill_attempts += 1
         proc = world.finish(started, kill_after)
-        for add in adds:
-            _contract(world.finish(add), figures)
+        for add in adds:  # a re-scoring killed midway is lost or recorded, never half-written
+            done = world.finish(add, rng.uniform(0.3, 1.2) if rng.random() < 0.3 else None)
+            figures.cli_rescores += 1
+            figures.cli_rescores_killed += done.killed
+            _contract(done, figures)
         figures.runs += 1
         _tally(proc, figures, durations)
+        if rival is not None:
+            figures.runs += 1
+            _tally(world.finish(rival), figures, [])
     world.faults.enabled = False
     figures.drain_runs = _drain(world, home, figures)
     check_export(world, home, host, figures)
@@ -147,6 +156,8 @@ def _tally(proc: Proc, figures: ExportFigures, durations: list[float]) -> None:
     if proc.code == 0:
         figures.runs_ok += 1
         durations.append(proc.seconds)
+    elif proc.code == 1 and "another export for tenant" in proc.err:
+        figures.runs_busy += 1
     elif proc.code == 1:
         figures.runs_failed_cleanly += 1
 

@@ -48,6 +48,7 @@ class MeetingsFigures:
     cancels: int = 0
     cancels_confirmed: int = 0
     refused_as_expected: int = 0  # unmapped agents, foreign activity ids
+    reconciles: int = 0  # `wfm meetings reconcile` while the others book and cancel
     failed_cleanly: int = 0  # exit 1 with one error line (faults beyond the retry budget)
     kills: int = 0
     reconciled: int = 0
@@ -97,8 +98,8 @@ class _Run:
             rng = random.Random(self.rng.random())
             roll = rng.random()
             op = "book" if roll < 0.55 or not self.booked else "cancel"
-            if roll > 0.94:
-                op = "refused"
+            if roll > 0.90:  # now and then someone reconciles while others write
+                op = "reconcile" if roll <= 0.94 else "refused"
             return op, rng
 
     def run(self, proc_args: tuple[str, ...], rng: random.Random) -> Proc:
@@ -153,6 +154,10 @@ def _worker(run: _Run) -> None:
             _book(run, rng)
         elif op == "cancel":
             _cancel(run, rng)
+        elif op == "reconcile":
+            with run.lock:
+                run.figures.reconciles += 1
+            run.run(("meetings", "reconcile", "--json"), rng)
         else:
             _refused(run, rng)
 

@@ -31,11 +31,16 @@ class ChaosSize:
     rounds: int = 4  # concurrent-export rounds
     scores_per_round: int = 60
     mix: FaultMix = field(default_factory=FaultMix)
+    # the emulated account's rate limit: the older documented rate (120/min) with a burst of
+    # 5, stricter than the client's default (5/s, burst 20): the emulator's own 429s (with
+    # Retry-After) come into play, as for an account on a stricter plan
+    rate: float = 2.0
+    burst: int = 5
 
 
 FULL = ChaosSize()
 SHORT = ChaosSize(
-    export=ExportSize(runs=6, new_per_run=(3, 15), rescores_per_run=(0, 6), kill_probability=0.6),
+    export=ExportSize(runs=6, new_per_run=(5, 25), rescores_per_run=(0, 8), kill_probability=0.6),
     meetings=MeetingsSize(operations=14, workers=3, kill_probability=0.15),
     rounds=2,
     scores_per_round=30,
@@ -91,8 +96,11 @@ def run_chaos(
 ) -> ChaosReport:
     """Run the chosen parts (export, meetings, concurrent) and return the report."""
     report = ChaosReport(seed)
-    with ChaosWorld(base, seed, size.mix) as world:
-        log(f"emulator on {world.url}; client timeout {size.mix.client_timeout} s")
+    with ChaosWorld(base, seed, size.mix, rate=size.rate, burst=size.burst) as world:
+        log(
+            f"emulator on {world.url}: rate limit {size.rate:g}/s, burst {size.burst}; "
+            f"client timeout {size.mix.client_timeout} s"
+        )
         for name in parts:
             rng = random.Random(f"{seed}:{name}")
             before, limited, t0 = Counter(world.faults.counts), world.rate_limited(), time.time()
@@ -117,9 +125,11 @@ def _figure_lines(part: Part) -> list[str]:
     if isinstance(f, ExportFigures):
         return [
             f"  scores recorded: {f.scores_recorded} (evaluations {f.evaluations}, "
-            f"mappable {f.mappable})",
-            f"  runs: {f.runs} (completed {f.runs_ok}, failed with a clear error "
-            f"{f.runs_failed_cleanly}, SIGKILLed {f.kills}); clean drain runs {f.drain_runs}",
+            f"mappable {f.mappable}); by `wfm scores add` {f.cli_rescores}, of which "
+            f"SIGKILLed {f.cli_rescores_killed}",
+            f"  runs: {f.runs} (completed {f.runs_ok}, skipped as busy {f.runs_busy}, failed "
+            f"with a clear error {f.runs_failed_cleanly}, SIGKILLed {f.kills}); clean drain "
+            f"runs {f.drain_runs}",
             f"  kills: {f.kills} (of {f.kill_attempts} planned; the rest had already ended)",
             f"  rows pushed: {f.rows_pushed}; re-sends (same row again, harmless): {f.resends}",
         ]
@@ -127,7 +137,8 @@ def _figure_lines(part: Part) -> list[str]:
         return [
             f"  books: {f.books} (confirmed {f.books_confirmed}); cancels: {f.cancels} "
             f"(confirmed {f.cancels_confirmed}); refused as expected: {f.refused_as_expected}",
-            f"  kills: {f.kills}; failed with a clear error (then retried): {f.failed_cleanly}",
+            f"  reconciles during the run: {f.reconciles}; kills: {f.kills}; failed with a "
+            f"clear error (then retried): {f.failed_cleanly}",
             f"  final reconcile: settled {f.reconciled}, deleted {f.stray_removed} (stray "
             f"copies, unfinished cancels); our activities left {f.marked_activities}",
         ]
