@@ -8,7 +8,6 @@ piece in the one date it belongs to.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -64,14 +63,22 @@ class DayGrid:
         """The whole range as a UTC ``[start, end)`` window."""
         return self.bounds[0], self.bounds[-1]
 
-    def split(self, start: datetime, end: datetime) -> Iterator[tuple[int, datetime, datetime]]:
+    def split(self, start: datetime, end: datetime) -> list[tuple[int, datetime, datetime]]:
         """Pieces of ``[start, end)`` clipped to the range: (date index, piece start, end)."""
-        start = max(start.astimezone(UTC), self.bounds[0])
-        end = min(end.astimezone(UTC), self.bounds[-1])
+        bounds = self.bounds
+        start, end = start.astimezone(UTC), end.astimezone(UTC)
+        if start < bounds[0]:
+            start = bounds[0]
+        if end > bounds[-1]:
+            end = bounds[-1]
         if start >= end:
-            return
-        i = bisect.bisect_right(self.bounds, start) - 1
+            return []
+        i = bisect.bisect_right(bounds, start) - 1
+        if end <= bounds[i + 1]:  # most blocks sit inside one date
+            return [(i, start, end)]
+        pieces = []
         while start < end:
-            piece_end = min(end, self.bounds[i + 1])
-            yield i, start, piece_end
+            piece_end = min(end, bounds[i + 1])
+            pieces.append((i, start, piece_end))
             start, i = piece_end, i + 1
+        return pieces

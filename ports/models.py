@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+from ports.bulk import construct
 
 
 class Dto(BaseModel):
@@ -89,6 +92,29 @@ class Activity(Dto):
         if self.end <= self.start:
             raise ValueError("activity end must be after its start")
         return self
+
+    @classmethod
+    def trusted(
+        cls,
+        id: str,
+        agent_id: str,
+        type_id: str,
+        start: datetime,
+        end: datetime,
+        description: str,
+    ) -> Self:
+        """Unvalidated, for adapters' hot paths: ids non-empty, ``start < end`` aware, checked."""
+        return construct(
+            cls,
+            {
+                "id": id,
+                "agent_id": agent_id,
+                "type_id": type_id,
+                "start": start,
+                "end": end,
+                "description": description,
+            },
+        )
 
 
 class NewActivity(Dto):
@@ -176,12 +202,47 @@ class TimeBlock(Dto):
     description: str = ""
     created_here: bool = False  # a meeting booked through this product
 
+    @classmethod
+    def trusted(
+        cls,
+        start: datetime,
+        end: datetime,
+        activity: str,
+        activity_id: str,
+        activity_type_id: str,
+        color: str | None,
+        description: str,
+        created_here: bool,
+    ) -> Self:
+        """Unvalidated, for the schedule path: built from validated ``Activity`` values."""
+        return construct(
+            cls,
+            {
+                "start": start,
+                "end": end,
+                "activity": activity,
+                "activity_id": activity_id,
+                "activity_type_id": activity_type_id,
+                "color": color,
+                "description": description,
+                "created_here": created_here,
+            },
+        )
+
+
+_Date = date  # the field below shadows the name inside the class
+
 
 class ScheduleDay(Dto):
     """One calendar date (viewer's time zone) with its blocks in start order."""
 
     date: date
     blocks: list[TimeBlock]
+
+    @classmethod
+    def trusted(cls, day: _Date, blocks: list[TimeBlock]) -> Self:
+        """Unvalidated, for the schedule path (blocks built by ``TimeBlock.trusted``)."""
+        return construct(cls, {"date": day, "blocks": blocks})
 
 
 class EmployeeSchedule(Dto):

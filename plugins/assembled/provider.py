@@ -23,7 +23,7 @@ from plugins.assembled.wire import (
     OCCURRENCE_KEY,
     ActivitiesPage,
     ActivityTypesPage,
-    Clipped,
+    ClippedPage,
     PeoplePage,
     WireActivity,
     clip_page,
@@ -121,7 +121,7 @@ class AssembledProvider:
         self, agent_ids: Sequence[str], start: datetime, end: datetime
     ) -> list[Activity]:
         """Activities overlapping ``[start, end)``, clipped, each once (planned requests)."""
-        if start.tzinfo is None or end.tzinfo is None:
+        if start.utcoffset() is None or end.utcoffset() is None:
             raise InvalidInputError("the activities window needs timezone-aware datetimes")
         if end <= start:
             raise InvalidInputError("the activities window must end after it starts")
@@ -135,9 +135,9 @@ class AssembledProvider:
         )
         wanted = set(agent_ids)
 
-        def convert(page: ActivitiesPage) -> list[Clipped]:
-            clipped = clip_page(page, start, end, f"GET {ACTIVITIES}")
-            return [c for c in clipped if c[2].agent_id in wanted]
+        def convert(page: ActivitiesPage) -> list[ClippedPage]:
+            # In the fetch's worker, while other requests wait on the rate limit.
+            return [clip_page(page, start, end, f"GET {ACTIVITIES}", wanted)]
 
         return merge_clipped(fetch(self.client, requests, self.config.concurrency, convert))
 

@@ -17,7 +17,8 @@ import functools
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Any, NotRequired, TypeVar, cast
 
@@ -172,16 +173,37 @@ def to_unix(when: datetime, *, up: bool = False) -> int:
     return math.ceil(ts) if up else math.floor(ts)
 
 
-Clipped = tuple[str, str, Activity]  # (occurrence key, Assembled id, clipped activity)
+@dataclass(frozen=True)
+class ClippedPage:
+    """One answer's activities, clipped, with their occurrence keys and Assembled ids.
+
+    Parallel lists rather than a tuple per activity: 100k small tuples holding models are
+    objects the cyclic GC keeps walking while a big schedule is being built.
+    """
+
+    keys: list[str] = field(default_factory=list)  # occurrence keys (id_with_timestamps)
+    wire_ids: list[str] = field(default_factory=list)  # Assembled ids
+    activities: list[Activity] = field(default_factory=list)
 
 
-def clip_page(page: ActivitiesPage, start: datetime, end: datetime, endpoint: str) -> list[Clipped]:
-    """One answer's activities overlapping ``[start, end)``, clipped to it, as DTOs.
+def clip_page(
+    page: ActivitiesPage,
+    start: datetime,
+    end: datetime,
+    endpoint: str,
+    agents: Container[str] | None = None,
+) -> ClippedPage:
+    """One answer's activities overlapping ``[start, end)``, clipped to it, as DTOs (only
+    those of ``agents`` when given; every activity is checked all the same).
 
     Zero-length blocks are dropped (nothing to show); one ending before it starts is an error.
+    The page was validated as ``ActivitiesPage`` (non-empty ids, integer times) and the clip
+    keeps ``start < end`` with aware datetimes, so the DTOs are built unvalidated.
     """
     lo, hi = start.timestamp(), end.timestamp()
-    out: list[Clipped] = []
+    out = ClippedPage()
+    keys, wire_ids, activities = out.keys, out.wire_ids, out.activities
+    make = Activity.trusted
     for map_key, w in (page.get("activities") or {}).items():
         w_start, w_end = w["start_time"], w["end_time"]
         if w_end < w_start:
@@ -191,29 +213,51 @@ def clip_page(page: ActivitiesPage, start: datetime, end: datetime, endpoint: st
             )
         if not (w_start < hi and w_end > lo) or w_end == w_start:
             continue
-        activity = Activity(
-            id=w["id"],
-            agent_id=w["agent_id"],
-            type_id=w["type_id"],
-            start=start if w_start < lo else from_unix(w_start),
-            end=end if w_end > hi else from_unix(w_end),
-            description=w.get("description") or "",
+        clipped_start = start if w_start < lo else from_unix(w_start)
+        clipped_end = end if w_end > hi else from_unix(w_end)
+        wire_id, agent_id = w["id"], w["agent_id"]
+        if agents is not None and agent_id not in agents:
+            continue
+        activities.append(
+            make(
+                wire_id,
+                agent_id,
+                w["type_id"],
+                clipped_start,
+                clipped_end,
+                w.get("description") or "",
+            )
         )
         # The map key is the occurrence key (id_with_timestamps) when the body omits it.
-        key = w.get("id_with_timestamps") or map_key or f"{w['id']}-{w_start}-{w_end}"
-        out.append((key, w["id"], activity))
+        keys.append(w.get("id_with_timestamps") or map_key or f"{wire_id}-{w_start}-{w_end}")
+        wire_ids.append(wire_id)
     return out
 
 
-def merge_clipped(parts: Iterable[Clipped]) -> list[Activity]:
-    """Each occurrence once (slices overlap at their edges); ids unique (see the top)."""
-    seen: dict[str, tuple[str, Activity]] = {}
-    for key, wire_id, activity in parts:
-        seen.setdefault(key, (wire_id, activity))
-    shared = Counter(wire_id for wire_id, _ in seen.values())
+def merge_clipped(pages: Iterable[ClippedPage]) -> list[Activity]:
+    """Each occurrence once, the first answer's copy first (slices overlap at their edges);
+    ids unique (see the top). Built with whole-list dict operations: it runs after the last
+    answer, on the critical path of a big schedule.
+    """
+    keys: list[str] = []
+    wire_ids: list[str] = []
+    activities: list[Activity] = []
+    for page in pages:
+        keys += page.keys
+        wire_ids += page.wire_ids
+        activities += page.activities
+    # fromkeys fixes each key's place at its first occurrence; updating in reverse makes the
+    # first occurrence's value the one that stays.
+    kept = dict.fromkeys(keys)
+    kept.update(zip(reversed(keys), reversed(activities), strict=True))
+    ids = dict.fromkeys(keys, "")
+    ids.update(zip(reversed(keys), reversed(wire_ids), strict=True))
+    if len(set(ids.values())) == len(ids):  # no recurring activity: every id is unique
+        return cast(list[Activity], list(kept.values()))
+    shared = Counter(ids.values())
     return [
-        activity.model_copy(update={"id": key}) if shared[wire_id] > 1 else activity
-        for key, (wire_id, activity) in seen.items()
+        activity.model_copy(update={"id": key}) if shared[ids[key]] > 1 else activity
+        for key, activity in cast(dict[str, Activity], kept).items()
     ]
 
 
