@@ -11,26 +11,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from core.activity_types import ActivityTypeCatalog
 from core.day_grid import DayGrid, parse_zone
 from core.mapping import EmployeeMapper
 from core.people_index import normalise_email
+from core.schedule_days import ScheduleDays
 from ports.bulk import gc_paused
 from ports.errors import InvalidInputError
 from ports.models import (
-    Activity,
-    ActivityType,
+    ActivityBatch,
     Employee,
     EmployeeSchedule,
     MappingStatus,
     ScheduleDay,
     ScheduleView,
-    TimeBlock,
     UnmappedEmployee,
 )
-from ports.provider import WfmProvider
+from ports.provider import ActivityStream, WfmProvider
 
 MIN_DAYS, MAX_DAYS = 7, 60
 RECOMMENDED = "7-14 days is recommended"
@@ -117,108 +115,22 @@ class ScheduleService:
             )
 
     def _days_by_agent(self, agent_ids: list[str], grid: DayGrid) -> dict[str, list[ScheduleDay]]:
-        """Each agent's days (one per date of the grid), from one provider call."""
+        """Each agent's days (one per date of the grid), from one provider listing; built
+        answer by answer when the provider streams them."""
         if not agent_ids:
             return {}
         window_start, window_end = grid.window
-        wanted = set(agent_ids)
-        activities = [
-            a
-            for a in self._provider.list_activities(agent_ids, window_start, window_end)
-            if a.agent_id in wanted
-        ]
-        types = self._types_for(activities)
-        ours = self._created_here() if (self._created_here and activities) else set()
-        # Pieces stay plain tuples until sorted; each becomes one TimeBlock, built unvalidated
-        # (``trusted``) from the Activity the port already validated: a 60-day view of 500
-        # agents holds ~90k blocks, and validating each one cost more than fetching them all.
-        pieces: dict[str, list[list[_Piece]]] = {
-            agent: [[] for _ in grid.dates] for agent in agent_ids
-        }
-        seen: set[str] = set()
-        for activity in activities:
-            if activity.id in seen:  # an adapter must return each activity once; be sure
-                continue
-            seen.add(activity.id)
-            days = pieces[activity.agent_id]
-            for index, piece_start, piece_end in grid.split(activity.start, activity.end):
-                days[index].append(
-                    (piece_start, piece_end, activity.id, activity.type_id, activity.description)
-                )
-        blocks = _BlockMaker(types, ours, grid.zone)
-        return {
-            agent: [
-                ScheduleDay.trusted(day, blocks.ordered(day_pieces))
-                for day, day_pieces in zip(grid.dates, days, strict=True)
-            ]
-            for agent, days in pieces.items()
-        }
-
-    def _types_for(self, activities: list[Activity]) -> dict[str, ActivityType]:
-        """Activity types by id; refreshed once when an activity uses a type not yet cached."""
-        if not activities:
-            return {}
-        types = self._catalog.all()
-        if any(a.type_id not in types for a in activities):
-            self._catalog.refresh()  # a type created since the last daily refresh
-            types = self._catalog.all()
-        return types
-
-
-# (piece start in UTC, piece end in UTC, activity id, type id, description). Pieces are
-# ordered by instants in UTC: datetimes sharing one ZoneInfo compare by wall time, which
-# misorders the repeated hour when clocks go back.
-_Piece = tuple[datetime, datetime, str, str, str]
-
-
-class _InZone(dict[datetime, datetime]):
-    """UTC instants in the viewer's zone, each converted once: schedules reuse a few times
-    (shifts start on the hour) across thousands of blocks."""
-
-    def __init__(self, zone: ZoneInfo) -> None:
-        super().__init__()
-        self.zone = zone
-
-    def __missing__(self, instant: datetime) -> datetime:
-        local = self[instant] = instant.astimezone(self.zone)
-        return local
-
-
-class _BlockMaker:
-    """Turns one date's pieces into its TimeBlocks, in order, in the viewer's zone."""
-
-    def __init__(self, types: dict[str, ActivityType], ours: set[str], zone: ZoneInfo) -> None:
-        self._types = types
-        self._ours = ours
-        self._local = _InZone(zone)
-        self._labels: dict[str, tuple[str, str | None]] = {}
-
-    def _label(self, type_id: str) -> tuple[str, str | None]:
-        kind = self._types.get(type_id)
-        label = (kind.name, kind.color) if kind else (f"Unknown activity ({type_id})", None)
-        self._labels[type_id] = label
-        return label
-
-    def ordered(self, pieces: list[_Piece]) -> list[TimeBlock]:
-        """The pieces as blocks sorted by (start, end, activity id)."""
-        if len(pieces) > 1:
-            # Whole tuples compare like (start, end, id): ids are unique, so nothing further
-            # is ever compared.
-            pieces.sort()
-        local, labels, ours, make = self._local, self._labels, self._ours, TimeBlock.trusted
-        out: list[TimeBlock] = []
-        for start, end, activity_id, type_id, description in pieces:
-            name, color = labels.get(type_id) or self._label(type_id)
-            out.append(
-                make(
-                    local[start],
-                    local[end],
-                    name,
-                    activity_id,
-                    type_id,
-                    color,
-                    description,
-                    activity_id in ours,
-                )
-            )
-        return out
+        days = ScheduleDays(agent_ids, grid, self._catalog, self._created_here)
+        if isinstance(self._provider, ActivityStream):
+            batches = self._provider.stream_activities(agent_ids, window_start, window_end)
+            try:
+                for batch in batches:
+                    days.add(batch)
+            finally:
+                close = getattr(batches, "close", None)
+                if close is not None:  # stop the provider's requests if we failed
+                    close()
+        else:
+            listed = self._provider.list_activities(agent_ids, window_start, window_end)
+            days.add(ActivityBatch(activities=listed))
+        return days.days()

@@ -117,6 +117,20 @@ class Activity(Dto):
         )
 
 
+class ActivityBatch(Dto):
+    """Part of a streamed listing (``ActivityStream``): activities to add, and ids handed over
+    in earlier batches that no longer stand (those activities come again under new ids).
+    """
+
+    activities: list[Activity]
+    withdrawn: list[str] = Field(default_factory=list)
+
+    @classmethod
+    def trusted(cls, activities: list[Activity], withdrawn: list[str]) -> Self:
+        """Unvalidated, for adapters (activities built by ``Activity.trusted``)."""
+        return construct(cls, {"activities": activities, "withdrawn": withdrawn})
+
+
 class NewActivity(Dto):
     """An activity to create. Creating it must never delete or trim other activities."""
 

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
-from ports.models import Activity, ActivityType, NewActivity, ProviderPerson, ScorePush
+from ports.models import (
+    Activity,
+    ActivityBatch,
+    ActivityType,
+    NewActivity,
+    ProviderPerson,
+    ScorePush,
+)
 
 
 @runtime_checkable
@@ -62,5 +69,24 @@ class WfmProvider(Protocol):
         """Send a batch of QA scores; returning means the provider acknowledged all of them.
 
         Upserts by ``evaluation_id``: re-sending a batch never duplicates a score.
+        """
+        ...
+
+
+@runtime_checkable
+class ActivityStream(Protocol):
+    """Optional, for providers that fetch activities with several requests: each answer is
+    handed over as it arrives, so the caller's work overlaps the waiting (rate limits).
+    """
+
+    def stream_activities(
+        self, agent_ids: Sequence[str], start: datetime, end: datetime
+    ) -> Iterator[ActivityBatch]:
+        """``list_activities`` in batches, in whatever order the answers arrive.
+
+        Applying every batch in turn (drop the ``withdrawn`` ids, then add ``activities``)
+        gives exactly the activities ``list_activities`` returns. Arguments are checked on
+        the call, before any request; errors are those of ``list_activities``, raised while
+        iterating. Closing the iterator early cancels the requests not yet sent.
         """
         ...

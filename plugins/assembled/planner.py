@@ -11,8 +11,8 @@ back twice) and clipped to the requested window by the caller.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from collections.abc import Callable, Generator, Sequence
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, as_completed, wait
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
@@ -142,3 +142,38 @@ def fetch(
                 f.cancel()
             raise errors[0]
         return [item for f in futures for item in f.result()]
+
+
+def fetch_each(
+    client: PageGetter,
+    requests: Sequence[ScheduleRequest],
+    concurrency: int,
+    convert: Callable[[ActivitiesPage], T],
+) -> Generator[T, None, None]:
+    """Like ``fetch``, but yields each converted answer as soon as it is in (in any order),
+    so the caller works while later requests wait on the rate limit.
+
+    The first failure to come in is raised; it, or closing the iterator early, cancels the
+    requests not started yet (those in flight are let finish).
+    """
+
+    def one(request: ScheduleRequest) -> T:
+        return convert(client.get(ActivitiesPage, ACTIVITIES_PATH, request.params()))
+
+    if len(requests) <= 1 or concurrency <= 1:
+        for request in requests:
+            yield one(request)
+        return
+    pool = ThreadPoolExecutor(max_workers=min(concurrency, len(requests)))
+    futures = [pool.submit(one, r) for r in requests]
+    finished = False
+    try:
+        for future in as_completed(futures):
+            yield future.result()
+        finished = True
+    finally:
+        for future in futures:
+            future.cancel()
+        # Stopped early: let the requests in flight end before the caller moves on. Done:
+        # the idle workers exit by themselves, nobody needs to wait for that.
+        pool.shutdown(wait=not finished)

@@ -8,7 +8,8 @@ never ``DELETE /v0/activities`` (a window delete that trims every other activity
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
+from contextlib import closing
 from datetime import datetime
 
 import httpx
@@ -16,7 +17,8 @@ from pydantic import SecretStr
 
 from plugins.assembled.client import AssembledClient
 from plugins.assembled.config import AssembledConfig
-from plugins.assembled.planner import fetch, plan
+from plugins.assembled.occurrences import OccurrenceStream
+from plugins.assembled.planner import ScheduleRequest, fetch, fetch_each, plan
 from plugins.assembled.ratelimit import TokenBucket, key_fingerprint
 from plugins.assembled.scores import ScoreMapping
 from plugins.assembled.wire import (
@@ -44,7 +46,14 @@ from ports.errors import (
     NotSupportedError,
     ProviderResponseError,
 )
-from ports.models import Activity, ActivityType, NewActivity, ProviderPerson, ScorePush
+from ports.models import (
+    Activity,
+    ActivityBatch,
+    ActivityType,
+    NewActivity,
+    ProviderPerson,
+    ScorePush,
+)
 
 PEOPLE = "/v0/people"
 ACTIVITY_TYPES = "/v0/activity_types"
@@ -121,6 +130,28 @@ class AssembledProvider:
         self, agent_ids: Sequence[str], start: datetime, end: datetime
     ) -> list[Activity]:
         """Activities overlapping ``[start, end)``, clipped, each once (planned requests)."""
+        requests, convert = self._activity_requests(agent_ids, start, end)
+        pages = fetch(self.client, requests, self.config.concurrency, lambda p: [convert(p)])
+        return merge_clipped(pages)
+
+    def stream_activities(
+        self, agent_ids: Sequence[str], start: datetime, end: datetime
+    ) -> Iterator[ActivityBatch]:
+        """``list_activities`` one answer at a time, as they arrive (``ActivityStream``)."""
+        requests, convert = self._activity_requests(agent_ids, start, end)
+        return self._batches(fetch_each(self.client, requests, self.config.concurrency, convert))
+
+    def _batches(self, pages: Generator[ClippedPage, None, None]) -> Iterator[ActivityBatch]:
+        stream = OccurrenceStream()
+        with closing(pages):  # a caller that stops early cancels what is not sent yet
+            for page in pages:
+                yield stream.batch(page)
+
+    def _activity_requests(
+        self, agent_ids: Sequence[str], start: datetime, end: datetime
+    ) -> tuple[list[ScheduleRequest], Callable[[ActivitiesPage], ClippedPage]]:
+        """The planned requests for a window, and the conversion of one answer (run in the
+        fetch's workers, while other requests wait on the rate limit)."""
         if start.utcoffset() is None or end.utcoffset() is None:
             raise InvalidInputError("the activities window needs timezone-aware datetimes")
         if end <= start:
@@ -134,12 +165,12 @@ class AssembledProvider:
             max_url_bytes=self.config.max_url_bytes,
         )
         wanted = set(agent_ids)
+        times: dict[int, datetime] = {}  # shared by the workers: a lost race costs a copy
 
-        def convert(page: ActivitiesPage) -> list[ClippedPage]:
-            # In the fetch's worker, while other requests wait on the rate limit.
-            return [clip_page(page, start, end, f"GET {ACTIVITIES}", wanted)]
+        def convert(page: ActivitiesPage) -> ClippedPage:
+            return clip_page(page, start, end, f"GET {ACTIVITIES}", wanted, times)
 
-        return merge_clipped(fetch(self.client, requests, self.config.concurrency, convert))
+        return requests, convert
 
     def create_activity(self, activity: NewActivity) -> Activity:
         """Create one activity with ``allow_conflicts: true``: nothing else is touched."""

@@ -192,15 +192,20 @@ def clip_page(
     end: datetime,
     endpoint: str,
     agents: Container[str] | None = None,
+    times: dict[int, datetime] | None = None,
 ) -> ClippedPage:
     """One answer's activities overlapping ``[start, end)``, clipped to it, as DTOs (only
     those of ``agents`` when given; every activity is checked all the same).
 
     Zero-length blocks are dropped (nothing to show); one ending before it starts is an error.
     The page was validated as ``ActivitiesPage`` (non-empty ids, integer times) and the clip
-    keeps ``start < end`` with aware datetimes, so the DTOs are built unvalidated.
+    keeps ``start < end`` with aware datetimes, so the DTOs are built unvalidated. ``times``
+    memoises unix seconds -> datetime across answers: schedules repeat a few shift times
+    thousands of times, and the shared datetimes also hash once for their users.
     """
     lo, hi = start.timestamp(), end.timestamp()
+    if times is None:
+        times = {}
     out = ClippedPage()
     keys, wire_ids, activities = out.keys, out.wire_ids, out.activities
     make = Activity.trusted
@@ -213,8 +218,8 @@ def clip_page(
             )
         if not (w_start < hi and w_end > lo) or w_end == w_start:
             continue
-        clipped_start = start if w_start < lo else from_unix(w_start)
-        clipped_end = end if w_end > hi else from_unix(w_end)
+        clipped_start = start if w_start < lo else times.get(w_start) or _at(times, w_start)
+        clipped_end = end if w_end > hi else times.get(w_end) or _at(times, w_end)
         wire_id, agent_id = w["id"], w["agent_id"]
         if agents is not None and agent_id not in agents:
             continue
@@ -232,6 +237,11 @@ def clip_page(
         keys.append(w.get("id_with_timestamps") or map_key or f"{wire_id}-{w_start}-{w_end}")
         wire_ids.append(wire_id)
     return out
+
+
+def _at(times: dict[int, datetime], seconds: int) -> datetime:
+    when = times[seconds] = from_unix(seconds)
+    return when
 
 
 def merge_clipped(pages: Iterable[ClippedPage]) -> list[Activity]:

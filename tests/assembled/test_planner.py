@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from plugins.assembled.planner import agent_groups, fetch, plan, time_slices
+from plugins.assembled.planner import agent_groups, fetch, fetch_each, plan, time_slices
 from plugins.assembled.wire import ActivitiesPage
 from ports.errors import InvalidInputError, UnavailableError
 
@@ -153,6 +153,31 @@ def test_a_failing_request_fails_the_whole_fetch() -> None:
         fetch(pages, requests, 4, lambda page: [])
 
     assert pages.calls < len(requests)  # the rest were cancelled
+
+
+def test_fetch_each_hands_every_answer_over_once_with_bounded_concurrency() -> None:
+    requests = plan(UUIDS, START, START + 30 * DAY, slice_days=2, base_url=BASE, max_url_bytes=8000)
+    pages = SlowPages(together=3)
+
+    answers = fetch_each(pages, requests, 3, lambda page: next(iter(page.get("activities") or {})))
+    tags = list(answers)
+
+    assert sorted(tags) == sorted(f"{r.start_time}/{r.agents[-1]}" for r in requests)
+    assert pages.calls == len(requests) and pages.peak == 3
+
+
+def test_fetch_each_stops_sending_when_closed_early_or_failing() -> None:
+    requests = plan(UUIDS, START, START + 30 * DAY, slice_days=2, base_url=BASE, max_url_bytes=8000)
+    pages = SlowPages()
+    answers = fetch_each(pages, requests, 2, lambda page: page)
+    next(answers)
+    answers.close()
+    assert pages.calls < len(requests)  # the rest were cancelled
+
+    failing = SlowPages(fail_on=2)
+    with pytest.raises(UnavailableError, match="boom"):
+        list(fetch_each(failing, requests, 4, lambda page: page))
+    assert failing.calls < len(requests)
 
 
 def _activity(id_: str, agent: str, start: int, end: int) -> dict[str, Any]:

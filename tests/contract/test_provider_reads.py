@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from ports.errors import InvalidInputError
 from ports.models import Activity
+from ports.provider import ActivityStream
 
 from .builders import (
     BREAK,
@@ -214,3 +215,30 @@ def test_listing_equals_the_overlapping_activities_clipped(
         if a.agent_id in agents and a.start < end and a.end > start
     ]
     assert sorted(map(key, got)) == sorted(map(key, expected))
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=15)
+@given(case=_schedules(), asked=st.sets(st.integers(min_value=0, max_value=4)))
+def test_a_streamed_listing_folds_into_the_same_activities(
+    harness: ProviderHarness,
+    case: tuple[list[Activity], datetime, datetime],
+    asked: set[int],
+) -> None:
+    provider = harness.provider()
+    if not isinstance(provider, ActivityStream):
+        pytest.skip("this adapter does not stream activities (optional)")
+    seeded, start, end = case
+    harness.reset()
+    harness.seed([person(n) for n in range(4)], TYPES, seeded)
+    agents = [agent_id(n) for n in sorted(asked)]
+
+    folded: dict[str, Activity] = {}
+    for batch in provider.stream_activities(agents, start, end):
+        for gone in batch.withdrawn:
+            del folded[gone]
+        for a in batch.activities:
+            assert a.id not in folded
+            folded[a.id] = a
+
+    listed = provider.list_activities(agents, start, end)
+    assert sorted(map(key, folded.values())) == sorted(map(key, listed))

@@ -88,6 +88,12 @@ ENDPOINTS: dict[str, tuple[Callable[[AssembledProvider], Any], Any, Callable[[An
         {"activities": {ACTIVITY["id_with_timestamps"]: ACTIVITY}, "activity_types": {"t1": TYPE}},
         _list_of(Activity),
     ),
+    "stream_activities": (  # the same requests, answers handed over as they arrive
+        lambda p: [a for b in p.stream_activities(["a1", "a2"], T0, T0 + timedelta(days=9))
+                   for a in b.activities],
+        {"activities": {ACTIVITY["id_with_timestamps"]: ACTIVITY}, "activity_types": {"t1": TYPE}},
+        _list_of(Activity),
+    ),
     "create_activity": (lambda p: p.create_activity(NEW), ACTIVITY,
                         lambda got: isinstance(got, Activity)),
     "delete_activity": (lambda p: p.delete_activity("act1"), {"activities": []},
