@@ -17,7 +17,7 @@ from core.day_grid import DayGrid, parse_zone
 from core.mapping import EmployeeMapper
 from core.people_index import normalise_email
 from core.schedule_days import ScheduleDays
-from ports.bulk import gc_paused
+from ports.bulk import full_gc_deferred
 from ports.errors import InvalidInputError
 from ports.models import (
     ActivityBatch,
@@ -104,7 +104,7 @@ class ScheduleService:
                     UnmappedEmployee(employee=mapping.employee, reason=mapping.reason or "")
                 )
 
-        with gc_paused():  # ~200k DTOs for a big view: see gc_paused
+        with full_gc_deferred():  # ~200k DTOs for a big view: see there
             days_of = self._days_by_agent(sorted({a for _, a in mapped}), grid)
             schedules = [
                 EmployeeSchedule(employee=employee, agent_id=agent_id, days=days_of[agent_id])

@@ -1,4 +1,4 @@
-"""Building DTOs in bulk: unvalidated construction of checked values, and a GC pause.
+"""Building DTOs in bulk: unvalidated construction of checked values, deferred full GCs.
 
 A 60-day view of 500 agents carries ~90k activities in and ~90k time blocks out. Validating
 each one (pydantic) and the cyclic garbage collector walking them again and again cost more
@@ -9,6 +9,7 @@ should: validation is what keeps a bad value from crossing a port.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -57,21 +58,37 @@ def _every_field(cls: type[BaseModel], fields: dict[str, Any]) -> set[str]:
     return every
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many DTOs.
+_deferring = 0  # how many callers are inside full_gc_deferred(), all threads together
+_saved_threshold: tuple[int, int, int] | None = None
+_lock = threading.Lock()
 
-    Every model instance is tracked by the collector, and CPython runs a full collection each
-    time the long-lived objects grow by a quarter: building a big view paid for about eight
-    walks over everything it had built so far. DTOs hold no reference cycles, so reference
-    counting frees them all the same. Safe to nest and to use from several threads: only a
-    caller that found the collector enabled turns it back on (if the host turned it off, it
-    stays off).
+
+@contextmanager
+def full_gc_deferred() -> Iterator[None]:
+    """Defer the cyclic GC's full collections while building many DTOs.
+
+    Every model instance is tracked by the collector, and CPython runs a full collection
+    (a walk over every tracked object) each time the long-lived objects have grown by a
+    quarter: building a big view paid for about eight of them. Young collections go on as
+    usual (much of it while the provider waits on its rate limit); the full one comes later,
+    once, like for any other long-lived data. Safe to nest and across threads: the first
+    caller in raises the threshold, the last one out puts back what it found.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
+    global _deferring, _saved_threshold
+    with _lock:
+        if _deferring == 0:
+            _saved_threshold = gc.get_threshold()
+            young, middle, _ = _saved_threshold
+            gc.set_threshold(young, middle, _NEVER)
+        _deferring += 1
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with _lock:
+            _deferring -= 1
+            if _deferring == 0 and _saved_threshold is not None:
+                gc.set_threshold(*_saved_threshold)
+                _saved_threshold = None
+
+
+_NEVER = 2**30  # young collections before a full one: more than any view makes

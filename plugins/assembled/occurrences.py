@@ -9,6 +9,8 @@ occurrence again under its key, next to the new one.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from plugins.assembled.wire import ClippedPage
 from ports.models import Activity, ActivityBatch
 
@@ -18,7 +20,9 @@ class OccurrenceStream:
 
     def __init__(self) -> None:
         self._keys: set[str] = set()  # occurrence keys handed over
-        self._single: dict[str, tuple[str, Activity, int]] = {}  # id -> its one occurrence
+        # id -> its one occurrence so far, as plain values (the activity objects are let go
+        # as soon as the caller is done with them; 100k of them freed at the end cost more)
+        self._single: dict[str, _Occurrence] = {}
         self._shared: set[str] = set()  # ids seen on two occurrences or more
         self._batches = 0
 
@@ -27,23 +31,27 @@ class OccurrenceStream:
         self._batches += 1
         out: list[Activity] = []
         withdrawn: list[str] = []
-        keys, single, shared = self._keys, self._single, self._shared
-        for key, wire_id, activity in zip(page.keys, page.wire_ids, page.activities, strict=True):
+        keys, single, shared, n = self._keys, self._single, self._shared, self._batches
+        for key, wire_id, a in zip(page.keys, page.wire_ids, page.activities, strict=True):
             if key in keys:  # slices overlap at their edges: already handed over
                 continue
             keys.add(key)
             if wire_id in shared:
-                out.append(activity.model_copy(update={"id": key}))
+                out.append(a.model_copy(update={"id": key}))
             elif wire_id in single:
-                first_key, first, batch = single.pop(wire_id)
+                first = single.pop(wire_id)
                 shared.add(wire_id)
-                if batch == self._batches:  # handed over in this very batch: not yet
-                    del out[next(i for i, a in enumerate(out) if a is first)]
+                if first[1] == n:  # handed over in this very batch: not yet
+                    del out[next(i for i, b in enumerate(out) if b.id == wire_id)]
                 else:
                     withdrawn.append(wire_id)
-                out.append(first.model_copy(update={"id": first_key}))
-                out.append(activity.model_copy(update={"id": key}))
+                out.append(Activity.trusted(first[0], *first[2:]))
+                out.append(a.model_copy(update={"id": key}))
             else:
-                single[wire_id] = (key, activity, self._batches)
-                out.append(activity)
+                single[wire_id] = (key, n, a.agent_id, a.type_id, a.start, a.end, a.description)
+                out.append(a)
         return ActivityBatch.trusted(out, withdrawn)
+
+
+# (occurrence key, batch number, agent id, type id, start, end, description)
+_Occurrence = tuple[str, int, str, str, datetime, datetime, str]

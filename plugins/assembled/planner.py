@@ -165,14 +165,17 @@ def fetch_each(
             yield one(request)
         return
     pool = ThreadPoolExecutor(max_workers=min(concurrency, len(requests)))
-    futures = [pool.submit(one, r) for r in requests]
+    # Only the futures not handed over yet are kept: an answer the caller has is not held
+    # here too (as_completed lets go of them as well), so it is freed as the caller goes.
+    pending = {pool.submit(one, r) for r in requests}
     finished = False
     try:
-        for future in as_completed(futures):
+        for future in as_completed(pending):
+            pending.discard(future)
             yield future.result()
         finished = True
     finally:
-        for future in futures:
+        for future in pending:
             future.cancel()
         # Stopped early: let the requests in flight end before the caller moves on. Done:
         # the idle workers exit by themselves, nobody needs to wait for that.

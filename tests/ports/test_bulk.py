@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import pickle
+import threading
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ports.bulk import construct, gc_paused
+from ports.bulk import construct, full_gc_deferred
 from ports.models import Activity, ActivityType, ScheduleDay, TimeBlock
 
 LONDON = ZoneInfo("Europe/London")
@@ -87,24 +88,37 @@ def test_construct_refuses_missing_or_reordered_fields() -> None:
         construct(ActivityType, fields)
 
 
-def test_the_gc_pause_nests_and_restores_the_collector() -> None:
-    assert gc.isenabled()
-    with gc_paused():
-        assert not gc.isenabled()
-        with gc_paused():
-            assert not gc.isenabled()
-        assert not gc.isenabled()  # the inner one found it off
-    assert gc.isenabled()
-    with pytest.raises(RuntimeError), gc_paused():
+def test_full_collections_are_deferred_and_the_thresholds_restored() -> None:
+    before = gc.get_threshold()
+    with full_gc_deferred():
+        young, middle, full = gc.get_threshold()
+        assert (young, middle) == before[:2] and full > 10**6
+        with full_gc_deferred():
+            assert gc.get_threshold()[2] == full
+        assert gc.get_threshold()[2] == full  # the outer one is still building
+        assert gc.isenabled()  # young collections go on
+    assert gc.get_threshold() == before
+    with pytest.raises(RuntimeError), full_gc_deferred():
         raise RuntimeError("boom")
-    assert gc.isenabled()
+    assert gc.get_threshold() == before
 
 
-def test_the_gc_pause_leaves_a_collector_the_host_turned_off_alone() -> None:
-    gc.disable()
-    try:
-        with gc_paused():
-            pass
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
+def test_overlapping_threads_restore_the_thresholds_once_all_are_out() -> None:
+    before = gc.get_threshold()
+    inside, leave = threading.Barrier(3), threading.Event()
+
+    def build() -> None:
+        with full_gc_deferred():
+            inside.wait(timeout=10)
+            leave.wait(timeout=10)
+
+    threads = [threading.Thread(target=build) for _ in range(2)]
+    for t in threads:
+        t.start()
+    inside.wait(timeout=10)
+    with full_gc_deferred():
+        leave.set()
+        for t in threads:
+            t.join(timeout=10)
+        assert gc.get_threshold()[2] > 10**6  # this caller is still inside
+    assert gc.get_threshold() == before
