@@ -246,28 +246,24 @@ def _at(times: dict[int, datetime], seconds: int) -> datetime:
 
 def merge_clipped(pages: Iterable[ClippedPage]) -> list[Activity]:
     """Each occurrence once, the first answer's copy first (slices overlap at their edges);
-    ids unique (see the top). Built with whole-list dict operations: it runs after the last
-    answer, on the critical path of a big schedule.
-    """
+    ids unique (see the top)."""
+    seen: set[str] = set()
     keys: list[str] = []
     wire_ids: list[str] = []
     activities: list[Activity] = []
     for page in pages:
-        keys += page.keys
-        wire_ids += page.wire_ids
-        activities += page.activities
-    # fromkeys fixes each key's place at its first occurrence; updating in reverse makes the
-    # first occurrence's value the one that stays.
-    kept = dict.fromkeys(keys)
-    kept.update(zip(reversed(keys), reversed(activities), strict=True))
-    ids = dict.fromkeys(keys, "")
-    ids.update(zip(reversed(keys), reversed(wire_ids), strict=True))
-    if len(set(ids.values())) == len(ids):  # no recurring activity: every id is unique
-        return cast(list[Activity], list(kept.values()))
-    shared = Counter(ids.values())
+        for key, wire_id, activity in zip(page.keys, page.wire_ids, page.activities, strict=True):
+            if key not in seen:
+                seen.add(key)
+                keys.append(key)
+                wire_ids.append(wire_id)
+                activities.append(activity)
+    if len(set(wire_ids)) == len(wire_ids):  # no recurring activity: every id is unique
+        return activities
+    shared = Counter(wire_ids)
     return [
-        activity.model_copy(update={"id": key}) if shared[ids[key]] > 1 else activity
-        for key, activity in cast(dict[str, Activity], kept).items()
+        activity.model_copy(update={"id": key}) if shared[wire_id] > 1 else activity
+        for key, wire_id, activity in zip(keys, wire_ids, activities, strict=True)
     ]
 
 
