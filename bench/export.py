@@ -26,16 +26,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.export import ExportPolicy, ExportScores
-from core.mapping import EmployeeMapper
-from plugins.memory_fake.backend import FakeWfmBackend
-from plugins.memory_fake.cache import InMemoryCache
-from plugins.memory_fake.clock import InMemoryClock
-from plugins.memory_fake.directory import InMemoryEmployeeDirectory
-from plugins.memory_fake.provider import InMemoryProvider
-from plugins.memory_fake.scores import InMemoryScoreSource
-from plugins.memory_fake.state import InMemoryStateStore
-from ports.models import Employee, ProviderPerson, QaScore, ScorePush
+from wfm_bridge.core.export import ExportPolicy, ExportScores
+from wfm_bridge.core.mapping import EmployeeMapper
+from wfm_bridge.plugins.memory_fake.backend import FakeWfmBackend
+from wfm_bridge.plugins.memory_fake.cache import InMemoryCache
+from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
+from wfm_bridge.plugins.memory_fake.directory import InMemoryEmployeeDirectory
+from wfm_bridge.plugins.memory_fake.provider import InMemoryProvider
+from wfm_bridge.plugins.memory_fake.scores import InMemoryScoreSource
+from wfm_bridge.plugins.memory_fake.state import InMemoryStateStore
+from wfm_bridge.ports.models import Employee, ProviderPerson, QaScore, ScorePush
 
 T0 = datetime(2025, 1, 6, tzinfo=UTC)
 RATE, BURST = 5.0, 20  # Assembled's documented default limit per key

@@ -42,7 +42,7 @@ from fuzz.cli_space import (
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
-from host.cli.app import app
+from wfm_bridge.host.cli.app import app
 
 
 def fuzz_command(

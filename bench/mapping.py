@@ -11,13 +11,13 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
-from core.mapping import EmployeeMapper
-from plugins.memory_fake.backend import FakeWfmBackend
-from plugins.memory_fake.cache import InMemoryCache
-from plugins.memory_fake.clock import InMemoryClock
-from plugins.memory_fake.directory import InMemoryEmployeeDirectory
-from plugins.memory_fake.provider import InMemoryProvider
-from ports.models import Employee, ProviderPerson
+from wfm_bridge.core.mapping import EmployeeMapper
+from wfm_bridge.plugins.memory_fake.backend import FakeWfmBackend
+from wfm_bridge.plugins.memory_fake.cache import InMemoryCache
+from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
+from wfm_bridge.plugins.memory_fake.directory import InMemoryEmployeeDirectory
+from wfm_bridge.plugins.memory_fake.provider import InMemoryProvider
+from wfm_bridge.ports.models import Employee, ProviderPerson
 
 
 def organisation(n: int) -> tuple[list[ProviderPerson], list[Employee]]:

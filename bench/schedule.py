@@ -31,17 +31,17 @@ from typing import Any
 import httpx
 from pydantic import SecretStr
 
-from core.activity_types import ActivityTypeCatalog
-from core.mapping import EmployeeMapper
-from core.schedules import ScheduleService
-from plugins.assembled.config import AssembledConfig
-from plugins.assembled.planner import plan
-from plugins.assembled.provider import AssembledProvider
-from plugins.assembled.wire import to_unix
-from plugins.local.clock import SystemClock
-from plugins.memory_fake.cache import InMemoryCache
-from plugins.memory_fake.directory import InMemoryEmployeeDirectory
-from ports.models import Employee
+from wfm_bridge.core.activity_types import ActivityTypeCatalog
+from wfm_bridge.core.mapping import EmployeeMapper
+from wfm_bridge.core.schedules import ScheduleService
+from wfm_bridge.plugins.assembled.config import AssembledConfig
+from wfm_bridge.plugins.assembled.planner import plan
+from wfm_bridge.plugins.assembled.provider import AssembledProvider
+from wfm_bridge.plugins.assembled.wire import to_unix
+from wfm_bridge.plugins.local.clock import SystemClock
+from wfm_bridge.plugins.memory_fake.cache import InMemoryCache
+from wfm_bridge.plugins.memory_fake.directory import InMemoryEmployeeDirectory
+from wfm_bridge.ports.models import Employee
 
 KEY = "sk_live_" + "b" * 32
 START = date(2025, 3, 3)  # a Monday
@@ -99,7 +99,7 @@ def start_emulator(latency: float, rate: float, burst: int) -> tuple[subprocess.
     cmd = [
         sys.executable,
         "-c",
-        "from host.cli.app import main; main()",
+        "from wfm_bridge.host.cli.app import main; main()",
         "emulator",
         "serve",
         "--port",

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from core.snapshot import CachedSnapshot, Snapshot
-from ports.cache import Cache
-from ports.clock import Clock
-from ports.models import ActivityType
-from ports.provider import WfmProvider
+from wfm_bridge.core.snapshot import CachedSnapshot, Snapshot
+from wfm_bridge.ports.cache import Cache
+from wfm_bridge.ports.clock import Clock
+from wfm_bridge.ports.models import ActivityType
+from wfm_bridge.ports.provider import WfmProvider
 
 
 class ActivityTypeCatalog:

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from ports.clock import Clock
-from ports.errors import RateLimitedError, UnavailableError
+from wfm_bridge.ports.clock import Clock
+from wfm_bridge.ports.errors import RateLimitedError, UnavailableError
 
 T = TypeVar("T")
 

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import NoReturn
 
-from core.ledger import MeetingLedger
-from core.meeting_rules import (
+from wfm_bridge.core.ledger import MeetingLedger
+from wfm_bridge.core.meeting_rules import (
     BookingInput,
     EmailMapper,
     MeetingTypeSource,
@@ -22,17 +22,17 @@ from core.meeting_rules import (
     meeting_type_id,
     provider_description,
 )
-from core.meeting_writes import ProviderWrites
-from ports.clock import Clock
-from ports.errors import (
+from wfm_bridge.core.meeting_writes import ProviderWrites
+from wfm_bridge.ports.clock import Clock
+from wfm_bridge.ports.errors import (
     ConflictError,
     InvalidInputError,
     OutcomeUnknownError,
     UnavailableError,
     WfmError,
 )
-from ports.models import Activity, Meeting, MeetingStatus
-from ports.provider import WfmProvider
+from wfm_bridge.ports.models import Activity, Meeting, MeetingStatus
+from wfm_bridge.ports.provider import WfmProvider
 
 
 class Booking:

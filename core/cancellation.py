@@ -8,11 +8,11 @@ A definite provider refusal restores the record as it was.
 
 from __future__ import annotations
 
-from core.ledger import MeetingLedger
-from core.meeting_writes import ProviderWrites
-from ports.clock import Clock
-from ports.errors import OutcomeUnknownError, UnavailableError, WfmError
-from ports.models import Meeting, MeetingStatus
+from wfm_bridge.core.ledger import MeetingLedger
+from wfm_bridge.core.meeting_writes import ProviderWrites
+from wfm_bridge.ports.clock import Clock
+from wfm_bridge.ports.errors import OutcomeUnknownError, UnavailableError, WfmError
+from wfm_bridge.ports.models import Meeting, MeetingStatus
 
 
 class Cancellation:

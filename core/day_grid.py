@@ -11,8 +11,8 @@ import bisect
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ports.clock import Clock
-from ports.errors import InvalidInputError
+from wfm_bridge.ports.clock import Clock
+from wfm_bridge.ports.errors import InvalidInputError
 
 
 def parse_zone(tz: str) -> ZoneInfo:

@@ -23,16 +23,16 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 
-from core.backoff import BackoffPolicy, RetryBudget
-from core.export_report import ExportReport, UnmappedSample, UnmappedScore, run_record
-from core.export_state import ExportState
-from core.score_agents import AgentLookup, ScoreAgents, to_push
-from ports.clock import Clock
-from ports.errors import BusyError, InvalidInputError
-from ports.models import QaScore, ScorePush
-from ports.provider import WfmProvider
-from ports.scores import ScoreCursor, ScoreSource
-from ports.state import StateStore
+from wfm_bridge.core.backoff import BackoffPolicy, RetryBudget
+from wfm_bridge.core.export_report import ExportReport, UnmappedSample, UnmappedScore, run_record
+from wfm_bridge.core.export_state import ExportState
+from wfm_bridge.core.score_agents import AgentLookup, ScoreAgents, to_push
+from wfm_bridge.ports.clock import Clock
+from wfm_bridge.ports.errors import BusyError, InvalidInputError
+from wfm_bridge.ports.models import QaScore, ScorePush
+from wfm_bridge.ports.provider import WfmProvider
+from wfm_bridge.ports.scores import ScoreCursor, ScoreSource
+from wfm_bridge.ports.state import StateStore
 
 StepHook = Callable[[str], None]
 """Called with a step name ("pushed", "checkpointed", "released"); tests crash runs here."""

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ports.errors import WfmError
-from ports.models import QaScore, ScorePush
-from ports.scores import ScoreCursor
+from wfm_bridge.ports.errors import WfmError
+from wfm_bridge.ports.models import QaScore, ScorePush
+from wfm_bridge.ports.scores import ScoreCursor
 
 
 @dataclass(frozen=True)

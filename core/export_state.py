@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ports.errors import IntegrityError
-from ports.jsonvalue import JsonValue
-from ports.models import QaScore
-from ports.scores import ScoreCursor
-from ports.state import StateStore
+from wfm_bridge.ports.errors import IntegrityError
+from wfm_bridge.ports.jsonvalue import JsonValue
+from wfm_bridge.ports.models import QaScore
+from wfm_bridge.ports.scores import ScoreCursor
+from wfm_bridge.ports.state import StateStore
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.export_report import UnmappedScore, cursor_dict
-from core.export_state import ExportState
-from ports.errors import BusyError
-from ports.scores import ScoreCursor, ScoreSource
-from ports.state import StateStore
+from wfm_bridge.core.export_report import UnmappedScore, cursor_dict
+from wfm_bridge.core.export_state import ExportState
+from wfm_bridge.ports.errors import BusyError
+from wfm_bridge.ports.scores import ScoreCursor, ScoreSource
+from wfm_bridge.ports.state import StateStore
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
-from core.export_report import ExportReport
-from ports.clock import Clock
-from ports.errors import BusyError, WfmError
+from wfm_bridge.core.export_report import ExportReport
+from wfm_bridge.ports.clock import Clock
+from wfm_bridge.ports.errors import BusyError, WfmError
 
 ExportTenant = Callable[[str, Callable[[], bool]], ExportReport]
 """Runs one tenant's export; the second argument says when to stop early."""

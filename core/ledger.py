@@ -15,9 +15,9 @@ from contextlib import AbstractContextManager
 
 from pydantic import ValidationError
 
-from ports.errors import IntegrityError
-from ports.models import Meeting, MeetingStatus
-from ports.state import StateStore
+from wfm_bridge.ports.errors import IntegrityError
+from wfm_bridge.ports.models import Meeting, MeetingStatus
+from wfm_bridge.ports.state import StateStore
 
 
 class MeetingLedger:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from core.people_index import (
+from wfm_bridge.core.people_index import (
     FAILURE_PRIORITY,
     RULE_LABELS,
     RULE_ORDER,
@@ -20,12 +20,12 @@ from core.people_index import (
     Verdict,
     describe,
 )
-from core.snapshot import CachedSnapshot, Snapshot
-from ports.cache import Cache
-from ports.clock import Clock
-from ports.directory import EmployeeDirectory
-from ports.errors import InvalidInputError
-from ports.models import (
+from wfm_bridge.core.snapshot import CachedSnapshot, Snapshot
+from wfm_bridge.ports.cache import Cache
+from wfm_bridge.ports.clock import Clock
+from wfm_bridge.ports.directory import EmployeeDirectory
+from wfm_bridge.ports.errors import InvalidInputError
+from wfm_bridge.ports.models import (
     Employee,
     EmployeeMapping,
     MappingExplanation,
@@ -34,7 +34,7 @@ from ports.models import (
     ProviderPerson,
     RuleCheck,
 )
-from ports.provider import WfmProvider
+from wfm_bridge.ports.provider import WfmProvider
 
 
 class EmployeeMapper:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from ports.errors import InvalidInputError, NotFoundError
-from ports.models import ActivityType, EmployeeMapping, MappingStatus, Meeting
+from wfm_bridge.ports.errors import InvalidInputError, NotFoundError
+from wfm_bridge.ports.models import ActivityType, EmployeeMapping, MappingStatus, Meeting
 
 MEETING_TYPE = "Meeting"
 MAX_DESCRIPTION = 1000

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from core.ledger import MeetingLedger
-from core.meeting_rules import is_meeting_activity
-from core.meeting_writes import ProviderWrites
-from ports.clock import Clock
-from ports.errors import BusyError
-from ports.models import Activity, Meeting, MeetingStatus
-from ports.provider import WfmProvider
+from wfm_bridge.core.ledger import MeetingLedger
+from wfm_bridge.core.meeting_rules import is_meeting_activity
+from wfm_bridge.core.meeting_writes import ProviderWrites
+from wfm_bridge.ports.clock import Clock
+from wfm_bridge.ports.errors import BusyError
+from wfm_bridge.ports.models import Activity, Meeting, MeetingStatus
+from wfm_bridge.ports.provider import WfmProvider
 
 
 class StraySweep:

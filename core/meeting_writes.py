@@ -3,10 +3,10 @@ delete one activity by id (already gone counts as done)."""
 
 from __future__ import annotations
 
-from core.meeting_rules import is_meeting_activity
-from ports.errors import NotFoundError, OutcomeUnknownError, UnavailableError, WfmError
-from ports.models import Activity, Meeting, NewActivity
-from ports.provider import WfmProvider
+from wfm_bridge.core.meeting_rules import is_meeting_activity
+from wfm_bridge.ports.errors import NotFoundError, OutcomeUnknownError, UnavailableError, WfmError
+from wfm_bridge.ports.models import Activity, Meeting, NewActivity
+from wfm_bridge.ports.provider import WfmProvider
 
 
 class ProviderWrites:

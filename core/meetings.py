@@ -14,16 +14,16 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import NoReturn
 
-from core.booking import Booking
-from core.cancellation import Cancellation
-from core.ledger import MeetingLedger
-from core.meeting_rules import EmailMapper, MeetingTypeSource, title_for
-from core.meeting_sweep import StraySweep
-from core.meeting_writes import ProviderWrites
-from ports.clock import Clock
-from ports.errors import BusyError, InvalidInputError, NotFoundError, NotSupportedError
-from ports.models import Meeting, MeetingStatus
-from ports.provider import WfmProvider
+from wfm_bridge.core.booking import Booking
+from wfm_bridge.core.cancellation import Cancellation
+from wfm_bridge.core.ledger import MeetingLedger
+from wfm_bridge.core.meeting_rules import EmailMapper, MeetingTypeSource, title_for
+from wfm_bridge.core.meeting_sweep import StraySweep
+from wfm_bridge.core.meeting_writes import ProviderWrites
+from wfm_bridge.ports.clock import Clock
+from wfm_bridge.ports.errors import BusyError, InvalidInputError, NotFoundError, NotSupportedError
+from wfm_bridge.ports.models import Meeting, MeetingStatus
+from wfm_bridge.ports.provider import WfmProvider
 
 NOT_SUPPORTED: dict[str, str] = {
     "modify": (

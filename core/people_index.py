@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from ports.models import Employee, MappingRule, ProviderPerson
+from wfm_bridge.ports.models import Employee, MappingRule, ProviderPerson
 
 RULE_ORDER = (MappingRule.AGENT_ID, MappingRule.EMAIL, MappingRule.NAME)
 RULE_LABELS = {

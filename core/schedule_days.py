@@ -15,9 +15,9 @@ from datetime import UTC, datetime
 from datetime import date as Date
 from zoneinfo import ZoneInfo
 
-from core.activity_types import ActivityTypeCatalog
-from core.day_grid import DayGrid
-from ports.models import Activity, ActivityBatch, ActivityType, ScheduleDay, TimeBlock
+from wfm_bridge.core.activity_types import ActivityTypeCatalog
+from wfm_bridge.core.day_grid import DayGrid
+from wfm_bridge.ports.models import Activity, ActivityBatch, ActivityType, ScheduleDay, TimeBlock
 
 # A block's place within its date: (start in UTC, end in UTC, activity id). Unique: each
 # activity is one piece of each date it covers.

@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
-from core.activity_types import ActivityTypeCatalog
-from core.day_grid import DayGrid, parse_zone
-from core.mapping import EmployeeMapper
-from core.people_index import normalise_email
-from core.schedule_days import ScheduleDays
-from ports.bulk import full_gc_deferred
-from ports.errors import InvalidInputError
-from ports.models import (
+from wfm_bridge.core.activity_types import ActivityTypeCatalog
+from wfm_bridge.core.day_grid import DayGrid, parse_zone
+from wfm_bridge.core.mapping import EmployeeMapper
+from wfm_bridge.core.people_index import normalise_email
+from wfm_bridge.core.schedule_days import ScheduleDays
+from wfm_bridge.ports.bulk import full_gc_deferred
+from wfm_bridge.ports.errors import InvalidInputError
+from wfm_bridge.ports.models import (
     ActivityBatch,
     Employee,
     EmployeeSchedule,
@@ -28,7 +28,7 @@ from ports.models import (
     ScheduleView,
     UnmappedEmployee,
 )
-from ports.provider import ActivityStream, WfmProvider
+from wfm_bridge.ports.provider import ActivityStream, WfmProvider
 
 MIN_DAYS, MAX_DAYS = 7, 60
 RECOMMENDED = "7-14 days is recommended"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from ports.errors import InvalidInputError, NotFoundError
-from ports.models import EmployeeMapping, MappingStatus, QaScore, ScorePush
+from wfm_bridge.ports.errors import InvalidInputError, NotFoundError
+from wfm_bridge.ports.models import EmployeeMapping, MappingStatus, QaScore, ScorePush
 
 
 class AgentLookup(Protocol):

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from core.day_grid import parse_zone
-from core.meeting_rules import EmailMapper, MeetingTypeSource, agent_for
-from ports.clock import Clock
-from ports.errors import InvalidInputError
-from ports.models import Activity, ActivityType
-from ports.provider import WfmProvider
+from wfm_bridge.core.day_grid import parse_zone
+from wfm_bridge.core.meeting_rules import EmailMapper, MeetingTypeSource, agent_for
+from wfm_bridge.ports.clock import Clock
+from wfm_bridge.ports.errors import InvalidInputError
+from wfm_bridge.ports.models import Activity, ActivityType
+from wfm_bridge.ports.provider import WfmProvider
 
 MIN_DAYS, MAX_DAYS = 1, 14
 

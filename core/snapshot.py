@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 from typing import Generic, TypeVar
 from uuid import uuid4
 
-from ports.cache import Cache
-from ports.clock import Clock
-from ports.jsonvalue import JsonValue
-from ports.models import Dto
+from wfm_bridge.ports.cache import Cache
+from wfm_bridge.ports.clock import Clock
+from wfm_bridge.ports.jsonvalue import JsonValue
+from wfm_bridge.ports.models import Dto
 
 T = TypeVar("T", bound=Dto)
 

@@ -15,25 +15,25 @@ import pluggy
 from dependency_injector import containers, providers
 from pydantic import SecretStr
 
-from core.activity_types import ActivityTypeCatalog
-from core.ledger import MeetingLedger
-from core.mapping import EmployeeMapper
-from core.meetings import MeetingService
-from core.schedules import ScheduleService
-from core.slots import SlotFinder, WorkingHours
-from host.export_wiring import build_export_scores
-from host.plugins import build_plugin_manager, collect_adapters
-from host.settings import Settings
-from ports.clock import Clock
-from ports.errors import MissingKeyError
-from ports.registry import (
+from wfm_bridge.core.activity_types import ActivityTypeCatalog
+from wfm_bridge.core.ledger import MeetingLedger
+from wfm_bridge.core.mapping import EmployeeMapper
+from wfm_bridge.core.meetings import MeetingService
+from wfm_bridge.core.schedules import ScheduleService
+from wfm_bridge.core.slots import SlotFinder, WorkingHours
+from wfm_bridge.host.export_wiring import build_export_scores
+from wfm_bridge.host.plugins import build_plugin_manager, collect_adapters
+from wfm_bridge.host.settings import Settings
+from wfm_bridge.ports.clock import Clock
+from wfm_bridge.ports.errors import MissingKeyError
+from wfm_bridge.ports.registry import (
     AdapterContext,
     AdapterRegistry,
     CallBudget,
     PortKind,
     ProviderContext,
 )
-from ports.vault import KeyVault
+from wfm_bridge.ports.vault import KeyVault
 
 
 def _context(settings: Settings) -> AdapterContext:
@@ -75,7 +75,7 @@ def build_provider_with_key(
 ) -> Any:
     """Build the configured provider with ``api_key`` as given (e.g. a candidate key that
     ``wfm auth set-key`` validates before storing); the key is registered for log redaction."""
-    from host.logging_setup import register_secret
+    from wfm_bridge.host.logging_setup import register_secret
 
     register_secret(api_key)
     ctx = ProviderContext(

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ports.registry import PortKind
+from wfm_bridge.ports.registry import PortKind
 
 if TYPE_CHECKING:
-    from core.export import ExportPolicy, ExportScores, StepHook
-    from core.export_report import ExportReport
-    from host.container import Container
-    from host.settings import Settings
+    from wfm_bridge.core.export import ExportPolicy, ExportScores, StepHook
+    from wfm_bridge.core.export_report import ExportReport
+    from wfm_bridge.host.container import Container
+    from wfm_bridge.host.settings import Settings
 
 
 def build_export_scores(
@@ -30,8 +30,8 @@ def build_export_scores(
     on_step: StepHook | None = None,
 ) -> ExportScores:
     """The export use case of ``settings.tenant``, mapping agents with the job's provider."""
-    from core.export import ExportScores
-    from core.mapping import EmployeeMapper
+    from wfm_bridge.core.export import ExportScores
+    from wfm_bridge.core.mapping import EmployeeMapper
 
     mapper = EmployeeMapper(provider, directory, cache, clock, settings.tenant)
     return ExportScores(
@@ -62,7 +62,7 @@ class TenantExports:
         """Export ``tenant`` once, stopping between pages when ``should_stop()``."""
         container = self._containers.get(tenant)
         if container is None:
-            from host.container import build_container
+            from wfm_bridge.host.container import build_container
 
             container = build_container(self._base.model_copy(update={"tenant": tenant}))
             self._containers[tenant] = container

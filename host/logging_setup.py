@@ -104,7 +104,7 @@ def parse_level(level: str | None) -> int:
     """A logging level from a name (``--log-level``/``WFM_LOG_LEVEL``), default WARNING."""
     name = (level or os.environ.get(ENV_VAR) or DEFAULT_LEVEL).strip().upper()
     if name not in LEVELS:
-        from ports.errors import InvalidInputError
+        from wfm_bridge.ports.errors import InvalidInputError
 
         raise InvalidInputError(f"unknown log level {name!r}; use one of {', '.join(LEVELS)}")
     return int(logging.getLevelName(name))

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 
 import pluggy
 
-from ports import hookspecs
-from ports.registry import AdapterRegistry
+from wfm_bridge.ports import hookspecs
+from wfm_bridge.ports.registry import AdapterRegistry
 
 
 def blocked_from_env() -> list[str]:

@@ -80,7 +80,7 @@ class Settings(BaseModel):
         extra_options = overrides.pop("provider_options", None) or {}
         options.update(extra_options)  # type: ignore[call-overload]
         values["provider_options"] = options
-        from host.plugins import blocked_from_env
+        from wfm_bridge.host.plugins import blocked_from_env
 
         values["blocked_plugins"] = tuple(blocked_from_env())
         values.update({k: v for k, v in overrides.items() if v is not None})

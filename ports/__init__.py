@@ -1,5 +1,5 @@
 """The boundary: what the use cases need, as Protocols, DTOs, errors and hook specs."""
 
-from ports.hookspecs import hookimpl
+from wfm_bridge.ports.hookspecs import hookimpl
 
 __all__ = ["hookimpl"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-from ports.jsonvalue import JsonValue
+from wfm_bridge.ports.jsonvalue import JsonValue
 
 
 @runtime_checkable

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-from ports.models import Employee
+from wfm_bridge.ports.models import Employee
 
 
 @runtime_checkable

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pluggy
 
-from ports.registry import AdapterRegistry
+from wfm_bridge.ports.registry import AdapterRegistry
 
 PROJECT = "wfm"
 ENTRY_POINT_GROUP = "wfm"

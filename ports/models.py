@@ -12,7 +12,7 @@ from typing import Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from ports.bulk import construct
+from wfm_bridge.ports.bulk import construct
 
 
 class Dto(BaseModel):

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
-from ports.models import (
+from wfm_bridge.ports.models import (
     Activity,
     ActivityBatch,
     ActivityType,

@@ -16,8 +16,8 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from ports.clock import Clock
-from ports.errors import ConflictError, InvalidInputError
+from wfm_bridge.ports.clock import Clock
+from wfm_bridge.ports.errors import ConflictError, InvalidInputError
 
 
 class PortKind(StrEnum):

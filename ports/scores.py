@@ -6,7 +6,7 @@ from typing import Protocol, runtime_checkable
 
 from pydantic import AwareDatetime
 
-from ports.models import Dto, QaScore
+from wfm_bridge.ports.models import Dto, QaScore
 
 
 class ScoreCursor(Dto):

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from typing import Protocol, runtime_checkable
 
-from ports.jsonvalue import JsonValue
+from wfm_bridge.ports.jsonvalue import JsonValue
 
 
 @runtime_checkable

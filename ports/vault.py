@@ -8,7 +8,7 @@ from typing import Protocol, runtime_checkable
 
 from pydantic import AwareDatetime, SecretStr
 
-from ports.models import Dto
+from wfm_bridge.ports.models import Dto
 
 
 def key_fingerprint(key: SecretStr) -> str:

@@ -14,8 +14,8 @@ from pathlib import Path
 import typer
 from typer._click import exceptions as click_exc  # typer vendors click
 
-from host.cli import commands
-from host.cli.runtime import Runtime
+from wfm_bridge.host.cli import commands
+from wfm_bridge.host.cli.runtime import Runtime
 
 app = typer.Typer(
     name="wfm",
@@ -42,7 +42,7 @@ def global_options(
     ),
 ) -> None:
     """Global options apply to every command."""
-    from host.logging_setup import configure_logging
+    from wfm_bridge.host.logging_setup import configure_logging
 
     configure_logging(log_level)  # secrets are redacted from every log record
     overrides: dict[str, object] = {
@@ -84,7 +84,7 @@ def _undecodable(args: list[str]) -> str | None:
 
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI with ``argv``; return the exit code (never raises for expected errors)."""
-    from ports.errors import WfmError
+    from wfm_bridge.ports.errors import WfmError
 
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args or os.environ.get("WFM_DEBUG") == "1"

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO, runtime_checkable
 
 import typer
 
-from host.cli.runtime import Runtime, console, print_json, runtime
+from wfm_bridge.host.cli.runtime import Runtime, console, print_json, runtime
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
 
-    from host.container import Container
-    from host.settings import Settings
+    from wfm_bridge.host.container import Container
+    from wfm_bridge.host.settings import Settings
 
 MEETING = "Meeting"
 TENANT_HELP = "Tenant (overrides the global --tenant)."
@@ -50,7 +50,7 @@ def read_key(stdin: TextIO, prompt: Callable[[], str]) -> SecretStr:
     """The key from the hidden ``prompt`` on a terminal, else all of ``stdin``, trimmed."""
     from pydantic import SecretStr
 
-    from ports.errors import InvalidInputError
+    from wfm_bridge.ports.errors import InvalidInputError
 
     try:  # a pipe may decode bad bytes as surrogates (surrogateescape) or raise
         text = prompt() if stdin.isatty() else stdin.read()
@@ -86,8 +86,8 @@ def _close(resource: object) -> None:
 
 def validate_and_store(container: Container, key: SecretStr) -> Any:
     """Check ``key`` with the provider (AuthError → the one invalid-key message), then store."""
-    from host.container import build_provider_with_key
-    from ports.errors import AuthError
+    from wfm_bridge.host.container import build_provider_with_key
+    from wfm_bridge.ports.errors import AuthError
 
     settings = container.settings()
     clock = container.clock()
@@ -103,9 +103,9 @@ def validate_and_store(container: Container, key: SecretStr) -> Any:
 
 def _meeting_check(container: Container, settings: Settings, key: SecretStr | None) -> Any:
     """(exists?, note): whether the provider has the `Meeting` activity type."""
-    from host.container import build_provider_with_key
-    from ports.errors import WfmError
-    from ports.registry import PortKind
+    from wfm_bridge.host.container import build_provider_with_key
+    from wfm_bridge.ports.errors import WfmError
+    from wfm_bridge.ports.registry import PortKind
 
     registry = container.registry()
     try:
@@ -125,7 +125,7 @@ def _meeting_check(container: Container, settings: Settings, key: SecretStr | No
 
 def status_rows(container: Container, all_keys: bool) -> list[dict[str, Any]]:
     """One row per (tenant, provider): fingerprint, validated-at, `Meeting` check."""
-    from host.logging_setup import register_secret
+    from wfm_bridge.host.logging_setup import register_secret
 
     settings = container.settings()
     vault = container.vault()
@@ -167,8 +167,8 @@ def register(app: typer.Typer) -> None:
         stray: list[str] = typer.Argument(None, hidden=True),
     ) -> None:
         """Validate an API key with the provider, then store it encrypted (prompt or stdin)."""
-        from host.logging_setup import register_secret
-        from ports.errors import InvalidInputError
+        from wfm_bridge.host.logging_setup import register_secret
+        from wfm_bridge.ports.errors import InvalidInputError
 
         if stray:  # caught here so the usage error never echoes what may be the key
             raise InvalidInputError(

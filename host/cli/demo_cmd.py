@@ -14,7 +14,7 @@ from typing import Any
 
 import typer
 
-from host.cli.runtime import Runtime, runtime
+from wfm_bridge.host.cli.runtime import Runtime, runtime
 
 demo_app = typer.Typer(
     help="A guided tour of wfm-bridge on the embedded demo organisation.",
@@ -59,7 +59,7 @@ class Tour:
 
     def show(self, *args: str) -> int:
         """Run ``wfm ARGS`` and let its output through."""
-        from host.cli.app import run
+        from wfm_bridge.host.cli.app import run
 
         typer.secho(f"\n$ wfm {' '.join(args)}", fg=typer.colors.CYAN)
         code = run([*self.prefix, *args])
@@ -69,8 +69,8 @@ class Tour:
 
     def capture(self, *args: str) -> Any:
         """Run ``wfm ARGS --json`` quietly and return its parsed output."""
-        from host.cli.app import run
-        from ports.errors import UnavailableError
+        from wfm_bridge.host.cli.app import run
+        from wfm_bridge.ports.errors import UnavailableError
 
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
@@ -133,7 +133,7 @@ def tour(ctx: typer.Context) -> None:
 
 def _preflight(rt: Runtime) -> None:
     """Fail in one line before the first step when no step could run (bad --tz, no key)."""
-    from core.day_grid import parse_zone
+    from wfm_bridge.core.day_grid import parse_zone
 
     parse_zone(rt.settings.timezone)
     rt.container.provider()
@@ -167,7 +167,7 @@ def _meeting_steps(t: Tour, start: str) -> None:
 
 
 def _tomorrow(rt: Runtime) -> str:
-    from core.day_grid import parse_zone, today_in
+    from wfm_bridge.core.day_grid import parse_zone, today_in
 
     zone = parse_zone(rt.settings.timezone)
     return (today_in(rt.container.clock(), zone) + timedelta(days=1)).isoformat()
@@ -177,7 +177,7 @@ def _ensure_fresh_demo(rt: Runtime) -> None:
     """Reseed the embedded demo when its 10 weeks no longer cover today."""
     if rt.settings.provider != "memory_fake":
         return
-    from plugins.memory_fake.store import demo_info, reset_demo
+    from wfm_bridge.plugins.memory_fake.store import demo_info, reset_demo
 
     info = demo_info(rt.settings.data_dir, rt.settings.tenant)
     today = rt.container.clock().now().date()
@@ -196,7 +196,7 @@ def _ensure_fresh_demo(rt: Runtime) -> None:
 @demo_app.command("reset")
 def reset(ctx: typer.Context) -> None:
     """Restore the embedded demo organisation to its seed (memory_fake provider)."""
-    from plugins.memory_fake.store import reset_demo
+    from wfm_bridge.plugins.memory_fake.store import reset_demo
 
     rt = runtime(ctx)
     info = reset_demo(rt.settings.data_dir, rt.settings.tenant)

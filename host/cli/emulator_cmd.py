@@ -33,11 +33,11 @@ def serve(
     """Serve the emulator in the foreground until Ctrl-C."""
     from datetime import UTC, datetime
 
-    from plugins.assembled.emulator.emulator import DEMO_KEY, Emulator, EmulatorConfig
-    from plugins.assembled.emulator.seed import seed_demo
-    from plugins.assembled.emulator.server import EmulatorServer
-    from plugins.memory_fake.store import configured_anchor
-    from ports.errors import InvalidInputError
+    from wfm_bridge.plugins.assembled.emulator.emulator import DEMO_KEY, Emulator, EmulatorConfig
+    from wfm_bridge.plugins.assembled.emulator.seed import seed_demo
+    from wfm_bridge.plugins.assembled.emulator.server import EmulatorServer
+    from wfm_bridge.plugins.memory_fake.store import configured_anchor
+    from wfm_bridge.ports.errors import InvalidInputError
 
     if seed not in ("demo", "empty"):
         raise InvalidInputError(f"--seed must be 'demo' or 'empty', not {seed!r}")

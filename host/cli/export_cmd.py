@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from host.cli.runtime import console, print_json, runtime
+from wfm_bridge.host.cli.runtime import console, print_json, runtime
 
 LOCK_WAIT_SECONDS = 3600.0  # `--wait`: how long to wait for a running export of the tenant
 WORKER_LOCK_WAIT_SECONDS = 30.0  # the worker waits this long, then skips the tenant this hour
@@ -17,7 +17,7 @@ export_app = typer.Typer(
 
 def register(app: typer.Typer) -> None:
     """Add the ``export`` and ``scores`` command groups."""
-    from host.cli import scores_cmd
+    from wfm_bridge.host.cli import scores_cmd
 
     app.add_typer(export_app, name="export")
     scores_cmd.register(app)
@@ -34,7 +34,7 @@ def run(
     ),
 ) -> None:
     """Export the scores new or changed since the last successful export, once."""
-    from core.export import ExportPolicy
+    from wfm_bridge.core.export import ExportPolicy
 
     policy = ExportPolicy(
         batch_size=batch_size, lock_wait_seconds=LOCK_WAIT_SECONDS if wait else 0.0
@@ -43,7 +43,7 @@ def run(
     if as_json:
         print_json(report.as_dict())
         return
-    from host.cli.export_views import show_report
+    from wfm_bridge.host.cli.export_views import show_report
 
     show_report(console(), report)
 
@@ -53,14 +53,14 @@ def status(
     ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="JSON output.")
 ) -> None:
     """Last successful run, checkpoint, backlog, unmapped scores and the last error."""
-    from core.export_status import export_status
+    from wfm_bridge.core.export_status import export_status
 
     container = runtime(ctx).container
     view = export_status(container.scores(), container.state(), container.settings().tenant)
     if as_json:
         print_json(view.as_dict())
         return
-    from host.cli.export_views import show_status
+    from wfm_bridge.host.cli.export_views import show_status
 
     show_status(console(), view)
 
@@ -76,9 +76,9 @@ def worker(
     import signal
     import threading
 
-    from core.export import ExportPolicy
-    from core.export_worker import HourlyExportWorker
-    from host.export_wiring import TenantExports, export_tenants
+    from wfm_bridge.core.export import ExportPolicy
+    from wfm_bridge.core.export_worker import HourlyExportWorker
+    from wfm_bridge.host.export_wiring import TenantExports, export_tenants
 
     container = runtime(ctx).container
     log = logging.getLogger("wfm.export")

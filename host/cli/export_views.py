@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.export_report import ExportReport, UnmappedScore
-from core.export_status import ExportStatus
-from ports.scores import ScoreCursor
+from wfm_bridge.core.export_report import ExportReport, UnmappedScore
+from wfm_bridge.core.export_status import ExportStatus
+from wfm_bridge.ports.scores import ScoreCursor
 
 
 def _say(out: Any, text: Any) -> None:

@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from host.cli.runtime import console, print_json, runtime
+from wfm_bridge.host.cli.runtime import console, print_json, runtime
 
 if TYPE_CHECKING:
-    from ports.models import EmployeeMapping, MappingExplanation
+    from wfm_bridge.ports.models import EmployeeMapping, MappingExplanation
 
 
 def register(app: typer.Typer) -> None:

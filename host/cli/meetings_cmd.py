@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from host.cli.runtime import console, print_json, runtime
+from wfm_bridge.host.cli.runtime import console, print_json, runtime
 
 if TYPE_CHECKING:
     from collections.abc import Callable
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from ports.models import Meeting, MeetingStatus
+    from wfm_bridge.ports.models import Meeting, MeetingStatus
 
 _ANY_ARGS = {"allow_extra_args": True, "ignore_unknown_options": True}
 
@@ -118,7 +118,7 @@ def register(app: typer.Typer) -> None:
         WFM_AVAILABLE_TYPES)."""
         from datetime import timedelta
 
-        from core.day_grid import parse_date, parse_zone, today_in
+        from wfm_bridge.core.day_grid import parse_date, parse_zone, today_in
 
         rt = runtime(ctx)
         tz = rt.settings.timezone
@@ -145,7 +145,7 @@ def register(app: typer.Typer) -> None:
 
 def _refuse_without_provider(group: typer.Typer) -> None:
     """The not-supported commands: refused before any adapter is built."""
-    from core.meetings import NOT_SUPPORTED
+    from wfm_bridge.core.meetings import NOT_SUPPORTED
 
     for name, message in NOT_SUPPORTED.items():
         group.command(name, context_settings=_ANY_ARGS, help="Not supported, by design.")(
@@ -158,7 +158,7 @@ def _refusal(message: str) -> Callable[[typer.Context], None]:
     as a ``---message`` option that anyone could set)."""
 
     def refuse(ctx: typer.Context) -> None:
-        from ports.errors import NotSupportedError
+        from wfm_bridge.ports.errors import NotSupportedError
 
         raise NotSupportedError(message)
 
@@ -166,7 +166,7 @@ def _refusal(message: str) -> Callable[[typer.Context], None]:
 
 
 def _zone(tz: str) -> ZoneInfo:
-    from core.day_grid import parse_zone
+    from wfm_bridge.core.day_grid import parse_zone
 
     return parse_zone(tz)
 
@@ -175,7 +175,7 @@ def _parse_start(text: str, zone: ZoneInfo) -> datetime:
     """An ISO 8601 start; without an offset it is read in the viewer's zone."""
     from datetime import datetime
 
-    from ports.errors import InvalidInputError
+    from wfm_bridge.ports.errors import InvalidInputError
 
     try:
         when = datetime.fromisoformat(text.strip())
@@ -187,8 +187,8 @@ def _parse_start(text: str, zone: ZoneInfo) -> datetime:
 
 
 def _status(text: str | None) -> MeetingStatus | None:
-    from ports.errors import InvalidInputError
-    from ports.models import MeetingStatus
+    from wfm_bridge.ports.errors import InvalidInputError
+    from wfm_bridge.ports.models import MeetingStatus
 
     if text is None:
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from host.cli.runtime import console, print_json, runtime
+from wfm_bridge.host.cli.runtime import console, print_json, runtime
 
 
 def register(app: typer.Typer) -> None:
@@ -15,7 +15,7 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="JSON output.")
     ) -> None:
         """List discovered plugins and the ports each provides adapters for."""
-        from host.plugins import plugin_names
+        from wfm_bridge.host.plugins import plugin_names
 
         container = runtime(ctx).container
         specs = container.registry().specs()

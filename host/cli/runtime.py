@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 if TYPE_CHECKING:
-    from host.container import Container
-    from host.settings import Settings
+    from wfm_bridge.host.container import Container
+    from wfm_bridge.host.settings import Settings
 
 
 @dataclass
@@ -30,8 +30,8 @@ class Runtime:
     def container(self) -> Container:
         """The composition root for this invocation."""
         if self._container is None:
-            from host.container import build_container
-            from host.settings import Settings
+            from wfm_bridge.host.container import build_container
+            from wfm_bridge.host.settings import Settings
 
             self._container = build_container(Settings.from_env(**self.overrides))
         return self._container

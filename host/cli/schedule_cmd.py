@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from host.cli.runtime import console, print_json, runtime
-from host.cli.schedule_output import FORMAT_HELP, ScheduleFormat, choose_format, emit
+from wfm_bridge.host.cli.runtime import console, print_json, runtime
+from wfm_bridge.host.cli.schedule_output import FORMAT_HELP, ScheduleFormat, choose_format, emit
 
 if TYPE_CHECKING:
     from datetime import date, datetime
 
-    from ports.models import ActivityType, EmployeeSchedule, ScheduleView, TimeBlock
+    from wfm_bridge.ports.models import ActivityType, EmployeeSchedule, ScheduleView, TimeBlock
 
 DAYS_HELP = "Number of days, 7 to 60 (7-14 recommended: faster, easier to read)."
 
@@ -34,8 +34,8 @@ def register(app: typer.Typer) -> None:
         output: Path = typer.Option(None, "--output", "-o", help="Write to FILE, not stdout."),
     ) -> None:
         """Employees' schedules, one entry per date (7-60 days; 7-14 recommended)."""
-        from core.day_grid import parse_date, parse_zone, today_in
-        from core.schedules import check_range
+        from wfm_bridge.core.day_grid import parse_date, parse_zone, today_in
+        from wfm_bridge.core.schedules import check_range
 
         rt = runtime(ctx)
         tz = rt.settings.timezone

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from ports.errors import InvalidInputError, WfmError
+from wfm_bridge.ports.errors import InvalidInputError, WfmError
 
 if TYPE_CHECKING:
-    from ports.models import ScheduleView
+    from wfm_bridge.ports.models import ScheduleView
 
 FORMAT_HELP = (
     "table (terminal, default), json, html (a calendar page to open in a browser) "
@@ -56,10 +56,10 @@ def choose_format(fmt: ScheduleFormat, as_json: bool, output: Path | None) -> Sc
 def encode(view: ScheduleView, fmt: ScheduleFormat, stamp: datetime) -> bytes:
     """``view`` in ``fmt`` (json, html or ics) as bytes; ``stamp`` is the ICS DTSTAMP."""
     if fmt is ScheduleFormat.JSON:
-        from host.cli.runtime import to_jsonable
+        from wfm_bridge.host.cli.runtime import to_jsonable
 
         return (json.dumps(to_jsonable(view), indent=2, ensure_ascii=False) + "\n").encode()
-    from host.render import render
+    from wfm_bridge.host.render import render
 
     return render(view, fmt.value, stamp=stamp)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from host.cli.runtime import console, print_json, runtime
+from wfm_bridge.host.cli.runtime import console, print_json, runtime
 
 scores_app = typer.Typer(help="QA scores recorded by the host (what the export sends).")
 
@@ -22,8 +22,8 @@ def _score(**fields: Any) -> Any:
     """A validated QaScore, or a one-line InvalidInputError."""
     from pydantic import ValidationError
 
-    from ports.errors import InvalidInputError
-    from ports.models import QaScore
+    from wfm_bridge.ports.errors import InvalidInputError
+    from wfm_bridge.ports.models import QaScore
 
     score, top = fields["score"], fields["max_score"]
     if not math.isfinite(top) or not top > 0 or not 0 <= score <= top:
@@ -80,7 +80,7 @@ def seed(
     container = runtime(ctx).container
     emails = [e.email for e in container.directory().list_employees() if e.email]
     if not emails:
-        from ports.errors import NotFoundError
+        from wfm_bridge.ports.errors import NotFoundError
 
         raise NotFoundError("the employee directory has no emails to score; add employees first")
     count = count or len(emails)
@@ -115,7 +115,7 @@ def list_scores(
     limit: int = typer.Option(200, "--limit", min=1, help="Show at most this many."),
 ) -> None:
     """Recorded scores in export order, each with its export state (sent/waiting/held)."""
-    from core.export_state import ExportState
+    from wfm_bridge.core.export_state import ExportState
 
     container = runtime(ctx).container
     tenant = container.settings().tenant

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from host.render.html import render_html
-from host.render.ics import render_ics
-from ports.errors import InvalidInputError
-from ports.models import ScheduleView
+from wfm_bridge.host.render.html import render_html
+from wfm_bridge.host.render.ics import render_ics
+from wfm_bridge.ports.errors import InvalidInputError
+from wfm_bridge.ports.models import ScheduleView
 
 FILE_FORMATS = ("html", "ics")
 

@@ -12,7 +12,7 @@ from datetime import date
 from html import escape
 from zoneinfo import ZoneInfo
 
-from host.render.layout import (
+from wfm_bridge.host.render.layout import (
     Lane,
     Segment,
     Swatch,
@@ -23,9 +23,9 @@ from host.render.layout import (
     range_dates,
     time_window,
 )
-from host.render.page_style import CSS, LANE_PAD_PX, TRACK_PX
-from host.render.palette import text_color
-from ports.models import ScheduleView, TimeBlock
+from wfm_bridge.host.render.page_style import CSS, LANE_PAD_PX, TRACK_PX
+from wfm_bridge.host.render.palette import text_color
+from wfm_bridge.ports.models import ScheduleView, TimeBlock
 
 DASH = "\u2013"  # en dash between times
 STAR = "\u2605"  # marks meetings booked through this product (explained in the legend)

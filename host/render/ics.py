@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
-from host.render.layout import unique_blocks
-from ports.models import Employee, ScheduleView, TimeBlock
+from wfm_bridge.host.render.layout import unique_blocks
+from wfm_bridge.ports.models import Employee, ScheduleView, TimeBlock
 
 PRODID = "-//wfm-bridge//Schedule export//EN"
 UID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "wfm-bridge.schedule")

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from host.render.palette import palette_colors, safe_color, text_color
-from ports.models import Employee, EmployeeSchedule, ScheduleView, TimeBlock
+from wfm_bridge.host.render.palette import palette_colors, safe_color, text_color
+from wfm_bridge.ports.models import Employee, EmployeeSchedule, ScheduleView, TimeBlock
 
 DAY_MINUTES = 1440
 MIN_WINDOW_HOURS = 6  # a narrower time axis would make short days look long

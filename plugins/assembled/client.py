@@ -18,9 +18,9 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import SecretStr
 
-from plugins.assembled.config import AssembledConfig
-from plugins.assembled.ratelimit import TokenBucket, key_fingerprint, shared_bucket
-from plugins.assembled.retry import (
+from wfm_bridge.plugins.assembled.config import AssembledConfig
+from wfm_bridge.plugins.assembled.ratelimit import TokenBucket, key_fingerprint, shared_bucket
+from wfm_bridge.plugins.assembled.retry import (
     POLICY,
     Action,
     Backoff,
@@ -29,9 +29,9 @@ from plugins.assembled.retry import (
     decide,
     retry_after_seconds,
 )
-from plugins.assembled.wire import parse
-from ports.clock import Clock
-from ports.errors import (
+from wfm_bridge.plugins.assembled.wire import parse
+from wfm_bridge.ports.clock import Clock
+from wfm_bridge.ports.errors import (
     AuthError,
     InvalidInputError,
     NotFoundError,

@@ -35,8 +35,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ports.errors import InvalidInputError
-from ports.registry import CallBudget
+from wfm_bridge.ports.errors import InvalidInputError
+from wfm_bridge.ports.registry import CallBudget
 
 DEFAULT_BASE_URL = "https://api.assembledhq.com"
 DEFAULT_API_VERSION = "2019-06-20"

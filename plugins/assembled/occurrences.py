@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from plugins.assembled.wire import ClippedPage
-from ports.models import Activity, ActivityBatch
+from wfm_bridge.plugins.assembled.wire import ClippedPage
+from wfm_bridge.ports.models import Activity, ActivityBatch
 
 
 class OccurrenceStream:

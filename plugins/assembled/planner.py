@@ -18,8 +18,8 @@ from typing import Protocol, TypeVar
 
 import httpx
 
-from plugins.assembled.wire import ActivitiesPage
-from ports.errors import InvalidInputError
+from wfm_bridge.plugins.assembled.wire import ActivitiesPage
+from wfm_bridge.ports.errors import InvalidInputError
 
 ACTIVITIES_PATH = "/v0/activities"
 T = TypeVar("T")

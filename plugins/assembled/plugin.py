@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from ports import hookimpl
-from ports.registry import AdapterRegistry, PortKind, ProviderContext
+from wfm_bridge.ports import hookimpl
+from wfm_bridge.ports.registry import AdapterRegistry, PortKind, ProviderContext
 
 PLUGIN = "assembled"
 
 
 def _provider(ctx: ProviderContext) -> Any:
-    from plugins.assembled.config import AssembledConfig
-    from plugins.assembled.provider import AssembledProvider
+    from wfm_bridge.plugins.assembled.config import AssembledConfig
+    from wfm_bridge.plugins.assembled.provider import AssembledProvider
 
     config = AssembledConfig.from_options(ctx.options, ctx.budget)
     return AssembledProvider(config, ctx.api_key, ctx.clock)

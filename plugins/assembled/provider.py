@@ -15,13 +15,13 @@ from datetime import datetime
 import httpx
 from pydantic import SecretStr
 
-from plugins.assembled.client import AssembledClient
-from plugins.assembled.config import AssembledConfig
-from plugins.assembled.occurrences import OccurrenceStream
-from plugins.assembled.planner import ScheduleRequest, fetch, fetch_each, plan
-from plugins.assembled.ratelimit import TokenBucket, key_fingerprint
-from plugins.assembled.scores import ScoreMapping
-from plugins.assembled.wire import (
+from wfm_bridge.plugins.assembled.client import AssembledClient
+from wfm_bridge.plugins.assembled.config import AssembledConfig
+from wfm_bridge.plugins.assembled.occurrences import OccurrenceStream
+from wfm_bridge.plugins.assembled.planner import ScheduleRequest, fetch, fetch_each, plan
+from wfm_bridge.plugins.assembled.ratelimit import TokenBucket, key_fingerprint
+from wfm_bridge.plugins.assembled.scores import ScoreMapping
+from wfm_bridge.plugins.assembled.wire import (
     OCCURRENCE_KEY,
     ActivitiesPage,
     ActivityTypesPage,
@@ -38,15 +38,15 @@ from plugins.assembled.wire import (
     to_person,
     to_unix,
 )
-from ports.clock import Clock
-from ports.errors import (
+from wfm_bridge.ports.clock import Clock
+from wfm_bridge.ports.errors import (
     InvalidInputError,
     MissingKeyError,
     NotFoundError,
     NotSupportedError,
     ProviderResponseError,
 )
-from ports.models import (
+from wfm_bridge.ports.models import (
     Activity,
     ActivityBatch,
     ActivityType,

@@ -16,7 +16,7 @@ import threading
 import weakref
 from dataclasses import dataclass
 
-from ports.clock import Clock
+from wfm_bridge.ports.clock import Clock
 
 
 class TokenBucket:

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from enum import StrEnum
 
-from plugins.assembled.config import RetryBudget
+from wfm_bridge.plugins.assembled.config import RetryBudget
 
 
 class Failure(StrEnum):

@@ -17,9 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from plugins.assembled.wire import to_unix
-from ports.errors import InvalidInputError
-from ports.models import ScorePush
+from wfm_bridge.plugins.assembled.wire import to_unix
+from wfm_bridge.ports.errors import InvalidInputError
+from wfm_bridge.ports.models import ScorePush
 
 SOURCES = frozenset(ScorePush.model_fields)
 

@@ -25,8 +25,8 @@ from typing import Annotated, Any, NotRequired, TypeVar, cast
 from pydantic import BaseModel, ConfigDict, StringConstraints, TypeAdapter, ValidationError
 from typing_extensions import TypedDict
 
-from ports.errors import InvalidInputError, ProviderResponseError
-from ports.models import Activity, ActivityType, NewActivity, ProviderPerson
+from wfm_bridge.ports.errors import InvalidInputError, ProviderResponseError
+from wfm_bridge.ports.models import Activity, ActivityType, NewActivity, ProviderPerson
 
 # id_with_timestamps is "<id>-<start unix>-<end unix>"; a UUID never ends like this.
 OCCURRENCE_KEY = re.compile(r"^(?P<id>.+)-(?P<start>\d{9,11})-(?P<end>\d{9,11})$")

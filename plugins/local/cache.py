@@ -17,10 +17,10 @@ from typing import TypeVar
 
 import diskcache
 
-from plugins.local.fs import ensure_private_dir
-from ports.clock import Clock
-from ports.errors import UnavailableError
-from ports.jsonvalue import JsonValue
+from wfm_bridge.plugins.local.fs import ensure_private_dir
+from wfm_bridge.ports.clock import Clock
+from wfm_bridge.ports.errors import UnavailableError
+from wfm_bridge.ports.jsonvalue import JsonValue
 
 CULL_GRACE_SECONDS = 300.0  # real-time slack before diskcache drops an entry by itself
 _T = TypeVar("_T")

@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from ports.errors import BusyError, UnavailableError
+from wfm_bridge.ports.errors import BusyError, UnavailableError
 
 PRIVATE_DIR = 0o700
 PRIVATE_FILE = 0o600

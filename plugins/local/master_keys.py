@@ -17,8 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from plugins.local.fs import PRIVATE_FILE, atomic_write
-from ports.errors import IntegrityError, InvalidInputError
+from wfm_bridge.plugins.local.fs import PRIVATE_FILE, atomic_write
+from wfm_bridge.ports.errors import IntegrityError, InvalidInputError
 
 ENV_VAR = "WFM_MASTER_KEYS"
 KEY_BYTES = 32

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ports import hookimpl
-from ports.registry import AdapterContext, AdapterRegistry, PortKind
+from wfm_bridge.ports import hookimpl
+from wfm_bridge.ports.registry import AdapterContext, AdapterRegistry, PortKind
 
 PLUGIN = "local"
 
@@ -17,8 +17,8 @@ PLUGIN = "local"
 def _vault(ctx: AdapterContext) -> Any:
     import os
 
-    from plugins.local.master_keys import ENV_VAR, EnvMasterKeys, FileMasterKeys
-    from plugins.local.vault import AesGcmKeyVault
+    from wfm_bridge.plugins.local.master_keys import ENV_VAR, EnvMasterKeys, FileMasterKeys
+    from wfm_bridge.plugins.local.vault import AesGcmKeyVault
 
     configured = os.environ.get(ENV_VAR, "")
     source = (
@@ -30,20 +30,20 @@ def _vault(ctx: AdapterContext) -> Any:
 
 
 def _cache(ctx: AdapterContext) -> Any:
-    from plugins.local.cache import DiskCache
-    from plugins.local.clock import SystemClock
+    from wfm_bridge.plugins.local.cache import DiskCache
+    from wfm_bridge.plugins.local.clock import SystemClock
 
     return DiskCache(ctx.data_dir / "cache", SystemClock())
 
 
 def _state(ctx: AdapterContext) -> Any:
-    from plugins.local.state import SqliteStateStore
+    from wfm_bridge.plugins.local.state import SqliteStateStore
 
     return SqliteStateStore(ctx.data_dir / "state")
 
 
 def _clock(ctx: AdapterContext) -> Any:
-    from plugins.local.clock import SystemClock
+    from wfm_bridge.plugins.local.clock import SystemClock
 
     return SystemClock()
 

@@ -19,9 +19,9 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TypeVar
 
-from plugins.local.fs import ensure_private_dir, try_file_lock
-from ports.errors import UnavailableError
-from ports.jsonvalue import JsonValue
+from wfm_bridge.plugins.local.fs import ensure_private_dir, try_file_lock
+from wfm_bridge.ports.errors import UnavailableError
+from wfm_bridge.ports.jsonvalue import JsonValue
 
 SCAN_PAGE = 500
 _T = TypeVar("_T")

@@ -24,10 +24,10 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from pydantic import SecretStr
 
-from plugins.local.fs import atomic_write, ensure_private_dir, file_lock
-from plugins.local.master_keys import MasterKey
-from ports.errors import IntegrityError, InvalidInputError
-from ports.vault import KeyInfo, RotationReport, key_fingerprint
+from wfm_bridge.plugins.local.fs import atomic_write, ensure_private_dir, file_lock
+from wfm_bridge.plugins.local.master_keys import MasterKey
+from wfm_bridge.ports.errors import IntegrityError, InvalidInputError
+from wfm_bridge.ports.vault import KeyInfo, RotationReport, key_fingerprint
 
 FORMAT = "wfm-vault/1"
 VAULT_FILE = "vault.json"

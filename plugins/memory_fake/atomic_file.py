@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ports.errors import UnavailableError
+from wfm_bridge.ports.errors import UnavailableError
 
 Signature = tuple[int, int, int]  # (inode, mtime_ns, size): changes on every replace
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from ports.errors import NotFoundError, OutcomeUnknownError, WfmError
-from ports.models import Activity, ActivityType, NewActivity, ProviderPerson, ScorePush
+from wfm_bridge.ports.errors import NotFoundError, OutcomeUnknownError, WfmError
+from wfm_bridge.ports.models import Activity, ActivityType, NewActivity, ProviderPerson, ScorePush
 
 T = TypeVar("T")
 

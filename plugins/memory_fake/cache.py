@@ -7,8 +7,8 @@ import json
 import threading
 from datetime import datetime, timedelta
 
-from ports.clock import Clock
-from ports.jsonvalue import JsonValue
+from wfm_bridge.ports.clock import Clock
+from wfm_bridge.ports.jsonvalue import JsonValue
 
 
 class InMemoryCache:

@@ -42,8 +42,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import TypeAdapter
 
-from ports.errors import InvalidInputError
-from ports.models import Activity, ActivityType, Employee, ProviderPerson
+from wfm_bridge.ports.errors import InvalidInputError
+from wfm_bridge.ports.models import Activity, ActivityType, Employee, ProviderPerson
 
 DEMO_SEED = 20240610
 WEEKS = 10

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ports.models import Employee
+from wfm_bridge.ports.models import Employee
 
 
 def normalise_email(email: str) -> str:

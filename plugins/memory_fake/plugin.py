@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from ports import hookimpl
-from ports.registry import AdapterContext, AdapterRegistry, PortKind, ProviderContext
+from wfm_bridge.ports import hookimpl
+from wfm_bridge.ports.registry import AdapterContext, AdapterRegistry, PortKind, ProviderContext
 
 PLUGIN = "memory_fake"
 
 
 def _clock(ctx: AdapterContext) -> Any:
-    from plugins.memory_fake.clock import InMemoryClock
+    from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
 
     return InMemoryClock()
 
@@ -25,7 +25,7 @@ def _clock(ctx: AdapterContext) -> Any:
 def _cache(ctx: AdapterContext) -> Any:
     from datetime import UTC, datetime
 
-    from plugins.memory_fake.cache import InMemoryCache
+    from wfm_bridge.plugins.memory_fake.cache import InMemoryCache
 
     class _WallClock:
         def now(self) -> datetime:
@@ -38,27 +38,27 @@ def _cache(ctx: AdapterContext) -> Any:
 
 
 def _state(ctx: AdapterContext) -> Any:
-    from plugins.memory_fake.state import InMemoryStateStore
+    from wfm_bridge.plugins.memory_fake.state import InMemoryStateStore
 
     return InMemoryStateStore()
 
 
 def _directory(ctx: AdapterContext) -> Any:
-    from plugins.memory_fake.demo import demo_employees
-    from plugins.memory_fake.directory import InMemoryEmployeeDirectory
+    from wfm_bridge.plugins.memory_fake.demo import demo_employees
+    from wfm_bridge.plugins.memory_fake.directory import InMemoryEmployeeDirectory
 
     return InMemoryEmployeeDirectory(demo_employees())
 
 
 def _vault(ctx: AdapterContext) -> Any:
-    from plugins.memory_fake.vault import InMemoryKeyVault
+    from wfm_bridge.plugins.memory_fake.vault import InMemoryKeyVault
 
     return InMemoryKeyVault()
 
 
 def _provider(ctx: ProviderContext) -> Any:
-    from plugins.memory_fake.provider import InMemoryProvider
-    from plugins.memory_fake.store import configured_anchor, open_demo_backend
+    from wfm_bridge.plugins.memory_fake.provider import InMemoryProvider
+    from wfm_bridge.plugins.memory_fake.store import configured_anchor, open_demo_backend
 
     backend = open_demo_backend(
         ctx.data_dir,
@@ -70,7 +70,7 @@ def _provider(ctx: ProviderContext) -> Any:
 
 
 def _scores(ctx: AdapterContext) -> Any:
-    from plugins.memory_fake.scores import DemoScoreSource, demo_scores_path
+    from wfm_bridge.plugins.memory_fake.scores import DemoScoreSource, demo_scores_path
 
     return DemoScoreSource(demo_scores_path(ctx.data_dir, ctx.tenant))
 

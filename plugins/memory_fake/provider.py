@@ -7,9 +7,9 @@ from datetime import datetime
 
 from pydantic import SecretStr
 
-from plugins.memory_fake.backend import FakeWfmBackend
-from ports.errors import AuthError, InvalidInputError
-from ports.models import Activity, ActivityType, NewActivity, ProviderPerson, ScorePush
+from wfm_bridge.plugins.memory_fake.backend import FakeWfmBackend
+from wfm_bridge.ports.errors import AuthError, InvalidInputError
+from wfm_bridge.ports.models import Activity, ActivityType, NewActivity, ProviderPerson, ScorePush
 
 
 class InMemoryProvider:

@@ -14,9 +14,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from plugins.memory_fake.backend import FakeWfmBackend
-from ports.errors import WfmError
-from ports.models import ProviderPerson, ScorePush
+from wfm_bridge.plugins.memory_fake.backend import FakeWfmBackend
+from wfm_bridge.ports.errors import WfmError
+from wfm_bridge.ports.models import ProviderPerson, ScorePush
 
 
 class SimulatedCrash(BaseException):

@@ -22,9 +22,9 @@ from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
-from ports.errors import IntegrityError, InvalidInputError, UnavailableError
-from ports.models import QaScore
-from ports.scores import ScoreCursor
+from wfm_bridge.ports.errors import IntegrityError, InvalidInputError, UnavailableError
+from wfm_bridge.ports.models import QaScore
+from wfm_bridge.ports.scores import ScoreCursor
 
 _Key = tuple[datetime, str]
 _SCORES = TypeAdapter(list[QaScore])

@@ -15,8 +15,8 @@ from typing import Any, Protocol
 
 from pydantic import TypeAdapter, ValidationError
 
-from ports.errors import IntegrityError
-from ports.models import Activity, ActivityType, ProviderPerson, ScorePush
+from wfm_bridge.ports.errors import IntegrityError
+from wfm_bridge.ports.models import Activity, ActivityType, ProviderPerson, ScorePush
 
 FORMAT = 1
 RESET_HINT = "run `wfm demo reset` to restore the demo data"

@@ -8,8 +8,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from ports.errors import BusyError
-from ports.jsonvalue import JsonValue
+from wfm_bridge.ports.errors import BusyError
+from wfm_bridge.ports.jsonvalue import JsonValue
 
 
 class InMemoryStateStore:

@@ -25,16 +25,16 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from plugins.memory_fake.atomic_file import AtomicFile, Signature
-from plugins.memory_fake.backend import FakeWfmBackend
-from plugins.memory_fake.demo import (
+from wfm_bridge.plugins.memory_fake.atomic_file import AtomicFile, Signature
+from wfm_bridge.plugins.memory_fake.backend import FakeWfmBackend
+from wfm_bridge.plugins.memory_fake.demo import (
     ACTIVITY_TYPES,
     WEEKS,
     demo_anchor,
     demo_people,
     demo_schedule,
 )
-from plugins.memory_fake.snapshot import (
+from wfm_bridge.plugins.memory_fake.snapshot import (
     Row,
     Snapshot,
     decode_activities,
@@ -42,8 +42,8 @@ from plugins.memory_fake.snapshot import (
     encode_activities,
     loads,
 )
-from ports.errors import InvalidInputError
-from ports.models import Activity
+from wfm_bridge.ports.errors import InvalidInputError
+from wfm_bridge.ports.models import Activity
 
 WRITES = frozenset({"create_activity", "delete_activity", "delete_window", "push_scores"})
 ANCHOR_ENV = "WFM_DEMO_ANCHOR"

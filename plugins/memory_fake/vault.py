@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 
 from pydantic import SecretStr
 
-from ports.errors import IntegrityError, InvalidInputError
-from ports.vault import KeyInfo, RotationReport, key_fingerprint
+from wfm_bridge.ports.errors import IntegrityError, InvalidInputError
+from wfm_bridge.ports.vault import KeyInfo, RotationReport, key_fingerprint
 
 
 @dataclass(frozen=True)

@@ -15,15 +15,15 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from plugins.assembled.config import DEFAULT_SCORE_FIELDS, AssembledConfig
-from plugins.assembled.emulator.emulator import Emulator, EmulatorConfig
-from plugins.assembled.emulator.seed import seed
-from plugins.assembled.emulator.server import EmulatorServer
-from plugins.assembled.provider import AssembledProvider
-from plugins.assembled.wire import from_unix
-from plugins.memory_fake.clock import InMemoryClock
-from ports.models import Activity, ActivityType, ProviderPerson, ScorePush
-from ports.provider import WfmProvider
+from wfm_bridge.plugins.assembled.config import DEFAULT_SCORE_FIELDS, AssembledConfig
+from wfm_bridge.plugins.assembled.emulator.emulator import Emulator, EmulatorConfig
+from wfm_bridge.plugins.assembled.emulator.seed import seed
+from wfm_bridge.plugins.assembled.emulator.server import EmulatorServer
+from wfm_bridge.plugins.assembled.provider import AssembledProvider
+from wfm_bridge.plugins.assembled.wire import from_unix
+from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
+from wfm_bridge.ports.models import Activity, ActivityType, ProviderPerson, ScorePush
+from wfm_bridge.ports.provider import WfmProvider
 
 GOOD_KEY = "sk_live_" + "g" * 32  # the same key tests/contract/harness.py accepts
 LOSSLESS_SCORES = DEFAULT_SCORE_FIELDS + ",updated_at=updated_at"

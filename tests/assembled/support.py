@@ -18,14 +18,14 @@ from typing import Any
 import httpx
 from pydantic import SecretStr
 
-from plugins.assembled.config import AssembledConfig
-from plugins.assembled.emulator.emulator import Emulator, EmulatorConfig
-from plugins.assembled.emulator.server import EmulatorServer
-from plugins.assembled.provider import AssembledProvider
-from plugins.assembled.ratelimit import TokenBucket
-from plugins.local.clock import SystemClock
-from plugins.memory_fake.clock import InMemoryClock
-from ports.registry import CallBudget
+from wfm_bridge.plugins.assembled.config import AssembledConfig
+from wfm_bridge.plugins.assembled.emulator.emulator import Emulator, EmulatorConfig
+from wfm_bridge.plugins.assembled.emulator.server import EmulatorServer
+from wfm_bridge.plugins.assembled.provider import AssembledProvider
+from wfm_bridge.plugins.assembled.ratelimit import TokenBucket
+from wfm_bridge.plugins.local.clock import SystemClock
+from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
+from wfm_bridge.ports.registry import CallBudget
 
 KEY = "sk_live_" + "k" * 32
 T0 = datetime(2024, 6, 10, 9, 0, tzinfo=UTC)

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from e2e.cli_run import Cli, isolate
 
-from plugins.assembled.emulator.emulator import Emulator, EmulatorConfig
-from plugins.assembled.emulator.seed import seed_demo
-from plugins.assembled.emulator.server import EmulatorServer
+from wfm_bridge.plugins.assembled.emulator.emulator import Emulator, EmulatorConfig
+from wfm_bridge.plugins.assembled.emulator.seed import seed_demo
+from wfm_bridge.plugins.assembled.emulator.server import EmulatorServer
 
 from .support import KEY
 
@@ -38,7 +38,8 @@ def wfm(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureF
 
 def set_key(wfm: Cli, monkeypatch: pytest.MonkeyPatch, url: str, key: str = KEY) -> int:
     monkeypatch.setattr(sys, "stdin", io.StringIO(key + "\n"))
-    return wfm("--provider", "assembled", "--base-url", url, "auth", "set-key").code
+    code: int = wfm("--provider", "assembled", "--base-url", url, "auth", "set-key").code
+    return code
 
 
 def test_schedules_through_the_cli_match_the_embedded_demo(

@@ -9,11 +9,11 @@ from typing import Any
 import httpx
 import pytest
 
-from plugins.assembled.emulator.emulator import Emulator, EmulatorConfig
-from plugins.assembled.emulator.faults import Fault
-from plugins.assembled.emulator.seed import seed_demo
-from plugins.assembled.emulator.server import EmulatorServer
-from plugins.assembled.emulator.state import EmulatorState
+from wfm_bridge.plugins.assembled.emulator.emulator import Emulator, EmulatorConfig
+from wfm_bridge.plugins.assembled.emulator.faults import Fault
+from wfm_bridge.plugins.assembled.emulator.seed import seed_demo
+from wfm_bridge.plugins.assembled.emulator.server import EmulatorServer
+from wfm_bridge.plugins.assembled.emulator.state import EmulatorState
 
 from .support import KEY, running_emulator
 
@@ -288,7 +288,7 @@ def test_admin_endpoints_seed_fault_configure_and_report() -> None:
 
 
 def test_the_demo_seed_is_the_memory_fake_organisation() -> None:
-    from plugins.memory_fake.demo import (
+    from wfm_bridge.plugins.memory_fake.demo import (
         ACTIVITY_TYPES,
         demo_activities,
         demo_anchor,

@@ -17,20 +17,20 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
-from core.activity_types import ActivityTypeCatalog
-from core.ledger import MeetingLedger
-from core.mapping import EmployeeMapper
-from core.meetings import MeetingService
-from plugins.assembled.emulator.emulator import Emulator, EmulatorConfig
-from plugins.assembled.emulator.faults import Fault
-from plugins.assembled.emulator.seed import seed
-from plugins.assembled.emulator.server import EmulatorServer
-from plugins.memory_fake.cache import InMemoryCache
-from plugins.memory_fake.clock import InMemoryClock
-from plugins.memory_fake.directory import InMemoryEmployeeDirectory
-from plugins.memory_fake.state import InMemoryStateStore
-from ports.errors import WfmError
-from ports.models import Activity, ActivityType, Employee, MeetingStatus, ProviderPerson
+from wfm_bridge.core.activity_types import ActivityTypeCatalog
+from wfm_bridge.core.ledger import MeetingLedger
+from wfm_bridge.core.mapping import EmployeeMapper
+from wfm_bridge.core.meetings import MeetingService
+from wfm_bridge.plugins.assembled.emulator.emulator import Emulator, EmulatorConfig
+from wfm_bridge.plugins.assembled.emulator.faults import Fault
+from wfm_bridge.plugins.assembled.emulator.seed import seed
+from wfm_bridge.plugins.assembled.emulator.server import EmulatorServer
+from wfm_bridge.plugins.memory_fake.cache import InMemoryCache
+from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
+from wfm_bridge.plugins.memory_fake.directory import InMemoryEmployeeDirectory
+from wfm_bridge.plugins.memory_fake.state import InMemoryStateStore
+from wfm_bridge.ports.errors import WfmError
+from wfm_bridge.ports.models import Activity, ActivityType, Employee, MeetingStatus, ProviderPerson
 
 from .support import KEY, http_provider
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from plugins.assembled.occurrences import OccurrenceStream
-from plugins.assembled.wire import ClippedPage, merge_clipped
-from ports.models import Activity
+from wfm_bridge.plugins.assembled.occurrences import OccurrenceStream
+from wfm_bridge.plugins.assembled.wire import ClippedPage, merge_clipped
+from wfm_bridge.ports.models import Activity
 
 from .support import T0
 

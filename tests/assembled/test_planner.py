@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from plugins.assembled.planner import agent_groups, fetch, fetch_each, plan, time_slices
-from plugins.assembled.wire import ActivitiesPage
-from ports.errors import InvalidInputError, UnavailableError
+from wfm_bridge.plugins.assembled.planner import agent_groups, fetch, fetch_each, plan, time_slices
+from wfm_bridge.plugins.assembled.wire import ActivitiesPage
+from wfm_bridge.ports.errors import InvalidInputError, UnavailableError
 
 from .support import T0, Recorder, answer, mock_provider
 

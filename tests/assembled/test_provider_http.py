@@ -12,15 +12,15 @@ from typing import Any
 
 import pytest
 
-from plugins.assembled.emulator.emulator import Emulator, EmulatorConfig
-from plugins.assembled.emulator.faults import Fault
-from plugins.assembled.emulator.seed import seed
-from plugins.assembled.emulator.server import EmulatorServer
-from plugins.assembled.planner import agent_groups
-from plugins.assembled.provider import AssembledProvider
-from plugins.memory_fake.clock import InMemoryClock
-from ports.errors import AuthError, NotFoundError, OutcomeUnknownError
-from ports.models import Activity, ActivityType, NewActivity, ProviderPerson
+from wfm_bridge.plugins.assembled.emulator.emulator import Emulator, EmulatorConfig
+from wfm_bridge.plugins.assembled.emulator.faults import Fault
+from wfm_bridge.plugins.assembled.emulator.seed import seed
+from wfm_bridge.plugins.assembled.emulator.server import EmulatorServer
+from wfm_bridge.plugins.assembled.planner import agent_groups
+from wfm_bridge.plugins.assembled.provider import AssembledProvider
+from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
+from wfm_bridge.ports.errors import AuthError, NotFoundError, OutcomeUnknownError
+from wfm_bridge.ports.models import Activity, ActivityType, NewActivity, ProviderPerson
 
 from .support import KEY, T0, http_provider
 

@@ -10,19 +10,19 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from plugins.assembled.client import check_base_url
-from plugins.assembled.config import AssembledConfig
-from plugins.assembled.plugin import _provider
-from plugins.assembled.provider import AssembledProvider
-from plugins.memory_fake.clock import InMemoryClock
-from ports.errors import (
+from wfm_bridge.plugins.assembled.client import check_base_url
+from wfm_bridge.plugins.assembled.config import AssembledConfig
+from wfm_bridge.plugins.assembled.plugin import _provider
+from wfm_bridge.plugins.assembled.provider import AssembledProvider
+from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
+from wfm_bridge.ports.errors import (
     AuthError,
     InvalidInputError,
     MissingKeyError,
     ProviderResponseError,
 )
-from ports.models import NewActivity, ScorePush
-from ports.registry import ProviderContext
+from wfm_bridge.ports.models import NewActivity, ScorePush
+from wfm_bridge.ports.registry import ProviderContext
 
 from .support import KEY, T0, Recorder, answer, mock_provider
 

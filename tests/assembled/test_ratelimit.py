@@ -8,8 +8,8 @@ from datetime import timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from plugins.assembled.ratelimit import TokenBucket, key_fingerprint, shared_bucket
-from plugins.memory_fake.clock import InMemoryClock
+from wfm_bridge.plugins.assembled.ratelimit import TokenBucket, key_fingerprint, shared_bucket
+from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
 
 from .support import KEY, T0
 

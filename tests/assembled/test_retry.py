@@ -13,8 +13,8 @@ from email.utils import format_datetime
 import httpx
 import pytest
 
-from plugins.assembled.config import BUDGETS
-from plugins.assembled.retry import (
+from wfm_bridge.plugins.assembled.config import BUDGETS
+from wfm_bridge.plugins.assembled.retry import (
     POLICY,
     Action,
     Backoff,
@@ -22,8 +22,8 @@ from plugins.assembled.retry import (
     classify_status,
     retry_after_seconds,
 )
-from plugins.memory_fake.clock import InMemoryClock
-from ports.errors import (
+from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
+from wfm_bridge.ports.errors import (
     AuthError,
     InvalidInputError,
     NotFoundError,
@@ -32,8 +32,8 @@ from ports.errors import (
     RateLimitedError,
     UnavailableError,
 )
-from ports.models import NewActivity, ScorePush
-from ports.registry import CallBudget
+from wfm_bridge.ports.models import NewActivity, ScorePush
+from wfm_bridge.ports.registry import CallBudget
 
 from .support import KEY, T0, Recorder, answer, mock_provider, raises
 

@@ -16,34 +16,34 @@ from typing import Any
 
 import pytest
 
-from core.activity_types import ActivityTypeCatalog
-from core.backoff import BackoffPolicy
-from core.export import ExportPolicy, ExportScores
-from core.ledger import MeetingLedger
-from core.mapping import EmployeeMapper
-from core.meetings import MeetingService
-from core.schedules import ScheduleService
-from plugins.assembled.emulator.emulator import Emulator, EmulatorConfig
-from plugins.assembled.emulator.faults import Fault
-from plugins.assembled.emulator.seed import seed_demo
-from plugins.assembled.emulator.server import EmulatorServer
-from plugins.memory_fake.backend import FakeWfmBackend
-from plugins.memory_fake.cache import InMemoryCache
-from plugins.memory_fake.clock import InMemoryClock
-from plugins.memory_fake.demo import (
+from wfm_bridge.core.activity_types import ActivityTypeCatalog
+from wfm_bridge.core.backoff import BackoffPolicy
+from wfm_bridge.core.export import ExportPolicy, ExportScores
+from wfm_bridge.core.ledger import MeetingLedger
+from wfm_bridge.core.mapping import EmployeeMapper
+from wfm_bridge.core.meetings import MeetingService
+from wfm_bridge.core.schedules import ScheduleService
+from wfm_bridge.plugins.assembled.emulator.emulator import Emulator, EmulatorConfig
+from wfm_bridge.plugins.assembled.emulator.faults import Fault
+from wfm_bridge.plugins.assembled.emulator.seed import seed_demo
+from wfm_bridge.plugins.assembled.emulator.server import EmulatorServer
+from wfm_bridge.plugins.memory_fake.backend import FakeWfmBackend
+from wfm_bridge.plugins.memory_fake.cache import InMemoryCache
+from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
+from wfm_bridge.plugins.memory_fake.demo import (
     ACTIVITY_TYPES,
     demo_activities,
     demo_anchor,
     demo_employees,
     demo_people,
 )
-from plugins.memory_fake.directory import InMemoryEmployeeDirectory
-from plugins.memory_fake.provider import InMemoryProvider
-from plugins.memory_fake.scores import InMemoryScoreSource
-from plugins.memory_fake.state import InMemoryStateStore
-from ports.models import MeetingStatus, QaScore
-from ports.provider import WfmProvider
-from ports.registry import CallBudget
+from wfm_bridge.plugins.memory_fake.directory import InMemoryEmployeeDirectory
+from wfm_bridge.plugins.memory_fake.provider import InMemoryProvider
+from wfm_bridge.plugins.memory_fake.scores import InMemoryScoreSource
+from wfm_bridge.plugins.memory_fake.state import InMemoryStateStore
+from wfm_bridge.ports.models import MeetingStatus, QaScore
+from wfm_bridge.ports.provider import WfmProvider
+from wfm_bridge.ports.registry import CallBudget
 
 from .support import KEY, http_provider
 

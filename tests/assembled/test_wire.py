@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from plugins.assembled.wire import PeoplePage, parse, to_person
-from ports.errors import NotSupportedError, ProviderResponseError
-from ports.models import NewActivity
+from wfm_bridge.plugins.assembled.wire import PeoplePage, parse, to_person
+from wfm_bridge.ports.errors import NotSupportedError, ProviderResponseError
+from wfm_bridge.ports.models import NewActivity
 
 from .support import T0, Recorder, answer, mock_provider
 

@@ -19,10 +19,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.export_state import ExportState
-from plugins.assembled.wire import to_unix
-from plugins.local.state import SqliteStateStore
-from ports.models import QaScore
+from wfm_bridge.core.export_state import ExportState
+from wfm_bridge.plugins.assembled.wire import to_unix
+from wfm_bridge.plugins.local.state import SqliteStateStore
+from wfm_bridge.ports.models import QaScore
 
 from .host_side import TENANT, HostScores, Version, expected_agents
 from .world import ChaosWorld, Proc

@@ -14,9 +14,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from plugins.memory_fake.demo import demo_employees
-from plugins.memory_fake.scores import DemoScoreSource, demo_scores_path
-from ports.models import QaScore
+from wfm_bridge.plugins.memory_fake.demo import demo_employees
+from wfm_bridge.plugins.memory_fake.scores import DemoScoreSource, demo_scores_path
+from wfm_bridge.ports.models import QaScore
 
 SCORECARDS = ("Chat QA", "Voice QA", "Email QA")
 TENANT = "default"

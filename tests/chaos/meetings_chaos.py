@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from plugins.assembled.wire import to_unix
+from wfm_bridge.plugins.assembled.wire import to_unix
 
 from .host_side import expected_agents
 from .world import ChaosWorld, Proc

@@ -12,18 +12,18 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from core.activity_types import ActivityTypeCatalog
-from core.ledger import MeetingLedger
-from core.mapping import EmployeeMapper
-from core.meetings import MeetingService
-from plugins.assembled.config import AssembledConfig
-from plugins.assembled.emulator.faults import Fault, FaultPlan
-from plugins.assembled.provider import AssembledProvider
-from plugins.memory_fake.cache import InMemoryCache
-from plugins.memory_fake.clock import InMemoryClock
-from plugins.memory_fake.demo import DEMO_AGENT_EMAIL, demo_employees
-from plugins.memory_fake.directory import InMemoryEmployeeDirectory
-from plugins.memory_fake.state import InMemoryStateStore
+from wfm_bridge.core.activity_types import ActivityTypeCatalog
+from wfm_bridge.core.ledger import MeetingLedger
+from wfm_bridge.core.mapping import EmployeeMapper
+from wfm_bridge.core.meetings import MeetingService
+from wfm_bridge.plugins.assembled.config import AssembledConfig
+from wfm_bridge.plugins.assembled.emulator.faults import Fault, FaultPlan
+from wfm_bridge.plugins.assembled.provider import AssembledProvider
+from wfm_bridge.plugins.memory_fake.cache import InMemoryCache
+from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
+from wfm_bridge.plugins.memory_fake.demo import DEMO_AGENT_EMAIL, demo_employees
+from wfm_bridge.plugins.memory_fake.directory import InMemoryEmployeeDirectory
+from wfm_bridge.plugins.memory_fake.state import InMemoryStateStore
 
 from .faults import FaultMix
 from .meetings_chaos import MARKER

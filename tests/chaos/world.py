@@ -27,10 +27,10 @@ from typing import Any
 import uvicorn
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from plugins.assembled.emulator.app import build_app
-from plugins.assembled.emulator.emulator import Emulator, EmulatorConfig
-from plugins.assembled.emulator.seed import seed_demo
-from plugins.memory_fake.demo import demo_anchor
+from wfm_bridge.plugins.assembled.emulator.app import build_app
+from wfm_bridge.plugins.assembled.emulator.emulator import Emulator, EmulatorConfig
+from wfm_bridge.plugins.assembled.emulator.seed import seed_demo
+from wfm_bridge.plugins.memory_fake.demo import demo_anchor
 
 from .faults import FaultMix, RandomFaults
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, datetime, timedelta
 
-from ports.models import Activity, ActivityType, ProviderPerson, ScorePush
+from wfm_bridge.ports.models import Activity, ActivityType, ProviderPerson, ScorePush
 
 T0 = datetime(2024, 6, 10, 0, 0, tzinfo=UTC)  # a Monday
 _ids = itertools.count(1)

@@ -28,19 +28,19 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import SecretStr
 
-from plugins.local.cache import DiskCache
-from plugins.local.state import SqliteStateStore
-from plugins.memory_fake.backend import FakeWfmBackend
-from plugins.memory_fake.cache import InMemoryCache
-from plugins.memory_fake.clock import InMemoryClock
-from plugins.memory_fake.provider import InMemoryProvider
-from plugins.memory_fake.snapshot import Snapshot
-from plugins.memory_fake.state import InMemoryStateStore
-from plugins.memory_fake.store import PersistentFakeBackend
-from ports.cache import Cache
-from ports.models import Activity, ActivityType, ProviderPerson, ScorePush
-from ports.provider import WfmProvider
-from ports.state import StateStore
+from wfm_bridge.plugins.local.cache import DiskCache
+from wfm_bridge.plugins.local.state import SqliteStateStore
+from wfm_bridge.plugins.memory_fake.backend import FakeWfmBackend
+from wfm_bridge.plugins.memory_fake.cache import InMemoryCache
+from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
+from wfm_bridge.plugins.memory_fake.provider import InMemoryProvider
+from wfm_bridge.plugins.memory_fake.snapshot import Snapshot
+from wfm_bridge.plugins.memory_fake.state import InMemoryStateStore
+from wfm_bridge.plugins.memory_fake.store import PersistentFakeBackend
+from wfm_bridge.ports.cache import Cache
+from wfm_bridge.ports.models import Activity, ActivityType, ProviderPerson, ScorePush
+from wfm_bridge.ports.provider import WfmProvider
+from wfm_bridge.ports.state import StateStore
 
 GOOD_KEY = "sk_live_" + "g" * 32
 

@@ -6,7 +6,7 @@ import json
 
 from hypothesis import strategies as st
 
-from ports.jsonvalue import JsonValue
+from wfm_bridge.ports.jsonvalue import JsonValue
 
 _scalars = (
     st.none()

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from plugins.memory_fake.clock import InMemoryClock
-from ports.cache import Cache
-from ports.jsonvalue import JsonValue
+from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
+from wfm_bridge.ports.cache import Cache
+from wfm_bridge.ports.jsonvalue import JsonValue
 
 from .harness import CACHE_ADAPTERS, StoreAdapter
 from .strategies import canonical, json_values, keys

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ports.errors import InvalidInputError
-from ports.models import Activity
-from ports.provider import ActivityStream
+from wfm_bridge.ports.errors import InvalidInputError
+from wfm_bridge.ports.models import Activity
+from wfm_bridge.ports.provider import ActivityStream
 
 from .builders import (
     BREAK,

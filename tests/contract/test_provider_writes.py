@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
-from ports.errors import AuthError, NotFoundError
-from ports.models import NewActivity
+from wfm_bridge.ports.errors import AuthError, NotFoundError
+from wfm_bridge.ports.models import NewActivity
 
 from .builders import BREAK, MEETING, TYPES, ActivityKey, activity, agent_id, at, key, person, score
 from .harness import GOOD_KEY, ProviderHarness

@@ -20,10 +20,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from plugins.memory_fake.clock import InMemoryClock
-from ports.errors import BusyError
-from ports.jsonvalue import JsonValue
-from ports.state import StateStore
+from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
+from wfm_bridge.ports.errors import BusyError
+from wfm_bridge.ports.jsonvalue import JsonValue
+from wfm_bridge.ports.state import StateStore
 
 from .harness import STATE_ADAPTERS, StoreAdapter
 from .strategies import canonical, json_values, keys

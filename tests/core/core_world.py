@@ -9,15 +9,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from core.activity_types import ActivityTypeCatalog
-from core.mapping import EmployeeMapper
-from core.schedules import ScheduleService
-from plugins.memory_fake.backend import FakeWfmBackend
-from plugins.memory_fake.cache import InMemoryCache
-from plugins.memory_fake.clock import InMemoryClock
-from plugins.memory_fake.provider import InMemoryProvider
-from ports.jsonvalue import JsonValue
-from ports.models import Activity, ActivityType, Employee, ProviderPerson
+from wfm_bridge.core.activity_types import ActivityTypeCatalog
+from wfm_bridge.core.mapping import EmployeeMapper
+from wfm_bridge.core.schedules import ScheduleService
+from wfm_bridge.plugins.memory_fake.backend import FakeWfmBackend
+from wfm_bridge.plugins.memory_fake.cache import InMemoryCache
+from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
+from wfm_bridge.plugins.memory_fake.provider import InMemoryProvider
+from wfm_bridge.ports.jsonvalue import JsonValue
+from wfm_bridge.ports.models import Activity, ActivityType, Employee, ProviderPerson
 
 T0 = datetime(2024, 6, 10, 9, 0, tzinfo=UTC)
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from core_world import make_world
 
-from ports.models import ActivityType
+from wfm_bridge.ports.models import ActivityType
 
 SHIFT = ActivityType(id="t1", name="Shift", color="#4a90d9")
 MEETING = ActivityType(id="t2", name="Meeting", color="#f5a623")

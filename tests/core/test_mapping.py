@@ -10,8 +10,8 @@ from core_world import make_world, person
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ports.errors import InvalidInputError
-from ports.models import Employee, MappingRule, MappingStatus, ProviderPerson
+from wfm_bridge.ports.errors import InvalidInputError
+from wfm_bridge.ports.models import Employee, MappingRule, MappingStatus, ProviderPerson
 
 ANA = person("p1", "a1", "Ana", "Lee", "ana.lee@example.com")
 

@@ -15,8 +15,8 @@ from core_world import World, make_world, person
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ports.errors import InvalidInputError
-from ports.models import Activity, ActivityType, Employee
+from wfm_bridge.ports.errors import InvalidInputError
+from wfm_bridge.ports.models import Activity, ActivityType, Employee
 
 SHIFT = ActivityType(id="t1", name="Shift", color="#4a90d9")
 LUNCH = ActivityType(id="t2", name="Lunch")

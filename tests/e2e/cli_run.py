@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from host.cli.app import run
+from wfm_bridge.host.cli.app import run
 
 DEMO_ANCHOR = "2024-06-03"  # a Monday: the demo's 10 weeks start here, so dates are fixed
 

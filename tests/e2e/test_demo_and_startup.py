@@ -43,10 +43,11 @@ def test_demo_reset_restores_the_seed(
 
 def test_help_starts_without_heavy_imports() -> None:
     code = (
-        "import sys; from host.cli.app import run; "
+        "import sys; from wfm_bridge.host.cli.app import run; "
         "rc = run(['--help']); "
         "heavy = [m for m in ('httpx', 'cryptography', 'diskcache', 'starlette', 'uvicorn', "
-        "'icalendar', 'core.mapping', 'host.container', 'dependency_injector') "
+        "'icalendar', 'wfm_bridge.core.mapping', 'wfm_bridge.host.container', "
+        "'dependency_injector') "
         "if m in sys.modules]; "
         "print('HEAVY', heavy); sys.exit(rc)"
     )

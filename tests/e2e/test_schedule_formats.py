@@ -9,8 +9,8 @@ import pytest
 from icalendar import Calendar
 
 from e2e.cli_run import Cli, isolate
-from host.render import render_html
-from ports.models import ScheduleView
+from wfm_bridge.host.render import render_html
+from wfm_bridge.ports.models import ScheduleView
 
 AGENTS = ("ana.lee@example.com", "maria.garcia@example.com")
 UNMAPPED = "noah.fischer@example.com"

@@ -17,9 +17,9 @@ from pathlib import Path
 
 def main(argv: list[str]) -> int:
     """Export once for the default tenant of data directory ``argv[0]``."""
-    from core.export import ExportPolicy
-    from host.container import build_container
-    from host.settings import Settings
+    from wfm_bridge.core.export import ExportPolicy
+    from wfm_bridge.host.container import build_container
+    from wfm_bridge.host.settings import Settings
 
     home, batch_size = Path(argv[0]), int(argv[1])
     kill_after = int(argv[2]) if len(argv) > 2 else None

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from e2e.cli_run import Cli, isolate
 
-from host.container import build_container
-from host.settings import Settings
+from wfm_bridge.host.container import build_container
+from wfm_bridge.host.settings import Settings
 
 
 @pytest.fixture

@@ -7,12 +7,12 @@ from datetime import timedelta
 import pytest
 from pydantic import SecretStr
 
-from core.backoff import BackoffPolicy
-from core.export_status import export_status
 from export.world import MAPPED, UNMAPPED, ExportWorld
-from plugins.memory_fake.clock import InMemoryClock
-from plugins.memory_fake.provider import InMemoryProvider
-from ports.errors import (
+from wfm_bridge.core.backoff import BackoffPolicy
+from wfm_bridge.core.export_status import export_status
+from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
+from wfm_bridge.plugins.memory_fake.provider import InMemoryProvider
+from wfm_bridge.ports.errors import (
     AuthError,
     BusyError,
     OutcomeUnknownError,

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from core.export_state import ExportState
-from host.container import build_container
-from host.settings import Settings
+from wfm_bridge.core.export_state import ExportState
+from wfm_bridge.host.container import build_container
+from wfm_bridge.host.settings import Settings
 
 SCRIPT = Path(__file__).with_name("kill_export.py")
 ROOT = Path(__file__).resolve().parents[2]

@@ -15,17 +15,17 @@ from datetime import timedelta
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from core.export_state import ExportState
 from export.world import MAPPED, UNMAPPED, ExportWorld
-from plugins.memory_fake.score_sink import CrashAt, SimulatedCrash
-from plugins.memory_fake.state import InMemoryStateStore
-from ports.errors import (
+from wfm_bridge.core.export_state import ExportState
+from wfm_bridge.plugins.memory_fake.score_sink import CrashAt, SimulatedCrash
+from wfm_bridge.plugins.memory_fake.state import InMemoryStateStore
+from wfm_bridge.ports.errors import (
     OutcomeUnknownError,
     RateLimitedError,
     UnavailableError,
     WfmError,
 )
-from ports.jsonvalue import JsonValue
+from wfm_bridge.ports.jsonvalue import JsonValue
 
 AGENTS = MAPPED[:2] + UNMAPPED
 

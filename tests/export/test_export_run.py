@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from export.world import MAPPED, UNMAPPED, ExportWorld
-from plugins.memory_fake.score_sink import CrashAt, SimulatedCrash
-from ports.errors import UnavailableError
+from wfm_bridge.plugins.memory_fake.score_sink import CrashAt, SimulatedCrash
+from wfm_bridge.ports.errors import UnavailableError
 
 
 def test_first_run_sends_everything_in_batches_and_second_run_sends_nothing() -> None:

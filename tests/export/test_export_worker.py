@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core.export_report import ExportReport
-from core.export_worker import HourlyExportWorker
 from export.world import MAPPED, ExportWorld
-from plugins.memory_fake.clock import InMemoryClock
-from ports.errors import BusyError, UnavailableError
+from wfm_bridge.core.export_report import ExportReport
+from wfm_bridge.core.export_worker import HourlyExportWorker
+from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
+from wfm_bridge.ports.errors import BusyError, UnavailableError
 
 START = datetime(2025, 3, 3, 9, 20, 15, tzinfo=UTC)
 

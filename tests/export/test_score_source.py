@@ -9,10 +9,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from plugins.memory_fake.scores import DemoScoreSource, InMemoryScoreSource, demo_scores_path
-from ports.errors import IntegrityError, InvalidInputError
-from ports.models import QaScore
-from ports.scores import ScoreCursor, ScoreSource
+from wfm_bridge.plugins.memory_fake.scores import (
+    DemoScoreSource,
+    InMemoryScoreSource,
+    demo_scores_path,
+)
+from wfm_bridge.ports.errors import IntegrityError, InvalidInputError
+from wfm_bridge.ports.models import QaScore
+from wfm_bridge.ports.scores import ScoreCursor, ScoreSource
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 

@@ -11,17 +11,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from core.backoff import BackoffPolicy
-from core.export import ExportPolicy, ExportScores, StepHook
-from core.mapping import EmployeeMapper
-from plugins.memory_fake.cache import InMemoryCache
-from plugins.memory_fake.clock import InMemoryClock
-from plugins.memory_fake.directory import InMemoryEmployeeDirectory
-from plugins.memory_fake.provider import InMemoryProvider
-from plugins.memory_fake.score_sink import ScoreSink
-from plugins.memory_fake.scores import InMemoryScoreSource
-from plugins.memory_fake.state import InMemoryStateStore
-from ports.models import Employee, ProviderPerson, QaScore, ScorePush
+from wfm_bridge.core.backoff import BackoffPolicy
+from wfm_bridge.core.export import ExportPolicy, ExportScores, StepHook
+from wfm_bridge.core.mapping import EmployeeMapper
+from wfm_bridge.plugins.memory_fake.cache import InMemoryCache
+from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
+from wfm_bridge.plugins.memory_fake.directory import InMemoryEmployeeDirectory
+from wfm_bridge.plugins.memory_fake.provider import InMemoryProvider
+from wfm_bridge.plugins.memory_fake.score_sink import ScoreSink
+from wfm_bridge.plugins.memory_fake.scores import InMemoryScoreSource
+from wfm_bridge.plugins.memory_fake.state import InMemoryStateStore
+from wfm_bridge.ports.models import Employee, ProviderPerson, QaScore, ScorePush
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 TENANT = "acme"

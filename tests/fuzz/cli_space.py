@@ -434,7 +434,7 @@ def _read(stream: io.TextIOWrapper) -> str:
 @contextlib.contextmanager
 def no_blocking() -> Iterator[None]:
     """`emulator serve` returns instead of serving forever (its socket is closed)."""
-    from plugins.assembled.emulator.server import EmulatorServer
+    from wfm_bridge.plugins.assembled.emulator.server import EmulatorServer
 
     original = EmulatorServer.serve_forever
 
@@ -452,7 +452,7 @@ def run_cli(argv: list[str], stdin: bytes = b"", stdin_errors: str = "strict") -
     """Run ``wfm argv`` in-process with ``stdin`` piped in (bad bytes decoded the way a
     pipe does: ``strict`` or ``surrogateescape``, by locale); restore what the run changed
     globally (streams, root logger, signal handlers)."""
-    from host.cli.app import run
+    from wfm_bridge.host.cli.app import run
 
     root = logging.getLogger()
     saved_logging = (list(root.handlers), root.level)

@@ -26,9 +26,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from plugins.assembled.provider import AssembledProvider
-from plugins.assembled.retry import MAX_RETRY_AFTER, retry_after_seconds
-from ports.errors import (
+from wfm_bridge.plugins.assembled.provider import AssembledProvider
+from wfm_bridge.plugins.assembled.retry import MAX_RETRY_AFTER, retry_after_seconds
+from wfm_bridge.ports.errors import (
     AuthError,
     InvalidInputError,
     OutcomeUnknownError,
@@ -37,7 +37,7 @@ from ports.errors import (
     UnavailableError,
     WfmError,
 )
-from ports.models import (
+from wfm_bridge.ports.models import (
     Activity,
     ActivityType,
     NewActivity,
@@ -45,7 +45,7 @@ from ports.models import (
     QaScore,
     ScorePush,
 )
-from ports.registry import CallBudget
+from wfm_bridge.ports.registry import CallBudget
 
 START = int(T0.timestamp())
 PERSON = {"id": "p1", "agent_id": "a1", "first_name": "Ana", "last_name": "Lee",

@@ -28,7 +28,7 @@ from fuzz.cli_space import (
     stdin_for,
     walk,
 )
-from host.cli.app import app
+from wfm_bridge.host.cli.app import app
 
 GLOBALS, COMMANDS = walk(app)
 PER_COMMAND = max(2, settings().max_examples // 20)  # 2 by default, 15 under the ci profile

@@ -108,7 +108,7 @@ def test_seeding_scores_writes_the_file_once_not_once_per_score(
     sandbox: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Each score rewrote the whole file: quadratic, 80 s for 2,000 scores."""
-    from plugins.memory_fake.scores import DemoScoreSource
+    from wfm_bridge.plugins.memory_fake.scores import DemoScoreSource
 
     writes: list[int] = []
     original = DemoScoreSource._write

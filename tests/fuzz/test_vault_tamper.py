@@ -20,9 +20,9 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from pydantic import SecretStr
 
-from plugins.local.master_keys import EnvMasterKeys, FileMasterKeys
-from plugins.local.vault import AesGcmKeyVault
-from ports.errors import IntegrityError
+from wfm_bridge.plugins.local.master_keys import EnvMasterKeys, FileMasterKeys
+from wfm_bridge.plugins.local.vault import AesGcmKeyVault
+from wfm_bridge.ports.errors import IntegrityError
 
 T0 = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
 RECORDS = {

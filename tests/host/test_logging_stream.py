@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from host.logging_setup import configure_logging
+from wfm_bridge.host.logging_setup import configure_logging
 
 
 def test_handler_writes_to_the_current_stderr(monkeypatch: pytest.MonkeyPatch) -> None:

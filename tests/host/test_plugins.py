@@ -7,12 +7,12 @@ from typing import Any
 import pluggy
 import pytest
 
-from host.container import build_container
-from host.plugins import build_plugin_manager, collect_adapters, plugin_names
-from host.settings import Settings
-from ports import hookimpl
-from ports.errors import ConflictError, InvalidInputError
-from ports.registry import AdapterContext, AdapterRegistry, PortKind
+from wfm_bridge.host.container import build_container
+from wfm_bridge.host.plugins import build_plugin_manager, collect_adapters, plugin_names
+from wfm_bridge.host.settings import Settings
+from wfm_bridge.ports import hookimpl
+from wfm_bridge.ports.errors import ConflictError, InvalidInputError
+from wfm_bridge.ports.registry import AdapterContext, AdapterRegistry, PortKind
 
 
 class VendorPlugin:
@@ -80,7 +80,7 @@ def test_every_hookspec_has_a_test() -> None:
     """Meta-test: each hook spec is exercised by at least one test module in tests/."""
     from pathlib import Path
 
-    from ports import hookspecs
+    from wfm_bridge.ports import hookspecs
 
     specs = [n for n in dir(hookspecs) if n.startswith("wfm_")]
     tests_text = "\n".join(p.read_text() for p in Path(__file__).parents[1].rglob("test_*.py"))

@@ -12,8 +12,8 @@ import sys
 
 import pytest
 
-from host.cli.app import run
-from host.settings import Settings
+from wfm_bridge.host.cli.app import run
+from wfm_bridge.host.settings import Settings
 
 
 def test_option_variables_become_provider_options(monkeypatch: pytest.MonkeyPatch) -> None:

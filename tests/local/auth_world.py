@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 from dependency_injector import providers
 
-from plugins.memory_fake.backend import FakeWfmBackend
-from plugins.memory_fake.provider import InMemoryProvider
-from ports import hookimpl
-from ports.models import ActivityType
-from ports.registry import AdapterRegistry, PortKind, ProviderContext
+from wfm_bridge.plugins.memory_fake.backend import FakeWfmBackend
+from wfm_bridge.plugins.memory_fake.provider import InMemoryProvider
+from wfm_bridge.ports import hookimpl
+from wfm_bridge.ports.models import ActivityType
+from wfm_bridge.ports.registry import AdapterRegistry, PortKind, ProviderContext
 
 GOOD = "sk_live_Q7w9E2r4T6y8U1i3O5p7A9s2D4f6G8h1"
 BAD = "sk_live_Zx8Cv6Bn4Mm2Ll0Kk9Jj7Hh5Gg3Ff1Dd"
@@ -70,8 +70,8 @@ class StrictProviderPlugin:
 
 def install(monkeypatch: pytest.MonkeyPatch, plugin: Any) -> None:
     """Make every CLI container load ``plugin`` next to the installed ones."""
-    import host.container as composition
-    from host.plugins import build_plugin_manager
+    import wfm_bridge.host.container as composition
+    from wfm_bridge.host.plugins import build_plugin_manager
 
     original = composition.build_container
 
@@ -98,7 +98,7 @@ def wfm(
     stdin: str = "",
 ) -> Result:
     """Run ``wfm *args`` in-process with ``stdin`` piped in (not a terminal)."""
-    from host.cli.app import run
+    from wfm_bridge.host.cli.app import run
 
     monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
     capsys.readouterr()

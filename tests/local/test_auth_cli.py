@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from host.cli.auth_cmd import read_key
 from local.auth_world import BAD, GOOD, SHIFT, Result, StrictProviderPlugin, install, wfm
-from plugins.memory_fake.backend import FakeWfmBackend
-from ports.errors import AuthError, InvalidInputError, UnavailableError
+from wfm_bridge.host.cli.auth_cmd import read_key
+from wfm_bridge.plugins.memory_fake.backend import FakeWfmBackend
+from wfm_bridge.ports.errors import AuthError, InvalidInputError, UnavailableError
 
 Cli = Callable[..., Result]
 

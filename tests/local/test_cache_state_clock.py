@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from plugins.local import clock as clock_module
-from plugins.local import state as state_module
-from plugins.local.cache import CULL_GRACE_SECONDS, DiskCache
-from plugins.local.clock import SystemClock
-from plugins.local.state import SqliteStateStore
-from plugins.memory_fake.clock import InMemoryClock
-from ports.errors import BusyError, UnavailableError
+from wfm_bridge.plugins.local import clock as clock_module
+from wfm_bridge.plugins.local import state as state_module
+from wfm_bridge.plugins.local.cache import CULL_GRACE_SECONDS, DiskCache
+from wfm_bridge.plugins.local.clock import SystemClock
+from wfm_bridge.plugins.local.state import SqliteStateStore
+from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
+from wfm_bridge.ports.errors import BusyError, UnavailableError
 
 T0 = datetime(2025, 3, 1, tzinfo=UTC)
 

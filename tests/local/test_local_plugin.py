@@ -8,20 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from host.container import build_container
-from host.plugins import build_plugin_manager, collect_adapters
-from host.settings import Settings
-from plugins.local.cache import DiskCache
-from plugins.local.clock import SystemClock
-from plugins.local.master_keys import EnvMasterKeys, FileMasterKeys
-from plugins.local.state import SqliteStateStore
-from plugins.local.vault import AesGcmKeyVault
-from plugins.memory_fake.cache import InMemoryCache
-from plugins.memory_fake.clock import InMemoryClock
-from plugins.memory_fake.state import InMemoryStateStore
-from plugins.memory_fake.vault import InMemoryKeyVault
-from ports.errors import InvalidInputError
-from ports.registry import PortKind
+from wfm_bridge.host.container import build_container
+from wfm_bridge.host.plugins import build_plugin_manager, collect_adapters
+from wfm_bridge.host.settings import Settings
+from wfm_bridge.plugins.local.cache import DiskCache
+from wfm_bridge.plugins.local.clock import SystemClock
+from wfm_bridge.plugins.local.master_keys import EnvMasterKeys, FileMasterKeys
+from wfm_bridge.plugins.local.state import SqliteStateStore
+from wfm_bridge.plugins.local.vault import AesGcmKeyVault
+from wfm_bridge.plugins.memory_fake.cache import InMemoryCache
+from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
+from wfm_bridge.plugins.memory_fake.state import InMemoryStateStore
+from wfm_bridge.plugins.memory_fake.vault import InMemoryKeyVault
+from wfm_bridge.ports.errors import InvalidInputError
+from wfm_bridge.ports.registry import PortKind
 
 ADAPTER_ENV = ("WFM_VAULT", "WFM_CACHE", "WFM_STATE", "WFM_CLOCK", "WFM_MASTER_KEYS")
 
@@ -79,7 +79,7 @@ def test_master_keys_come_from_the_environment_when_set(clean_env: pytest.Monkey
 
 def test_the_plugin_module_is_import_light() -> None:
     code = (
-        "import sys, plugins.local.plugin; "
+        "import sys, wfm_bridge.plugins.local.plugin; "
         "print(sorted(m for m in ('cryptography', 'diskcache', 'sqlite3') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

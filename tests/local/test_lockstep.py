@@ -24,17 +24,17 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from pydantic import SecretStr
 
-from plugins.local.cache import DiskCache
-from plugins.local.fs import atomic_write
-from plugins.local.master_keys import FileMasterKeys, format_master_keys
-from plugins.local.state import SqliteStateStore
-from plugins.local.vault import AesGcmKeyVault
-from plugins.memory_fake.cache import InMemoryCache
-from plugins.memory_fake.clock import InMemoryClock
-from plugins.memory_fake.state import InMemoryStateStore
-from plugins.memory_fake.vault import InMemoryKeyVault
-from ports.errors import IntegrityError, WfmError
-from ports.vault import KeyInfo, RotationReport
+from wfm_bridge.plugins.local.cache import DiskCache
+from wfm_bridge.plugins.local.fs import atomic_write
+from wfm_bridge.plugins.local.master_keys import FileMasterKeys, format_master_keys
+from wfm_bridge.plugins.local.state import SqliteStateStore
+from wfm_bridge.plugins.local.vault import AesGcmKeyVault
+from wfm_bridge.plugins.memory_fake.cache import InMemoryCache
+from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
+from wfm_bridge.plugins.memory_fake.state import InMemoryStateStore
+from wfm_bridge.plugins.memory_fake.vault import InMemoryKeyVault
+from wfm_bridge.ports.errors import IntegrityError, WfmError
+from wfm_bridge.ports.vault import KeyInfo, RotationReport
 
 T0 = datetime(2025, 3, 1, 9, tzinfo=UTC)
 _scalars = (

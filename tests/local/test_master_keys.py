@@ -6,14 +6,14 @@ import base64
 
 import pytest
 
-from plugins.local.master_keys import (
+from wfm_bridge.plugins.local.master_keys import (
     EnvMasterKeys,
     MasterKey,
     format_master_keys,
     generate_master_key,
     parse_master_keys,
 )
-from ports.errors import InvalidInputError
+from wfm_bridge.ports.errors import InvalidInputError
 
 SECRET = base64.b64encode(b"s" * 32).decode()
 

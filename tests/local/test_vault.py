@@ -12,9 +12,9 @@ import pytest
 from pydantic import SecretStr
 
 from local.vault_world import KEY, T0, all_bytes, edit_vault_file, env_vault, file_vault, mode
-from plugins.local.master_keys import FileMasterKeys
-from ports.errors import IntegrityError, InvalidInputError
-from ports.vault import key_fingerprint
+from wfm_bridge.plugins.local.master_keys import FileMasterKeys
+from wfm_bridge.ports.errors import IntegrityError, InvalidInputError
+from wfm_bridge.ports.vault import key_fingerprint
 
 
 def test_round_trip_and_info(tmp_path: Path) -> None:
@@ -43,7 +43,7 @@ def test_put_replaces_and_list_is_sorted(tmp_path: Path) -> None:
         ("acme", "assembled"), ("acme", "memory_fake"), ("zeta", "assembled"),
     ]
     assert vault.get("acme", "assembled") == SecretStr("four")
-    assert vault.info("acme", "assembled").validated_at == T0 + timedelta(days=1)  # type: ignore[union-attr]
+    assert vault.info("acme", "assembled").validated_at == T0 + timedelta(days=1)
 
 
 def test_bad_input_is_refused(tmp_path: Path) -> None:
@@ -166,7 +166,7 @@ def test_rotation_with_configured_keys(tmp_path: Path) -> None:
 def test_rotation_with_the_key_file(tmp_path: Path) -> None:
     vault = file_vault(tmp_path)
     vault.put("a", "assembled", KEY, T0)
-    first = vault.info("a", "assembled").master_key_id  # type: ignore[union-attr]
+    first = vault.info("a", "assembled").master_key_id
     added = vault.add_master_key()
     assert added is not None and added != first
     report = vault.rotate()

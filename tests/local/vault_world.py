@@ -10,8 +10,8 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from plugins.local.master_keys import EnvMasterKeys, FileMasterKeys
-from plugins.local.vault import AesGcmKeyVault
+from wfm_bridge.plugins.local.master_keys import EnvMasterKeys, FileMasterKeys
+from wfm_bridge.plugins.local.vault import AesGcmKeyVault
 
 T0 = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
 KEY = SecretStr("sk_live_" + "A1b2C3d4" * 4)

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from meetings.world import ANA, NOW, make_world, shift
-from ports.errors import OutcomeUnknownError, UnavailableError
-from ports.models import MeetingStatus
+from wfm_bridge.ports.errors import OutcomeUnknownError, UnavailableError
+from wfm_bridge.ports.models import MeetingStatus
 
 AT_TEN = NOW + timedelta(hours=2)
 

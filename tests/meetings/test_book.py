@@ -9,14 +9,14 @@ from typing import Any
 import pytest
 
 from meetings.world import ANA, BO, MEETING, NOW, SHIFT, make_world, shift
-from ports.errors import (
+from wfm_bridge.ports.errors import (
     ConflictError,
     InvalidInputError,
     NotFoundError,
     NotSupportedError,
     UnavailableError,
 )
-from ports.models import ActivityType, MeetingStatus
+from wfm_bridge.ports.models import ActivityType, MeetingStatus
 
 AT_TEN = NOW + timedelta(hours=2)
 

@@ -7,8 +7,13 @@ from datetime import timedelta
 import pytest
 
 from meetings.world import ANA, BO, NOW, make_world, shift
-from ports.errors import InvalidInputError, NotFoundError, OutcomeUnknownError, UnavailableError
-from ports.models import MeetingStatus
+from wfm_bridge.ports.errors import (
+    InvalidInputError,
+    NotFoundError,
+    OutcomeUnknownError,
+    UnavailableError,
+)
+from wfm_bridge.ports.models import MeetingStatus
 
 AT_TEN = NOW + timedelta(hours=2)
 

@@ -13,8 +13,8 @@ from datetime import timedelta
 import pytest
 
 from meetings.world import ANA, NOW, World, make_world, shift
-from ports.errors import OutcomeUnknownError, UnavailableError
-from ports.models import Activity, Meeting, MeetingStatus
+from wfm_bridge.ports.errors import OutcomeUnknownError, UnavailableError
+from wfm_bridge.ports.models import Activity, Meeting, MeetingStatus
 
 AT_TEN = NOW + timedelta(hours=2)
 
@@ -22,7 +22,7 @@ AT_TEN = NOW + timedelta(hours=2)
 def _land_late_copy(world: World, meeting: Meeting, copy_id: str = "late-copy") -> Activity:
     """What the provider holds once an unanswered create of ``meeting`` is applied late."""
     [ours] = [a for a in world.backend.activities.values() if a.id == meeting.provider_activity_id]
-    copy = ours.model_copy(update={"id": copy_id})
+    copy: Activity = ours.model_copy(update={"id": copy_id})
     world.backend.activities[copy.id] = copy
     return copy
 
@@ -109,4 +109,4 @@ def test_a_meeting_being_written_elsewhere_is_not_swept() -> None:
     assert copy.id in world.backend.activities
     world.meetings.reconcile()
     assert copy.id not in world.backend.activities
-    assert world.ledger.get(meeting.id).status is MeetingStatus.BOOKED  # type: ignore[union-attr]
+    assert world.ledger.get(meeting.id).status is MeetingStatus.BOOKED

@@ -25,15 +25,15 @@ from hypothesis.stateful import (
 )
 
 from meetings.world import ANA, BO, NOW, TYPES, World, make_world
-from plugins.memory_fake.provider import InMemoryProvider
-from ports.errors import (
+from wfm_bridge.plugins.memory_fake.provider import InMemoryProvider
+from wfm_bridge.ports.errors import (
     ConflictError,
     InvalidInputError,
     NotFoundError,
     OutcomeUnknownError,
     UnavailableError,
 )
-from ports.models import Activity, Meeting, MeetingStatus, NewActivity
+from wfm_bridge.ports.models import Activity, Meeting, MeetingStatus, NewActivity
 
 Request = tuple[str, int, int, str, str | None]  # email, start step, minutes, text, key
 Faults = list[tuple[str, object]]
@@ -159,7 +159,8 @@ class MeetingSafety(RuleBasedStateMachine):
             assert owner == meeting.id, "the same key returned another meeting"
         if meeting.status is MeetingStatus.BOOKED:
             assert meeting.provider_activity_id in self.world.backend.activities
-        return meeting
+        result: Meeting = meeting
+        return result
 
     def _allow_new_pending(self, before: set[str], exc: Exception) -> None:
         """A step may leave a meeting pending only if its error says so."""

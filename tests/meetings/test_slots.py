@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.slots import WorkingHours
 from meetings.world import ANA, BREAK, MEETING, NOW, OPEN, SHIFT, TYPES, make_world, shift
-from ports.errors import InvalidInputError, NotFoundError
-from ports.models import Activity
+from wfm_bridge.core.slots import WorkingHours
+from wfm_bridge.ports.errors import InvalidInputError, NotFoundError
+from wfm_bridge.ports.models import Activity
 
 MONDAY = NOW.date()
 

@@ -9,18 +9,18 @@ import itertools
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from core.activity_types import ActivityTypeCatalog
-from core.ledger import MeetingLedger
-from core.mapping import EmployeeMapper
-from core.meetings import MeetingService
-from core.slots import SlotFinder, WorkingHours
-from plugins.memory_fake.backend import FakeWfmBackend
-from plugins.memory_fake.cache import InMemoryCache
-from plugins.memory_fake.clock import InMemoryClock
-from plugins.memory_fake.provider import InMemoryProvider
-from plugins.memory_fake.state import InMemoryStateStore
-from ports.jsonvalue import JsonValue
-from ports.models import Activity, ActivityType, Employee, ProviderPerson
+from wfm_bridge.core.activity_types import ActivityTypeCatalog
+from wfm_bridge.core.ledger import MeetingLedger
+from wfm_bridge.core.mapping import EmployeeMapper
+from wfm_bridge.core.meetings import MeetingService
+from wfm_bridge.core.slots import SlotFinder, WorkingHours
+from wfm_bridge.plugins.memory_fake.backend import FakeWfmBackend
+from wfm_bridge.plugins.memory_fake.cache import InMemoryCache
+from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
+from wfm_bridge.plugins.memory_fake.provider import InMemoryProvider
+from wfm_bridge.plugins.memory_fake.state import InMemoryStateStore
+from wfm_bridge.ports.jsonvalue import JsonValue
+from wfm_bridge.ports.models import Activity, ActivityType, Employee, ProviderPerson
 
 NOW = datetime(2025, 6, 2, 8, 0, tzinfo=UTC)  # a Monday
 TENANT = "acme"

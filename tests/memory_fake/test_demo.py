@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.mapping import EmployeeMapper
-from plugins.memory_fake.backend import FakeWfmBackend
-from plugins.memory_fake.cache import InMemoryCache
-from plugins.memory_fake.clock import InMemoryClock
-from plugins.memory_fake.demo import (
+from wfm_bridge.core.mapping import EmployeeMapper
+from wfm_bridge.plugins.memory_fake.backend import FakeWfmBackend
+from wfm_bridge.plugins.memory_fake.cache import InMemoryCache
+from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
+from wfm_bridge.plugins.memory_fake.demo import (
     ACTIVITY_TYPES,
     DEMO_AGENT_EMAIL,
     EDGE_CASES,
@@ -25,10 +25,10 @@ from plugins.memory_fake.demo import (
     demo_employees,
     demo_people,
 )
-from plugins.memory_fake.directory import InMemoryEmployeeDirectory
-from plugins.memory_fake.provider import InMemoryProvider
-from ports.errors import InvalidInputError
-from ports.models import Activity
+from wfm_bridge.plugins.memory_fake.directory import InMemoryEmployeeDirectory
+from wfm_bridge.plugins.memory_fake.provider import InMemoryProvider
+from wfm_bridge.ports.errors import InvalidInputError
+from wfm_bridge.ports.models import Activity
 
 ANCHOR = date(2024, 2, 26)  # ten weeks across the US (Mar 10) and UK (Mar 31) DST changes
 

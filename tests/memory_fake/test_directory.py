@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from plugins.memory_fake.demo import demo_employees
-from plugins.memory_fake.directory import InMemoryEmployeeDirectory
-from ports.directory import EmployeeDirectory
-from ports.models import Employee
+from wfm_bridge.plugins.memory_fake.demo import demo_employees
+from wfm_bridge.plugins.memory_fake.directory import InMemoryEmployeeDirectory
+from wfm_bridge.ports.directory import EmployeeDirectory
+from wfm_bridge.ports.models import Employee
 
 
 def test_it_is_an_employee_directory_that_keeps_the_given_order() -> None:

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from host.plugins import build_plugin_manager, collect_adapters
-from plugins.memory_fake.clock import InMemoryClock
-from ports.directory import EmployeeDirectory
-from ports.models import NewActivity
-from ports.provider import WfmProvider
-from ports.registry import AdapterContext, AdapterRegistry, PortKind, ProviderContext
+from wfm_bridge.host.plugins import build_plugin_manager, collect_adapters
+from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
+from wfm_bridge.ports.directory import EmployeeDirectory
+from wfm_bridge.ports.models import NewActivity
+from wfm_bridge.ports.provider import WfmProvider
+from wfm_bridge.ports.registry import AdapterContext, AdapterRegistry, PortKind, ProviderContext
 
 TODAY = datetime(2024, 6, 19, 12, tzinfo=UTC)
 
@@ -88,8 +88,8 @@ def test_the_demo_directory_is_registered(registry: AdapterRegistry, tmp_path: P
 
 def test_the_entry_module_imports_nothing_heavy() -> None:
     code = (
-        "import sys, plugins.memory_fake.plugin\n"
-        "heavy = ('plugins.memory_fake.demo', 'plugins.memory_fake.store')\n"
+        "import sys, wfm_bridge.plugins.memory_fake.plugin\n"
+        "heavy = ('wfm_bridge.plugins.memory_fake.demo', 'wfm_bridge.plugins.memory_fake.store')\n"
         "print(','.join(m for m in heavy if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

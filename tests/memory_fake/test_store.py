@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from plugins.memory_fake import store
-from plugins.memory_fake.demo import demo_activities, demo_anchor
-from plugins.memory_fake.snapshot import Snapshot, encode_activities
-from plugins.memory_fake.store import (
+from wfm_bridge.plugins.memory_fake import store
+from wfm_bridge.plugins.memory_fake.demo import demo_activities, demo_anchor
+from wfm_bridge.plugins.memory_fake.snapshot import Snapshot, encode_activities
+from wfm_bridge.plugins.memory_fake.store import (
     PersistentFakeBackend,
     configured_anchor,
     demo_info,
@@ -21,8 +21,8 @@ from plugins.memory_fake.store import (
     open_demo_backend,
     reset_demo,
 )
-from ports.errors import IntegrityError, InvalidInputError, UnavailableError
-from ports.models import Activity, ActivityType, NewActivity, ProviderPerson, ScorePush
+from wfm_bridge.ports.errors import IntegrityError, InvalidInputError, UnavailableError
+from wfm_bridge.ports.models import Activity, ActivityType, NewActivity, ProviderPerson, ScorePush
 
 T0 = datetime(2024, 6, 10, 8, tzinfo=UTC)
 ANCHOR = date(2024, 6, 3)

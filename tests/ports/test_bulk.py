@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ports.bulk import construct, full_gc_deferred
-from ports.models import Activity, ActivityType, ScheduleDay, TimeBlock
+from wfm_bridge.ports.bulk import construct, full_gc_deferred
+from wfm_bridge.ports.models import Activity, ActivityType, ScheduleDay, TimeBlock
 
 LONDON = ZoneInfo("Europe/London")
 moments = st.datetimes(

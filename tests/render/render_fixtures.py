@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from ports.models import (
+from wfm_bridge.ports.models import (
     Employee,
     EmployeeSchedule,
     ScheduleDay,

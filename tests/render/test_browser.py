@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from host.render import render_html
 from render.headless import CHROMIUM, WIDTH, available, dump_measured_dom, screenshot
 from render.page_reader import Element, read_page, with_class
 from render.render_fixtures import Case, daytime_three, one_by_sixty, twenty_by_seven
+from wfm_bridge.host.render import render_html
 
 pytestmark = pytest.mark.browser
 

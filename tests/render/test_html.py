@@ -9,10 +9,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from host.render import render_html
-from host.render.layout import MIN_WINDOW_HOURS, Lane, Segment, time_window
-from host.render.palette import contrast_ratio, palette_colors, safe_color
-from ports.models import Employee, EmployeeSchedule, ScheduleDay, ScheduleView, TimeBlock
 from render.page_reader import Element, read_page, with_class
 from render.render_fixtures import (
     NASTY,
@@ -22,6 +18,10 @@ from render.render_fixtures import (
     one_by_sixty,
     twenty_by_seven,
 )
+from wfm_bridge.host.render import render_html
+from wfm_bridge.host.render.layout import MIN_WINDOW_HOURS, Lane, Segment, time_window
+from wfm_bridge.host.render.palette import contrast_ratio, palette_colors, safe_color
+from wfm_bridge.ports.models import Employee, EmployeeSchedule, ScheduleDay, ScheduleView, TimeBlock
 
 FIXTURES = {"1x60": one_by_sixty, "20x7": twenty_by_seven, "3x7-day": daytime_three}
 

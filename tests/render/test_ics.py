@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from icalendar import Calendar
 
-from host.render import render
-from host.render.ics import PRODID, render_ics
 from render.render_fixtures import NASTY, Case, empty_week, one_by_sixty, twenty_by_seven
+from wfm_bridge.host.render import render
+from wfm_bridge.host.render.ics import PRODID, render_ics
 
 STAMP = datetime(2025, 5, 1, 12, 0, tzinfo=UTC)
 

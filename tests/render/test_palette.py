@@ -10,7 +10,7 @@ import sys
 from hypothesis import given
 from hypothesis import strategies as st
 
-from host.render.palette import (
+from wfm_bridge.host.render.palette import (
     PALETTE,
     contrast_ratio,
     hashed_index,
@@ -31,7 +31,7 @@ def test_only_plain_hex_colours_are_accepted_and_normalised() -> None:
 def test_palette_colours_are_the_same_in_another_process_with_another_hash_seed() -> None:
     ids = ["shift", "break", "lunch", "meeting", "type-42", "ÅÄÖ"]
     code = (
-        "import json,sys; from host.render.palette import palette_colors;"
+        "import json,sys; from wfm_bridge.host.render.palette import palette_colors;"
         "print(json.dumps(palette_colors(json.loads(sys.argv[1]))))"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}

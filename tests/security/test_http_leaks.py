@@ -28,22 +28,22 @@ import pytest
 from local.auth_world import Result, wfm
 from pydantic import SecretStr
 
-from plugins.assembled.client import check_base_url
-from plugins.assembled.config import AssembledConfig
-from plugins.assembled.emulator.emulator import Emulator, EmulatorConfig
-from plugins.assembled.emulator.faults import Fault
-from plugins.assembled.emulator.seed import seed_demo
-from plugins.assembled.emulator.server import EmulatorServer
-from plugins.assembled.provider import AssembledProvider
-from plugins.memory_fake.clock import InMemoryClock
-from ports.errors import (
+from wfm_bridge.plugins.assembled.client import check_base_url
+from wfm_bridge.plugins.assembled.config import AssembledConfig
+from wfm_bridge.plugins.assembled.emulator.emulator import Emulator, EmulatorConfig
+from wfm_bridge.plugins.assembled.emulator.faults import Fault
+from wfm_bridge.plugins.assembled.emulator.seed import seed_demo
+from wfm_bridge.plugins.assembled.emulator.server import EmulatorServer
+from wfm_bridge.plugins.assembled.provider import AssembledProvider
+from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
+from wfm_bridge.ports.errors import (
     AuthError,
     InvalidInputError,
     OutcomeUnknownError,
     UnavailableError,
     WfmError,
 )
-from ports.models import NewActivity, ScorePush
+from wfm_bridge.ports.models import NewActivity, ScorePush
 
 KEY = "sk_live_Tq7Lm2Xc9Vb4Nz1Kd8Rf3Hg6Jw5Py0Sa"
 WRONG = "sk_live_Ue4Io8Pa2Sd6Fg0Hj3Kl7Zx1Cv5Bn9M"

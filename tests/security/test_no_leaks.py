@@ -19,10 +19,16 @@ import pytest
 from local.auth_world import BAD, GOOD, StrictProviderPlugin, basic_auth, install, wfm
 from pydantic import SecretStr
 
-from host.logging_setup import MASK, configure_logging, redact, register_secret, secret_forms
-from plugins.local.master_keys import EnvMasterKeys, FileMasterKeys
-from plugins.local.vault import AesGcmKeyVault
-from ports.errors import WfmError
+from wfm_bridge.host.logging_setup import (
+    MASK,
+    configure_logging,
+    redact,
+    register_secret,
+    secret_forms,
+)
+from wfm_bridge.plugins.local.master_keys import EnvMasterKeys, FileMasterKeys
+from wfm_bridge.plugins.local.vault import AesGcmKeyVault
+from wfm_bridge.ports.errors import WfmError
 
 
 def forms(key: str) -> set[str]:

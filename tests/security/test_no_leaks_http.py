@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from local.auth_world import wfm
 
-from plugins.assembled.emulator.emulator import Emulator, EmulatorConfig
-from plugins.assembled.emulator.seed import seed_demo
-from plugins.assembled.emulator.server import EmulatorServer
+from wfm_bridge.plugins.assembled.emulator.emulator import Emulator, EmulatorConfig
+from wfm_bridge.plugins.assembled.emulator.seed import seed_demo
+from wfm_bridge.plugins.assembled.emulator.server import EmulatorServer
 
 from .test_no_leaks import all_bytes, assert_clean
 

@@ -14,10 +14,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from plugins.assembled.emulator.emulator import Emulator
-from plugins.assembled.emulator.faults import Fault
-from plugins.assembled.emulator.responses import json_body, json_response
-from plugins.assembled.emulator.state import Rejected
+from wfm_bridge.plugins.assembled.emulator.emulator import Emulator
+from wfm_bridge.plugins.assembled.emulator.faults import Fault
+from wfm_bridge.plugins.assembled.emulator.responses import json_body, json_response
+from wfm_bridge.plugins.assembled.emulator.state import Rejected
 
 
 def admin_routes(emu: Emulator) -> list[Route]:

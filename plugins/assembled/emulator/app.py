@@ -21,10 +21,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from plugins.assembled.emulator.admin import admin_routes
-from plugins.assembled.emulator.emulator import Emulator
-from plugins.assembled.emulator.responses import error_response, json_body, json_response
-from plugins.assembled.emulator.state import Rejected
+from wfm_bridge.plugins.assembled.emulator.admin import admin_routes
+from wfm_bridge.plugins.assembled.emulator.emulator import Emulator
+from wfm_bridge.plugins.assembled.emulator.responses import error_response, json_body, json_response
+from wfm_bridge.plugins.assembled.emulator.state import Rejected
 
 
 def basic_key(scope: Scope) -> str | None:

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from plugins.assembled.emulator.faults import FaultPlan
-from plugins.assembled.emulator.state import EmulatorState
+from wfm_bridge.plugins.assembled.emulator.faults import FaultPlan
+from wfm_bridge.plugins.assembled.emulator.state import EmulatorState
 
 # "sk_live_" + 32 alphanumerics, like a real key; printed by `wfm emulator serve`.
 DEMO_KEY = "sk_live_emulator" + "0" * 24

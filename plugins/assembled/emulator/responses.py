@@ -8,7 +8,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from plugins.assembled.emulator.state import Rejected
+from wfm_bridge.plugins.assembled.emulator.state import Rejected
 
 
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:

@@ -12,10 +12,10 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from plugins.assembled.emulator.ledger import WireDict
-from plugins.assembled.emulator.state import EmulatorState, occurrence_key
-from plugins.assembled.wire import to_unix
-from ports.models import Activity, ActivityType, ProviderPerson
+from wfm_bridge.plugins.assembled.emulator.ledger import WireDict
+from wfm_bridge.plugins.assembled.emulator.state import EmulatorState, occurrence_key
+from wfm_bridge.plugins.assembled.wire import to_unix
+from wfm_bridge.ports.models import Activity, ActivityType, ProviderPerson
 
 CREATED_AT = 1_700_000_000
 
@@ -89,7 +89,7 @@ def seed_demo(state: EmulatorState, today: date, anchor: date | None = None) -> 
 
     ``anchor`` (a Monday) defaults to ``demo_anchor(today)``, as memory_fake's; returns it.
     """
-    from plugins.memory_fake.demo import demo_anchor
+    from wfm_bridge.plugins.memory_fake.demo import demo_anchor
 
     anchor = anchor or demo_anchor(today)
     state.load(*_demo_records(anchor))
@@ -99,7 +99,7 @@ def seed_demo(state: EmulatorState, today: date, anchor: date | None = None) -> 
 @functools.lru_cache(maxsize=4)
 def _demo_records(anchor: date) -> tuple[list[WireDict], list[WireDict], list[WireDict]]:
     """The demo org in wire shapes, built once per anchor (``load`` copies the records)."""
-    from plugins.memory_fake.demo import ACTIVITY_TYPES, demo_activities, demo_people
+    from wfm_bridge.plugins.memory_fake.demo import ACTIVITY_TYPES, demo_activities, demo_people
 
     return (
         [person_wire(p) for p in demo_people()],

@@ -13,8 +13,8 @@ from types import TracebackType
 
 import uvicorn
 
-from plugins.assembled.emulator.app import build_app
-from plugins.assembled.emulator.emulator import Emulator
+from wfm_bridge.plugins.assembled.emulator.app import build_app
+from wfm_bridge.plugins.assembled.emulator.emulator import Emulator
 
 
 def _check_loopback(host: str) -> None:

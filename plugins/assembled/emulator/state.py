@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeGuard
 
-from plugins.assembled.emulator.ledger import Ledger, WireDict
+from wfm_bridge.plugins.assembled.emulator.ledger import Ledger, WireDict
 
 
 class Rejected(Exception):
