@@ -18,6 +18,7 @@ from pydantic import SecretStr
 
 from wfm_bridge.ports.clock import Clock
 from wfm_bridge.ports.errors import ConflictError, InvalidInputError
+from wfm_bridge.ports.ratelimit import RateLimiters
 
 
 class PortKind(StrEnum):
@@ -30,6 +31,7 @@ class PortKind(StrEnum):
     STATE = "state"
     DIRECTORY = "directory"
     SCORES = "scores"
+    RATE_LIMITER = "rate_limiter"
 
 
 class CallBudget(StrEnum):
@@ -58,6 +60,7 @@ class ProviderContext:
     clock: Clock
     budget: CallBudget = CallBudget.INTERACTIVE
     options: Mapping[str, str] = field(default_factory=dict)
+    limiters: RateLimiters | None = None  # the process's shared, adaptive rate limiters
 
 
 @dataclass(frozen=True)
