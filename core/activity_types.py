@@ -1,6 +1,7 @@
-"""ActivityTypeCatalog: the provider's activity types, cached per tenant for 24 h.
+"""ActivityTypeCatalog: the provider's activity types, cached per scope for 24 h.
 
-Stored in the Cache port (namespace ``<tenant>:activity_types``) with their fetch time;
+Stored in the Cache port (namespace ``<scope>:activity_types``; the scope names tenant,
+provider and account, see ``core.mapping``) with their fetch time;
 freshness is judged by the Clock. ``refresh`` forces a re-fetch.
 """
 
@@ -15,6 +16,11 @@ from wfm_bridge.ports.models import ActivityType
 from wfm_bridge.ports.provider import WfmProvider
 
 
+def activity_types_namespace(scope: str) -> str:
+    """The cache namespace holding the activity types of ``scope``."""
+    return f"{scope}:activity_types"
+
+
 class ActivityTypeCatalog:
     """Activity types by id and by exact name."""
 
@@ -23,13 +29,13 @@ class ActivityTypeCatalog:
         provider: WfmProvider,
         cache: Cache,
         clock: Clock,
-        tenant: str,
+        scope: str,
         ttl: timedelta = timedelta(hours=24),
     ) -> None:
         self._types = CachedSnapshot(
             cache,
             clock,
-            f"{tenant}:activity_types",
+            activity_types_namespace(scope),
             ActivityType,
             provider.list_activity_types,
             ttl,

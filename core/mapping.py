@@ -1,10 +1,12 @@
-"""EmployeeMapper: links host employees to provider people (DESIGN 1.3).
+"""EmployeeMapper: links host employees to provider people.
 
 Rules in order: agent id, then email (trimmed, case-insensitive), then name (whitespace and
 case normalised). A rule matches when it identifies exactly one active agent; the first
 matching rule wins. Inactive people and people without an agent id never map; a key shared by
-several active agents is ambiguous. Provider people are cached per tenant for ``ttl``
-(namespace ``<tenant>:mapping``), judged by the Clock; ``refresh`` forces a re-fetch.
+several active agents is ambiguous. Provider people are cached per *scope* for ``ttl``
+(namespace ``<scope>:mapping``), judged by the Clock; ``refresh`` forces a re-fetch. The
+composition root makes the scope from tenant, provider and account (base URL and key
+fingerprint), so a tenant pointed at another account never sees the old account's people.
 """
 
 from __future__ import annotations
@@ -37,6 +39,11 @@ from wfm_bridge.ports.models import (
 from wfm_bridge.ports.provider import WfmProvider
 
 
+def mapping_namespace(scope: str) -> str:
+    """The cache namespace holding the provider people of ``scope``."""
+    return f"{scope}:mapping"
+
+
 class EmployeeMapper:
     """Maps one tenant's directory employees to its provider's people."""
 
@@ -46,13 +53,13 @@ class EmployeeMapper:
         directory: EmployeeDirectory,
         cache: Cache,
         clock: Clock,
-        tenant: str,
+        scope: str,
         ttl: timedelta = timedelta(hours=24),
     ) -> None:
         self._provider = provider
         self._directory = directory
         self._people = CachedSnapshot(
-            cache, clock, f"{tenant}:mapping", ProviderPerson, provider.list_people, ttl
+            cache, clock, mapping_namespace(scope), ProviderPerson, provider.list_people, ttl
         )
         self._indexed: tuple[Snapshot[ProviderPerson], PeopleIndex] | None = None
 

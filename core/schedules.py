@@ -1,4 +1,4 @@
-"""ScheduleService: employees' schedules over 7..60 days, one entry per date (DESIGN 1.2).
+"""ScheduleService: employees' schedules over 7..60 days, one entry per date.
 
 Input is checked before any provider call. Employees are mapped (unmapped ones are listed with
 the reason), then ONE ``list_activities`` call covers every mapped agent over the whole range

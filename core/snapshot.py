@@ -8,6 +8,7 @@ process notice cheaply that another process refreshed the snapshot, without re-r
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -56,9 +57,20 @@ class CachedSnapshot(Generic[T]):
         self._fetch = fetch
         self._ttl = ttl
         self._memo: Snapshot[T] | None = None
+        # Single flight: threads that find the snapshot stale at once fetch it once.
+        self._filling = threading.Lock()
 
     def get(self) -> Snapshot[T]:
-        """The cached snapshot while fresh, else a newly fetched one (fetched once)."""
+        """The cached snapshot while fresh, else a newly fetched one (fetched once, even
+        when many threads ask at the same time)."""
+        found = self._fresh_snapshot()
+        if found is not None:
+            return found
+        with self._filling:
+            found = self._fresh_snapshot()  # another thread may have filled it meanwhile
+            return found if found is not None else self.refresh()
+
+    def _fresh_snapshot(self) -> Snapshot[T] | None:
         now = self._clock.now()
         stamp = self._cache.get(self._namespace, _STAMP_KEY)
         memo = self._memo
@@ -70,7 +82,7 @@ class CachedSnapshot(Generic[T]):
                 self._write_stamp(stored)
             self._memo = stored
             return stored
-        return self.refresh()
+        return None
 
     def refresh(self) -> Snapshot[T]:
         """Fetch from the provider now and store the result, whatever the cache holds."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import pluggy
 
@@ -49,3 +50,19 @@ def plugin_names(pm: pluggy.PluginManager) -> list[str]:
     return sorted(
         name for name, plugin in pm.list_name_plugin() if plugin is not None and name
     )
+
+
+@dataclass(frozen=True)
+class DiscoveredPlugins:
+    """What one discovery found: the plugin manager and the adapters its plugins gave."""
+
+    manager: pluggy.PluginManager
+    registry: AdapterRegistry
+
+
+def discover_plugins(
+    blocked: Iterable[str] = (), extra_plugins: Iterable[object] = ()
+) -> DiscoveredPlugins:
+    """Load the entry points once, register ``extra_plugins``, collect the adapters."""
+    manager = build_plugin_manager(blocked, extra_plugins)
+    return DiscoveredPlugins(manager, collect_adapters(manager))

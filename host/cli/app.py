@@ -6,6 +6,7 @@ and exits with its code (2 for bad input, 1 otherwise); usage errors exit 2.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import traceback
@@ -53,7 +54,10 @@ def global_options(
     }
     if base_url:
         overrides["provider_options"] = {"base_url": base_url}
-    ctx.obj = Runtime(overrides=overrides, debug=debug)
+    rt = ctx.obj if isinstance(ctx.obj, Runtime) else Runtime()
+    rt.overrides.update(overrides)
+    rt.debug = debug
+    ctx.obj = rt
 
 
 commands.register(app)
@@ -93,8 +97,9 @@ def run(argv: list[str] | None = None) -> int:
         return _fail(f"{undecodable} is not valid UTF-8 text; retype it (check the terminal's "
                      "encoding)", 2)
     command = typer.main.get_command(app)
+    rt = Runtime()
     try:
-        result = command.main(args=args, prog_name="wfm", standalone_mode=False)
+        result = command.main(args=args, prog_name="wfm", standalone_mode=False, obj=rt)
         return result if isinstance(result, int) else 0
     except WfmError as exc:
         if debug:
@@ -117,6 +122,9 @@ def run(argv: list[str] | None = None) -> int:
         return _fail(
             f"unexpected {type(exc).__name__}: {exc}; rerun with --debug and report it", 1
         )
+    finally:
+        with contextlib.suppress(Exception):  # closing connections never changes the outcome
+            rt.close()
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ and is never retried.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, TextIO, runtime_checkable
@@ -19,7 +20,7 @@ from wfm_bridge.host.cli.runtime import Runtime, console, print_json, runtime
 if TYPE_CHECKING:
     from pydantic import SecretStr
 
-    from wfm_bridge.host.container import Container
+    from wfm_bridge.host.bridge import Bridge
     from wfm_bridge.host.settings import Settings
 
 MEETING = "Meeting"
@@ -84,34 +85,37 @@ def _close(resource: object) -> None:
         close()
 
 
-def validate_and_store(container: Container, key: SecretStr) -> Any:
-    """Check ``key`` with the provider (AuthError → the one invalid-key message), then store."""
-    from wfm_bridge.host.container import build_provider_with_key
-    from wfm_bridge.ports.errors import AuthError
+def validate_and_store(bridge: Bridge, key: SecretStr) -> Any:
+    """Check ``key`` with the provider (AuthError → the one invalid-key message), then store
+    it; the tenant's cached people and activity types are dropped (old and new account)."""
+    from wfm_bridge.ports.errors import AuthError, WfmError
+    from wfm_bridge.ports.registry import CallBudget
 
-    settings = container.settings()
-    clock = container.clock()
-    provider = build_provider_with_key(container.registry(), settings, clock, key)
+    settings = bridge.settings
+    provider = bridge.build_provider(settings, key, CallBudget.INTERACTIVE)
     try:
         provider.check_credentials()
     except AuthError as exc:
         raise AuthError.invalid_key(settings.provider) from exc
     finally:
         _close(provider)
-    return container.vault().put(settings.tenant, settings.provider, key, clock.now())
+    with contextlib.suppress(WfmError):  # no key (or an unreadable one) before: nothing cached
+        bridge.tenant(settings.tenant).clear_caches()
+    info = bridge.vault.put(settings.tenant, settings.provider, key, bridge.clock.now())
+    bridge.forget(settings.tenant)
+    bridge.tenant(settings.tenant).clear_caches()
+    return info
 
 
-def _meeting_check(container: Container, settings: Settings, key: SecretStr | None) -> Any:
+def _meeting_check(bridge: Bridge, settings: Settings, key: SecretStr | None) -> Any:
     """(exists?, note): whether the provider has the `Meeting` activity type."""
-    from wfm_bridge.host.container import build_provider_with_key
     from wfm_bridge.ports.errors import WfmError
-    from wfm_bridge.ports.registry import PortKind
+    from wfm_bridge.ports.registry import CallBudget, PortKind
 
-    registry = container.registry()
     try:
-        if key is None and registry.get(PortKind.PROVIDER, settings.provider).requires_key:
+        if key is None and bridge.registry.get(PortKind.PROVIDER, settings.provider).requires_key:
             return None, "unknown: no key stored; run `wfm auth set-key`"
-        provider = build_provider_with_key(registry, settings, container.clock(), key)
+        provider = bridge.build_provider(settings, key, CallBudget.INTERACTIVE)
         try:
             names = {t.name for t in provider.list_activity_types()}
         finally:
@@ -123,12 +127,10 @@ def _meeting_check(container: Container, settings: Settings, key: SecretStr | No
     return False, f"missing: create an activity type named exactly `{MEETING}`"
 
 
-def status_rows(container: Container, all_keys: bool) -> list[dict[str, Any]]:
+def status_rows(bridge: Bridge, all_keys: bool) -> list[dict[str, Any]]:
     """One row per (tenant, provider): fingerprint, validated-at, `Meeting` check."""
-    from wfm_bridge.host.logging_setup import register_secret
-
-    settings = container.settings()
-    vault = container.vault()
+    settings = bridge.settings
+    vault = bridge.vault
     infos = vault.list() if all_keys else [vault.info(settings.tenant, settings.provider)]
     targets = [(i.tenant, i.provider, i) for i in infos if i is not None]
     if not all_keys and not targets:
@@ -137,8 +139,7 @@ def status_rows(container: Container, all_keys: bool) -> list[dict[str, Any]]:
     for tenant, provider, info in targets:
         scoped = settings.model_copy(update={"tenant": tenant, "provider": provider})
         key = vault.get(tenant, provider) if info is not None else None
-        register_secret(key)
-        exists, note = _meeting_check(container, scoped, key)
+        exists, note = _meeting_check(bridge, scoped, key)
         rows.append(
             {
                 "tenant": tenant,
@@ -183,7 +184,7 @@ def register(app: typer.Typer) -> None:
             lambda: typer.prompt(f"{settings.provider} API key (hidden)", hide_input=True),
         )
         register_secret(key)
-        info = validate_and_store(rt.container, key)
+        info = validate_and_store(rt.bridge, key)
         typer.echo(
             f"stored the {info.provider} API key for tenant {info.tenant!r} "
             f"(fingerprint {info.fingerprint}, validated {info.validated_at.isoformat()})"
@@ -198,7 +199,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="JSON output."),
     ) -> None:
         """Tenant, provider, key fingerprint, last validation, whether `Meeting` exists."""
-        rows = status_rows(_select(ctx, tenant, provider).container, all_keys)
+        rows = status_rows(_select(ctx, tenant, provider).bridge, all_keys)
         if as_json:
             print_json(rows)
             return
@@ -224,9 +225,14 @@ def register(app: typer.Typer) -> None:
         provider: str = typer.Option(None, "--provider", help=PROVIDER_HELP),
     ) -> None:
         """Delete the stored key of a tenant and provider."""
+        from wfm_bridge.ports.errors import WfmError
+
         rt = _select(ctx, tenant, provider)
         settings = rt.settings
-        removed = rt.container.vault().remove(settings.tenant, settings.provider)
+        with contextlib.suppress(WfmError):  # the cached data of the account being removed
+            rt.tenant.clear_caches()
+        removed = rt.bridge.vault.remove(settings.tenant, settings.provider)
+        rt.bridge.forget(settings.tenant)
         what = f"the {settings.provider} API key of tenant {settings.tenant!r}"
         typer.echo(f"removed {what}" if removed else f"no key was stored: {what}")
 
@@ -241,7 +247,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="JSON output."),
     ) -> None:
         """Re-encrypt every stored key with the newest master key; safe to re-run."""
-        result = rotate(runtime(ctx).container.vault(), new_key)
+        result = rotate(runtime(ctx).bridge.vault, new_key)
         if as_json:
             print_json(result)
             return

@@ -136,7 +136,7 @@ def _preflight(rt: Runtime) -> None:
     from wfm_bridge.core.day_grid import parse_zone
 
     parse_zone(rt.settings.timezone)
-    rt.container.provider()
+    _ = rt.tenant.provider  # fails early (no key, bad provider) before the tour starts
 
 
 def _meeting_steps(t: Tour, start: str) -> None:
@@ -170,7 +170,7 @@ def _tomorrow(rt: Runtime) -> str:
     from wfm_bridge.core.day_grid import parse_zone, today_in
 
     zone = parse_zone(rt.settings.timezone)
-    return (today_in(rt.container.clock(), zone) + timedelta(days=1)).isoformat()
+    return (today_in(rt.bridge.clock, zone) + timedelta(days=1)).isoformat()
 
 
 def _ensure_fresh_demo(rt: Runtime) -> None:
@@ -180,7 +180,7 @@ def _ensure_fresh_demo(rt: Runtime) -> None:
     from wfm_bridge.plugins.memory_fake.store import demo_info, reset_demo
 
     info = demo_info(rt.settings.data_dir, rt.settings.tenant)
-    today = rt.container.clock().now().date()
+    today = rt.bridge.clock.now().date()
     if (
         info is not None
         and info.first_day is not None

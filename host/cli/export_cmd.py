@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 import typer
 
 from wfm_bridge.host.cli.runtime import console, print_json, runtime
+
+if TYPE_CHECKING:
+    from wfm_bridge.core.export_report import ExportReport
 
 LOCK_WAIT_SECONDS = 3600.0  # `--wait`: how long to wait for a running export of the tenant
 WORKER_LOCK_WAIT_SECONDS = 30.0  # the worker waits this long, then skips the tenant this hour
@@ -39,7 +45,7 @@ def run(
     policy = ExportPolicy(
         batch_size=batch_size, lock_wait_seconds=LOCK_WAIT_SECONDS if wait else 0.0
     )
-    report = runtime(ctx).container.export_scores(policy=policy).run(dry_run=dry_run)
+    report = runtime(ctx).tenant.export(policy=policy).run(dry_run=dry_run)
     if as_json:
         print_json(report.as_dict())
         return
@@ -53,10 +59,7 @@ def status(
     ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="JSON output.")
 ) -> None:
     """Last successful run, checkpoint, backlog, unmapped scores and the last error."""
-    from wfm_bridge.core.export_status import export_status
-
-    container = runtime(ctx).container
-    view = export_status(container.scores(), container.state(), container.settings().tenant)
+    view = runtime(ctx).tenant.export_status()
     if as_json:
         print_json(view.as_dict())
         return
@@ -78,9 +81,7 @@ def worker(
 
     from wfm_bridge.core.export import ExportPolicy
     from wfm_bridge.core.export_worker import HourlyExportWorker
-    from wfm_bridge.host.export_wiring import TenantExports, export_tenants
-
-    container = runtime(ctx).container
+    bridge = runtime(ctx).bridge
     log = logging.getLogger("wfm.export")
     if logging.getLogger().level < logging.ERROR:  # the worker reports each run unless quieted
         log.setLevel(min(logging.INFO, logging.getLogger().level or logging.INFO))
@@ -94,7 +95,10 @@ def worker(
     signal.signal(signal.SIGINT, request_stop)
     # a short wait: `wfm export status` probes the lock, which must not cost an hourly run
     policy = ExportPolicy(batch_size=batch_size, lock_wait_seconds=WORKER_LOCK_WAIT_SECONDS)
-    exports = TenantExports(container.settings(), policy)
+
+    def export_one(tenant: str, should_stop: Callable[[], bool]) -> ExportReport:
+        return bridge.tenant(tenant).export(policy=policy).run(should_stop=should_stop)
+
     HourlyExportWorker(
-        exports, lambda: export_tenants(container), container.clock(), stop, log
+        export_one, bridge.tenants_with_keys, bridge.clock, stop, log
     ).run(max_cycles=1 if once else None)

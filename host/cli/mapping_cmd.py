@@ -24,7 +24,7 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="JSON output.")
     ) -> None:
         """Every host employee with its mapping: the rule that matched, or why not."""
-        rows = runtime(ctx).container.mapper().map_all()
+        rows = runtime(ctx).tenant.mapping.map_all()
         if as_json:
             print_json(rows)
             return
@@ -37,7 +37,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="JSON output."),
     ) -> None:
         """Why is this employee (not) showing? Each rule's verdict and the cache's age."""
-        explanation = runtime(ctx).container.mapper().explain(email)
+        explanation = runtime(ctx).tenant.mapping.explain(email)
         if as_json:
             print_json(explanation)
             return
@@ -47,7 +47,7 @@ def register(app: typer.Typer) -> None:
     def refresh(ctx: typer.Context) -> None:
         """Re-fetch provider people now instead of waiting for the daily refresh."""
         rt = runtime(ctx)
-        when = rt.container.mapper().refresh()
+        when = rt.tenant.mapping.refresh()
         console().print(
             f"provider people for tenant {rt.settings.tenant!r} refreshed at "
             f"{when.isoformat(timespec='seconds')}"

@@ -48,7 +48,7 @@ def register(app: typer.Typer) -> None:
         rt = runtime(ctx)
         zone = _zone(rt.settings.timezone)
         when = _parse_start(start, zone)
-        meeting = rt.container.meetings().book(email, when, minutes, description, facilitator, key)
+        meeting = rt.tenant.meetings.book(email, when, minutes, description, facilitator, key)
         if as_json:
             print_json(meeting)
             return
@@ -64,7 +64,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="JSON output."),
     ) -> None:
         """Cancel a meeting booked here (deletes exactly its one activity); safe to repeat."""
-        meeting = runtime(ctx).container.meetings().cancel(meeting_id)
+        meeting = runtime(ctx).tenant.meetings.cancel(meeting_id)
         if as_json:
             print_json(meeting)
             return
@@ -78,7 +78,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """The tenant's meetings booked here, with their status (from the meeting ledger)."""
         rt = runtime(ctx)
-        meetings = rt.container.meetings().list_meetings(_status(status))
+        meetings = rt.tenant.meetings.list_meetings(_status(status))
         if as_json:
             print_json(meetings)
             return
@@ -90,7 +90,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Settle meetings left pending by an unconfirmed provider write (reads them back),
         and remove stray copies a late-landing write left of meetings that have not ended."""
-        service = runtime(ctx).container.meetings()
+        service = runtime(ctx).tenant.meetings
         settled = service.reconcile()
         if as_json:
             print_json(settled)
@@ -123,8 +123,8 @@ def register(app: typer.Typer) -> None:
         rt = runtime(ctx)
         tz = rt.settings.timezone
         zone = parse_zone(tz)
-        day = parse_date(first, "--from") if first else today_in(rt.container.clock(), zone)
-        found = rt.container.slots().find(email, day, days, minutes, tz)
+        day = parse_date(first, "--from") if first else today_in(rt.bridge.clock, zone)
+        found = rt.tenant.slots.find(email, day, days, minutes, tz)
         length = timedelta(minutes=minutes)
         if as_json:
             print_json(

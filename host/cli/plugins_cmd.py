@@ -17,9 +17,9 @@ def register(app: typer.Typer) -> None:
         """List discovered plugins and the ports each provides adapters for."""
         from wfm_bridge.host.plugins import plugin_names
 
-        container = runtime(ctx).container
-        specs = container.registry().specs()
-        names = plugin_names(container.plugin_manager())
+        bridge = runtime(ctx).bridge
+        specs = bridge.registry.specs()
+        names = plugin_names(bridge.plugins.manager)
         rows = [
             {"plugin": s.plugin, "port": str(s.kind), "adapter": s.name, "about": s.description}
             for s in specs

@@ -1,4 +1,4 @@
-"""What every command shares: the lazily built settings/container and output helpers."""
+"""What every command shares: the lazily built settings and Bridge and output helpers."""
 
 from __future__ import annotations
 
@@ -9,32 +9,52 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 if TYPE_CHECKING:
-    from wfm_bridge.host.container import Container
+    from wfm_bridge.host.bridge import Bridge
+    from wfm_bridge.host.plugins import DiscoveredPlugins
     from wfm_bridge.host.settings import Settings
+    from wfm_bridge.host.tenant import Tenant
 
 
 @dataclass
 class Runtime:
-    """Global options of one CLI invocation; builds settings and container on first use."""
+    """Global options of one CLI invocation; builds the Bridge on first use, closes it last."""
 
     overrides: dict[str, Any] = field(default_factory=dict)
     debug: bool = False
-    _container: Container | None = None
+    plugins: DiscoveredPlugins | None = None
+    _bridge: Bridge | None = None
 
     @property
     def settings(self) -> Settings:
         """Settings from the environment overridden by global options."""
-        return self.container.settings()
+        return self.bridge.settings
 
     @property
-    def container(self) -> Container:
-        """The composition root for this invocation."""
-        if self._container is None:
-            from wfm_bridge.host.container import build_container
+    def bridge(self) -> Bridge:
+        """The one composition root of this invocation (the same one a host app uses)."""
+        if self._bridge is None:
+            from wfm_bridge.host.bridge import Bridge
+            from wfm_bridge.host.logging_setup import register_secret
             from wfm_bridge.host.settings import Settings
 
-            self._container = build_container(Settings.from_env(**self.overrides))
-        return self._container
+            self._bridge = Bridge(
+                Settings.from_env(**self.overrides),
+                discovered=self.plugins,
+                on_secret=register_secret,
+            )
+        return self._bridge
+
+    @property
+    def tenant(self) -> Tenant:
+        """The use cases of the tenant and provider the options chose."""
+        settings = self.settings
+        return self.bridge.tenant(settings.tenant, provider=settings.provider)
+
+    def close(self) -> None:
+        """Close the bridge (providers' HTTP clients, shared adapters) if one was built."""
+        if self._bridge is not None:
+            self._bridge.close()
+            self._bridge = None
 
 
 def runtime(ctx: typer.Context) -> Runtime:

@@ -40,14 +40,14 @@ def register(app: typer.Typer) -> None:
         rt = runtime(ctx)
         tz = rt.settings.timezone
         zone = parse_zone(tz)
-        first = parse_date(start, "--start") if start else today_in(rt.container.clock(), zone)
+        first = parse_date(start, "--start") if start else today_in(rt.bridge.clock, zone)
         check_range(first, days)  # before building the provider (which may need a key)
         fmt = choose_format(fmt, as_json, output)
-        view = rt.container.schedules().view(emails, first, days, tz)
+        view = rt.tenant.schedules.view(emails, first, days, tz)
         if fmt is ScheduleFormat.TABLE:
             _print_view(view)
             return
-        emit(view, fmt, output, stamp=rt.container.clock().now())
+        emit(view, fmt, output, stamp=rt.bridge.clock.now())
 
     @app.command("activity-types")
     def activity_types(
@@ -56,7 +56,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="JSON output."),
     ) -> None:
         """The provider's activity types (cached for 24 h; --refresh re-fetches)."""
-        catalog = runtime(ctx).container.activity_types()
+        catalog = runtime(ctx).tenant.activity_types
         if refresh:
             catalog.refresh()
         types = list(catalog.all().values())

@@ -53,8 +53,8 @@ def add(
     """Record a QA score, or re-score an evaluation (the next export sends the new value)."""
     from datetime import UTC
 
-    container = runtime(ctx).container
-    now = container.clock().now()
+    bridge = runtime(ctx).bridge
+    now = bridge.clock.now()
     when = evaluated_at or now
     qa = _score(
         evaluation_id=evaluation.strip(),
@@ -65,7 +65,7 @@ def add(
         evaluated_at=when if when.tzinfo else when.replace(tzinfo=UTC),
         updated_at=now,
     )
-    container.scores().record(qa)
+    bridge.scores.record(qa)
     typer.echo(f"recorded {qa.evaluation_id} for {qa.agent_email}: {score:g}/{max_score:g}")
 
 
@@ -77,15 +77,15 @@ def seed(
     ),
 ) -> None:
     """Record demo scores for the directory's employees (unmappable ones included)."""
-    container = runtime(ctx).container
-    emails = [e.email for e in container.directory().list_employees() if e.email]
+    bridge = runtime(ctx).bridge
+    emails = [e.email for e in bridge.directory.list_employees() if e.email]
     if not emails:
         from wfm_bridge.ports.errors import NotFoundError
 
         raise NotFoundError("the employee directory has no emails to score; add employees first")
     count = count or len(emails)
-    now = container.clock().now()
-    source = container.scores()
+    now = bridge.clock.now()
+    source = bridge.scores
     stamp = now.strftime("%Y%m%d%H%M%S")
     scores = [
         _score(
@@ -117,13 +117,13 @@ def list_scores(
     """Recorded scores in export order, each with its export state (sent/waiting/held)."""
     from wfm_bridge.core.export_state import ExportState
 
-    container = runtime(ctx).container
-    tenant = container.settings().tenant
-    records = ExportState(container.state(), tenant)
+    bridge = runtime(ctx).bridge
+    tenant = bridge.settings.tenant
+    records = ExportState(bridge.state, tenant)
     checkpoint = records.checkpoint()
     held = {p.score.evaluation_id: p.reason for p in records.pending()}
     rows = []
-    for qa in container.scores().changed_since(None, limit):
+    for qa in bridge.scores.changed_since(None, limit):
         past = checkpoint is not None and (qa.updated_at, qa.evaluation_id) <= (
             checkpoint.updated_at,
             checkpoint.evaluation_id,

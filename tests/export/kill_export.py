@@ -18,7 +18,7 @@ from pathlib import Path
 def main(argv: list[str]) -> int:
     """Export once for the default tenant of data directory ``argv[0]``."""
     from wfm_bridge.core.export import ExportPolicy
-    from wfm_bridge.host.container import build_container
+    from wfm_bridge.host.bridge import Bridge
     from wfm_bridge.host.settings import Settings
 
     home, batch_size = Path(argv[0]), int(argv[1])
@@ -32,8 +32,8 @@ def main(argv: list[str]) -> int:
             if pushes == kill_after:
                 os.kill(os.getpid(), signal.SIGKILL)
 
-    container = build_container(Settings.from_env(data_dir=home))
-    use_case = container.export_scores(
+    bridge = Bridge(Settings.from_env(data_dir=home))
+    use_case = bridge.tenant("default").export(
         policy=ExportPolicy(batch_size=batch_size), on_step=kill_between_push_and_checkpoint
     )
     print(json.dumps(use_case.run().as_dict()))

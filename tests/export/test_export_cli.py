@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from e2e.cli_run import Cli, isolate
 
-from wfm_bridge.host.container import build_container
+from wfm_bridge.host.bridge import Bridge
 from wfm_bridge.host.settings import Settings
 
 
@@ -105,7 +105,7 @@ def test_a_second_export_of_the_tenant_exits_saying_another_is_running(
     wfm: Cli, tmp_path: Path
 ) -> None:
     wfm("scores", "add", "--evaluation", "ev-1", "--agent", "ana.lee@example.com", "--score", "7")
-    state = build_container(Settings.from_env(data_dir=tmp_path)).state()
+    state = Bridge(Settings.from_env(data_dir=tmp_path)).state
 
     with state.lock("export:default"):
         busy = wfm("export", "run")

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from wfm_bridge.core.export_state import ExportState
-from wfm_bridge.host.container import build_container
+from wfm_bridge.host.bridge import Bridge
 from wfm_bridge.host.settings import Settings
 
 SCRIPT = Path(__file__).with_name("kill_export.py")
@@ -63,17 +63,17 @@ def test_sigkill_between_push_and_checkpoint_then_restart_loses_and_doubles_noth
     killed = _export(home, batch_size=6, kill_after=3)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
 
-    container = build_container(Settings.from_env(data_dir=home))
-    backend = container.provider().backend
+    bridge = Bridge(Settings.from_env(data_dir=home))
+    backend = bridge.tenant("default").provider.backend
     batches_at_kill = [list(b) for b in backend.score_batches]
     assert len(batches_at_kill) == 3  # the third push was acknowledged, then the kill
-    records = ExportState(container.state(), "default")
+    records = ExportState(bridge.state, "default")
     checkpoint = records.checkpoint()
     assert checkpoint is not None  # pages 1-2 were checkpointed, page 3 was not
 
     # the host re-scores one already-exported evaluation while the exporter is down
     rescored = batches_at_kill[0][0]
-    agent = container.scores().get(rescored).agent_email
+    agent = bridge.scores.get(rescored).agent_email
     _wfm(home, "scores", "add", "--evaluation", rescored, "--agent", agent, "--score", "1")
 
     resumed = _export(home, batch_size=6)
@@ -83,7 +83,7 @@ def test_sigkill_between_push_and_checkpoint_then_restart_loses_and_doubles_noth
     assert json.loads(again.stdout)["sent"] == 0
 
     backend.refresh()
-    source = container.scores()
+    source = bridge.scores
     latest = {s.evaluation_id: s for s in source.changed_since(None, 1000)}
     pending = {p.score.evaluation_id for p in records.pending()}
     sent = set(backend.scores)

@@ -7,7 +7,7 @@ from typing import Any
 import pluggy
 import pytest
 
-from wfm_bridge.host.container import build_container
+from wfm_bridge.host.bridge import Bridge
 from wfm_bridge.host.plugins import build_plugin_manager, collect_adapters, plugin_names
 from wfm_bridge.host.settings import Settings
 from wfm_bridge.ports import hookimpl
@@ -39,7 +39,7 @@ def test_block_list_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("WFM_BLOCK_PLUGINS", " assembled , local")
     settings = Settings.from_env()
     assert settings.blocked_plugins == ("assembled", "local")
-    names = plugin_names(build_container(settings).plugin_manager())
+    names = plugin_names(Bridge(settings).plugins.manager)
     assert "assembled" not in names and "local" not in names
 
 

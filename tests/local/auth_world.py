@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from dependency_injector import providers
 
 from wfm_bridge.plugins.memory_fake.backend import FakeWfmBackend
 from wfm_bridge.plugins.memory_fake.provider import InMemoryProvider
@@ -69,19 +68,13 @@ class StrictProviderPlugin:
 
 
 def install(monkeypatch: pytest.MonkeyPatch, plugin: Any) -> None:
-    """Make every CLI container load ``plugin`` next to the installed ones."""
-    import wfm_bridge.host.container as composition
-    from wfm_bridge.host.plugins import build_plugin_manager
+    """Make every CLI run load ``plugin`` (in-process) next to the installed ones."""
+    from wfm_bridge.host.plugins import discover_plugins
 
-    original = composition.build_container
+    def discover(blocked: Any = (), extra_plugins: Any = ()) -> Any:
+        return discover_plugins(blocked, [*extra_plugins, plugin])
 
-    def build(settings: Any) -> Any:
-        container = original(settings)
-        pm = build_plugin_manager(blocked=settings.blocked_plugins, extra_plugins=[plugin])
-        container.plugin_manager.override(providers.Object(pm))
-        return container
-
-    monkeypatch.setattr(composition, "build_container", build)
+    monkeypatch.setattr("wfm_bridge.host.bridge.discover_plugins", discover)
 
 
 @dataclass

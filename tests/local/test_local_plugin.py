@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from wfm_bridge.host.container import build_container
+from wfm_bridge.host.bridge import Bridge
 from wfm_bridge.host.plugins import build_plugin_manager, collect_adapters
 from wfm_bridge.host.settings import Settings
 from wfm_bridge.plugins.local.cache import DiskCache
@@ -46,35 +46,35 @@ def test_defaults_are_the_local_adapters_in_the_data_dir(
     clean_env: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     clean_env.setenv("WFM_HOME", str(tmp_path))
-    container = build_container(Settings.from_env())
-    vault, cache, state = container.vault(), container.cache(), container.state()
+    bridge = Bridge(Settings.from_env())
+    vault, cache, state = bridge.vault, bridge.cache, bridge.state
     assert isinstance(vault, AesGcmKeyVault) and vault.path.parent == tmp_path
     assert vault.self_managed_keys is True  # no WFM_MASTER_KEYS: the generated key file
     assert isinstance(cache, DiskCache) and cache.directory.is_relative_to(tmp_path)
     assert isinstance(state, SqliteStateStore) and state.path.is_relative_to(tmp_path)
-    assert isinstance(container.clock(), SystemClock)
+    assert isinstance(bridge.clock, SystemClock)
 
 
 def test_tests_can_select_the_in_memory_adapters_by_env(clean_env: pytest.MonkeyPatch) -> None:
     for var in ("WFM_VAULT", "WFM_CACHE", "WFM_STATE", "WFM_CLOCK"):
         clean_env.setenv(var, "memory")
-    container = build_container(Settings.from_env())
-    assert isinstance(container.vault(), InMemoryKeyVault)
-    assert isinstance(container.cache(), InMemoryCache)
-    assert isinstance(container.state(), InMemoryStateStore)
-    assert isinstance(container.clock(), InMemoryClock)
+    bridge = Bridge(Settings.from_env())
+    assert isinstance(bridge.vault, InMemoryKeyVault)
+    assert isinstance(bridge.cache, InMemoryCache)
+    assert isinstance(bridge.state, InMemoryStateStore)
+    assert isinstance(bridge.clock, InMemoryClock)
 
 
 def test_master_keys_come_from_the_environment_when_set(clean_env: pytest.MonkeyPatch) -> None:
     clean_env.setenv("WFM_MASTER_KEYS", "prod-1:" + "A" * 43 + "=")
-    vault = build_container(Settings.from_env()).vault()
+    vault = Bridge(Settings.from_env()).vault
     assert vault.self_managed_keys is False
     assert isinstance(vault._master_keys, EnvMasterKeys)
     clean_env.setenv("WFM_MASTER_KEYS", "prod-1:short")
     with pytest.raises(InvalidInputError, match="WFM_MASTER_KEYS"):
-        build_container(Settings.from_env()).vault()
+        _ = Bridge(Settings.from_env()).vault
     clean_env.setenv("WFM_MASTER_KEYS", "  ")
-    assert isinstance(build_container(Settings.from_env()).vault()._master_keys, FileMasterKeys)
+    assert isinstance(Bridge(Settings.from_env()).vault._master_keys, FileMasterKeys)
 
 
 def test_the_plugin_module_is_import_light() -> None:

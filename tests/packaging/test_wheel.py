@@ -4,6 +4,7 @@ that has its own ``core``, ``plugins``, ``host`` and ``ports`` packages."""
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -29,8 +30,15 @@ def test_every_package_folder_is_listed_in_pyproject() -> None:
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
+    # Built from a copy: setuptools builds in-tree, and a stale build/ could leak old modules.
+    source = out / "source"
+    shutil.copytree(
+        ROOT, source, ignore=shutil.ignore_patterns(
+            ".git", ".venv", "build", ".typecheck", "*.egg-info", "__pycache__", "artifacts"
+        ),
+    )
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(source)],
         check=True,
         capture_output=True,
     )
@@ -66,7 +74,7 @@ def test_a_host_project_with_its_own_core_package_imports_both(
         (app / name / "__init__.py").write_text(f"WHOSE = 'host app {name}'\n")
     code = (
         "import core, plugins, host, ports\n"
-        "import wfm_bridge.host.cli.app\n"
+        "from wfm_bridge import Bridge\n"
         "import importlib.metadata as md\n"
         "assert core.WHOSE == 'host app core' and plugins.WHOSE == 'host app plugins'\n"
         "print(sorted({f.parts[0] for f in md.files('wfm-bridge') if f.suffix == '.py'}))\n"

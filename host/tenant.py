@@ -1,0 +1,196 @@
+"""``Tenant``: one tenant's use cases over the bridge's shared adapters.
+
+Handed out by ``Bridge.tenant(name)``, one object per tenant and provider. Each use case is
+built once, on first use, under the bridge's lock, so every thread shares one provider and
+one cache fill per tenant. The cache scope names tenant, provider and account (base URL and
+key fingerprint): a tenant pointed at another account never sees the old account's data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from wfm_bridge.ports.registry import CallBudget
+
+if TYPE_CHECKING:
+    from wfm_bridge.core.activity_types import ActivityTypeCatalog
+    from wfm_bridge.core.export import ExportPolicy, ExportScores, StepHook
+    from wfm_bridge.core.export_status import ExportStatus
+    from wfm_bridge.core.ledger import MeetingLedger
+    from wfm_bridge.core.mapping import EmployeeMapper
+    from wfm_bridge.core.meetings import MeetingService
+    from wfm_bridge.core.schedules import ScheduleService
+    from wfm_bridge.core.slots import SlotFinder
+    from wfm_bridge.host.bridge import Bridge
+    from wfm_bridge.host.settings import Settings
+
+T = TypeVar("T")
+
+
+class Tenant:
+    """The use cases of one tenant and provider (``bridge.tenant("acme")``)."""
+
+    def __init__(self, bridge: Bridge, settings: Settings) -> None:
+        self.bridge = bridge
+        self.settings = settings
+        self._built: dict[str, Any] = {}
+
+    @property
+    def name(self) -> str:
+        """The tenant's name."""
+        return self.settings.tenant
+
+    def __repr__(self) -> str:
+        return f"Tenant({self.settings.tenant!r}, provider={self.settings.provider!r})"
+
+    def _once(self, name: str, build: Callable[[], T]) -> T:
+        found = self._built.get(name)
+        if found is None:
+            with self.bridge._lock:
+                found = self._built.get(name)
+                if found is None:
+                    found = self._built[name] = build()
+        return found
+
+    # --- the provider -------------------------------------------------------------------
+
+    def _provider(self, budget: CallBudget) -> Any:
+        key = self.bridge.stored_key(self.settings.tenant, self.settings.provider)
+        return self.bridge.provider_for(self.settings, key, budget)
+
+    @property
+    def provider(self) -> Any:
+        """The tenant's provider for people waiting (short retry budget)."""
+        return self._once("provider", lambda: self._provider(CallBudget.INTERACTIVE))
+
+    @property
+    def background_provider(self) -> Any:
+        """The tenant's provider for jobs (long retry budget)."""
+        return self._once("background", lambda: self._provider(CallBudget.BACKGROUND))
+
+    @property
+    def cache_scope(self) -> str:
+        """``tenant:provider:account``: the namespace prefix of this tenant's cached data."""
+        return self._once("scope", self._scope)
+
+    def _scope(self) -> str:
+        from wfm_bridge.host.bridge import account_label
+
+        key = self.bridge.stored_key(self.settings.tenant, self.settings.provider)
+        account = account_label(self.settings.provider_options.get("base_url"), key)
+        return f"{self.settings.tenant}:{self.settings.provider}:{account}"
+
+    # --- use cases ----------------------------------------------------------------------
+
+    @property
+    def mapping(self) -> EmployeeMapper:
+        """Host employees <-> provider people (cached 24 h, single-flight)."""
+        return self._once("mapping", lambda: self._mapper(self.provider))
+
+    def _mapper(self, provider: Any) -> EmployeeMapper:
+        from wfm_bridge.core.mapping import EmployeeMapper
+
+        b = self.bridge
+        return EmployeeMapper(provider, b.directory, b.cache, b.clock, self.cache_scope)
+
+    @property
+    def activity_types(self) -> ActivityTypeCatalog:
+        """The provider's activity types (cached 24 h)."""
+        from wfm_bridge.core.activity_types import ActivityTypeCatalog
+
+        b = self.bridge
+        return self._once(
+            "types",
+            lambda: ActivityTypeCatalog(self.provider, b.cache, b.clock, self.cache_scope),
+        )
+
+    @property
+    def ledger(self) -> MeetingLedger:
+        """The tenant's meeting ledger (shared by every installation on the same state)."""
+        from wfm_bridge.core.ledger import MeetingLedger
+
+        return self._once("ledger", lambda: MeetingLedger(self.bridge.state, self.name))
+
+    @property
+    def schedules(self) -> ScheduleService:
+        """Schedules on demand, 7-60 days."""
+        from wfm_bridge.core.schedules import ScheduleService
+
+        return self._once(
+            "schedules",
+            lambda: ScheduleService(
+                self.provider,
+                self.mapping,
+                self.activity_types,
+                created_here=self.ledger.booked_activity_ids,
+            ),
+        )
+
+    @property
+    def meetings(self) -> MeetingService:
+        """One-to-ones: book, cancel, list, reconcile."""
+        from wfm_bridge.core.meetings import MeetingService
+        from wfm_bridge.core.slots import WorkingHours
+
+        hours = WorkingHours.parse(self.settings.work_hours)
+        return self._once(
+            "meetings",
+            lambda: MeetingService(
+                self.provider,
+                self.mapping,
+                self.activity_types,
+                self.ledger,
+                self.bridge.clock,
+                host_name=self.settings.host_name,
+                max_length=hours.length,
+            ),
+        )
+
+    @property
+    def slots(self) -> SlotFinder:
+        """Free start times for a one-to-one."""
+        from wfm_bridge.core.slots import SlotFinder, WorkingHours
+
+        s = self.settings
+        return self._once(
+            "slots",
+            lambda: SlotFinder(
+                self.provider,
+                self.mapping,
+                self.activity_types,
+                self.bridge.clock,
+                hours=WorkingHours.parse(s.work_hours),
+                step=timedelta(minutes=s.slot_step_minutes),
+                available=s.available_activity_types,
+            ),
+        )
+
+    def export(
+        self, policy: ExportPolicy | None = None, on_step: StepHook | None = None
+    ) -> ExportScores:
+        """The QA score export of this tenant (a new use case per call: it holds options)."""
+        from wfm_bridge.core.export import ExportScores
+
+        b = self.bridge
+        provider = self.background_provider
+        return ExportScores(
+            b.scores, provider, self._mapper(provider), b.state, b.clock, self.name,
+            policy, on_step,
+        )
+
+    def export_status(self) -> ExportStatus:
+        """Where this tenant's export stands (reads only)."""
+        from wfm_bridge.core.export_status import export_status
+
+        return export_status(self.bridge.scores, self.bridge.state, self.name)
+
+    def clear_caches(self) -> None:
+        """Forget this tenant's cached people and activity types (for its current account)."""
+        from wfm_bridge.core.activity_types import activity_types_namespace
+        from wfm_bridge.core.mapping import mapping_namespace
+
+        scope = self._scope()
+        self.bridge.cache.clear(mapping_namespace(scope))
+        self.bridge.cache.clear(activity_types_namespace(scope))
