@@ -1,30 +1,72 @@
-"""Settings: environment variables, overridden by global CLI options."""
+"""Settings: ``WFM_*`` environment variables (pydantic-settings), overridden by arguments.
+
+Every field reads ``WFM_<FIELD>`` (``WFM_TENANT``, ``WFM_PROVIDER``, ``WFM_STATE``, ...), except
+``data_dir`` (``WFM_HOME``), ``available_activity_types`` (``WFM_AVAILABLE_TYPES``) and
+``blocked_plugins`` (``WFM_BLOCK_PLUGINS``). Provider options come from
+``WFM_OPTION_<NAME>=value`` (option ``<name>``; plugins/assembled/config.py lists Assembled's)
+and ``WFM_BASE_URL`` (option ``base_url``); keyword arguments win over the environment.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Annotated, Any
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
-# Provider options (plugins/assembled/config.py lists Assembled's) from the environment:
-# WFM_OPTION_<NAME>=value sets option <name>; WFM_BASE_URL / --base-url set base_url.
 OPTION_PREFIX = "WFM_OPTION_"
 
 
 def default_data_dir() -> Path:
-    """``WFM_HOME`` or the user's data directory for wfm-bridge."""
-    env = os.environ.get("WFM_HOME")
-    return Path(env).expanduser() if env else Path(platformdirs.user_data_dir("wfm-bridge"))
+    """The user's data directory for wfm-bridge (``WFM_HOME`` overrides it)."""
+    return Path(platformdirs.user_data_dir("wfm-bridge"))
 
 
-class Settings(BaseModel):
+def _names(value: object) -> object:
+    """``"Shift, Open Time"`` -> ("Shift", "Open Time"); other values pass through."""
+    if isinstance(value, str):
+        return tuple(name.strip() for name in value.split(",") if name.strip())
+    return value
+
+
+class _ProviderOptions(PydanticBaseSettingsSource):
+    """``WFM_OPTION_<NAME>`` and ``WFM_BASE_URL`` -> ``provider_options``."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # everything comes through __call__
+
+    def __call__(self) -> dict[str, Any]:
+        options = {
+            var[len(OPTION_PREFIX) :].lower(): value
+            for var, value in os.environ.items()
+            if var.startswith(OPTION_PREFIX) and len(var) > len(OPTION_PREFIX)
+        }
+        if os.environ.get("WFM_BASE_URL"):
+            options["base_url"] = os.environ["WFM_BASE_URL"]
+        return {"provider_options": options} if options else {}
+
+
+class Settings(BaseSettings):
     """Everything the composition root needs to pick and build adapters."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = SettingsConfigDict(
+        env_prefix="WFM_",
+        env_ignore_empty=True,
+        frozen=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
 
-    data_dir: Path = Field(default_factory=default_data_dir)
+    data_dir: Path = Field(default_factory=default_data_dir, validation_alias="WFM_HOME")
     tenant: str = "default"
     provider: str = "memory_fake"
     vault: str = "local"
@@ -37,51 +79,35 @@ class Settings(BaseModel):
     timezone: str = "UTC"
     work_hours: str = "09:00-17:00"  # viewer's zone; free slots and the longest 1:1
     slot_step_minutes: int = Field(default=15, gt=0)
-    available_activity_types: tuple[str, ...] = ()  # names that count as free for slots
+    # names that count as free for slots
+    available_activity_types: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), validation_alias="WFM_AVAILABLE_TYPES"
+    )
     provider_options: dict[str, str] = Field(default_factory=dict)
-    blocked_plugins: tuple[str, ...] = ()
+    blocked_plugins: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), validation_alias="WFM_BLOCK_PLUGINS"
+    )
 
-    @field_validator("available_activity_types", mode="before")
+    _split_names = field_validator(
+        "available_activity_types", "blocked_plugins", mode="before"
+    )(_names)
+
     @classmethod
-    def _split_names(cls, value: object) -> object:
-        """``WFM_AVAILABLE_TYPES="Shift, Open Time"`` -> ("Shift", "Open Time")."""
-        if isinstance(value, str):
-            return tuple(name.strip() for name in value.split(",") if name.strip())
-        return value
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Arguments first, then ``WFM_*`` variables and provider options; no dotenv."""
+        return init_settings, env_settings, _ProviderOptions(settings_cls)
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
-        """Read ``WFM_*`` variables; keyword overrides (from CLI options) win when not None."""
-        env = os.environ
-        values: dict[str, object] = {}
-        for field, var in (
-            ("tenant", "WFM_TENANT"),
-            ("provider", "WFM_PROVIDER"),
-            ("vault", "WFM_VAULT"),
-            ("cache", "WFM_CACHE"),
-            ("state", "WFM_STATE"),
-            ("clock", "WFM_CLOCK"),
-            ("directory", "WFM_DIRECTORY"),
-            ("scores", "WFM_SCORES"),
-            ("host_name", "WFM_HOST_NAME"),
-            ("timezone", "WFM_TIMEZONE"),
-            ("work_hours", "WFM_WORK_HOURS"),
-            ("slot_step_minutes", "WFM_SLOT_STEP_MINUTES"),
-            ("available_activity_types", "WFM_AVAILABLE_TYPES"),
-        ):
-            if env.get(var):
-                values[field] = env[var]
-        options: dict[str, str] = {}
-        for var, value in env.items():  # WFM_OPTION_TIMEOUT=2 -> the provider option timeout
-            if var.startswith(OPTION_PREFIX) and len(var) > len(OPTION_PREFIX):
-                options[var[len(OPTION_PREFIX) :].lower()] = value
-        if env.get("WFM_BASE_URL"):
-            options["base_url"] = env["WFM_BASE_URL"]
-        extra_options = overrides.pop("provider_options", None) or {}
-        options.update(extra_options)  # type: ignore[call-overload]
-        values["provider_options"] = options
-        from wfm_bridge.host.plugins import blocked_from_env
+        """The environment's settings; keyword overrides (CLI options) win when not None.
 
-        values["blocked_plugins"] = tuple(blocked_from_env())
-        values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls.model_validate(values)
+        ``provider_options`` given here are merged over the environment's options."""
+        given: dict[str, Any] = {k: v for k, v in overrides.items() if v is not None}
+        return cls(**given)
