@@ -43,7 +43,7 @@ def test_put_replaces_and_list_is_sorted(tmp_path: Path) -> None:
         ("acme", "assembled"), ("acme", "memory_fake"), ("zeta", "assembled"),
     ]
     assert vault.get("acme", "assembled") == SecretStr("four")
-    assert vault.info("acme", "assembled").validated_at == T0 + timedelta(days=1)
+    assert vault.info("acme", "assembled").validated_at == T0 + timedelta(days=1)  # type: ignore[union-attr]
 
 
 def test_bad_input_is_refused(tmp_path: Path) -> None:
@@ -166,7 +166,7 @@ def test_rotation_with_configured_keys(tmp_path: Path) -> None:
 def test_rotation_with_the_key_file(tmp_path: Path) -> None:
     vault = file_vault(tmp_path)
     vault.put("a", "assembled", KEY, T0)
-    first = vault.info("a", "assembled").master_key_id
+    first = vault.info("a", "assembled").master_key_id  # type: ignore[union-attr]
     added = vault.add_master_key()
     assert added is not None and added != first
     report = vault.rotate()

@@ -109,4 +109,4 @@ def test_a_meeting_being_written_elsewhere_is_not_swept() -> None:
     assert copy.id in world.backend.activities
     world.meetings.reconcile()
     assert copy.id not in world.backend.activities
-    assert world.ledger.get(meeting.id).status is MeetingStatus.BOOKED
+    assert world.ledger.get(meeting.id).status is MeetingStatus.BOOKED  # type: ignore[union-attr]
