@@ -44,7 +44,7 @@ def _context(settings: Settings) -> AdapterContext:
 
 def build_adapter(registry: AdapterRegistry, kind: PortKind, name: str, settings: Settings) -> Any:
     """Build the adapter registered as ``name`` for ``kind`` (clock-taking ones get a clock)."""
-    return registry.get(kind, name).factory(_context(settings))
+    return registry.build(kind, name, _context(settings))
 
 
 def build_provider(
@@ -86,7 +86,7 @@ def build_provider_with_key(
         budget=budget,
         options=settings.provider_options,
     )
-    return registry.get(PortKind.PROVIDER, settings.provider).factory(ctx)
+    return registry.build(PortKind.PROVIDER, settings.provider, ctx)
 
 
 class Container(containers.DeclarativeContainer):
