@@ -15,15 +15,21 @@ acknowledged or durably held pending; a kill anywhere re-reads at most the unack
 whose re-push upserts by evaluation id. A pending version is released before its newer version
 is pushed, which is safe because the newer version lies past the checkpoint until it is
 acknowledged; so an older version can never be sent after a newer one.
+
+Provider failures are not retried here: the provider adapter owns the one retry layer and
+spends the budget it was built with (the composition root gives the export a provider built
+with ``CallBudget.BACKGROUND``). An error that reaches the export therefore means that budget
+is spent, or that the failure is not transient: the run records it (``last_error``, the
+checkpoint left at the last acknowledged page) and re-raises; the next run resumes there, and
+a page that was pushed but never acknowledged is pushed again, which upserts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from wfm_bridge.core.backoff import BackoffPolicy, RetryBudget
 from wfm_bridge.core.export_report import ExportReport, UnmappedSample, UnmappedScore, run_record
 from wfm_bridge.core.export_state import ExportState
 from wfm_bridge.core.score_agents import AgentLookup, ScoreAgents, to_push
@@ -43,7 +49,6 @@ class ExportPolicy:
     """Tunables of an export run."""
 
     batch_size: int = 500
-    backoff: BackoffPolicy = field(default_factory=BackoffPolicy)
     lock_wait_seconds: float = 0.0  # 0: a second run fails at once with BusyError
     lock_poll_seconds: float = 5.0
     listed_unmapped: int = 100  # how many unmapped scores a report lists (all are counted)
@@ -136,7 +141,6 @@ class _Pass:
     def __init__(self, owner: ExportScores, *, dry_run: bool) -> None:
         self.o = owner
         self.dry = dry_run
-        self.budget = RetryBudget(owner._clock, owner._policy.backoff)
         self.checkpoint = owner._records.checkpoint()
         self.report = ExportReport(
             tenant=owner.tenant,
@@ -158,7 +162,6 @@ class _Pass:
         )
         report.unmapped = self._listed_unmapped()
         report.checkpoint = self.checkpoint if self.dry else self.o._records.checkpoint()
-        report.retries = self.budget.retries
         report.finished_at = self.o._clock.now()
         return report
 
@@ -239,12 +242,13 @@ class _Pass:
             self.o._records.hold(score, reason, self.o._clock.now())
 
     def _push(self, batch: Sequence[ScorePush]) -> None:
-        """Send one batch with retries and count it once acknowledged (dry: only count it)."""
+        """Send one batch (the provider retries it) and count it once acknowledged (dry: only
+        count it)."""
         if self.dry:
             room = self.o._policy.preview - len(self.report.preview)
             self.report.preview.extend(batch[: max(0, room)])
         else:
-            self.budget.call(lambda: self.o._provider.push_scores(batch))
+            self.o._provider.push_scores(batch)
         self.report.batches += 1
         self.report.sent += len(batch)
         if not self.dry:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from wfm_bridge.ports.errors import WfmError
+from wfm_bridge.ports.errors import RateLimitedError, WfmError
 from wfm_bridge.ports.models import QaScore, ScorePush
 from wfm_bridge.ports.scores import ScoreCursor
 
@@ -74,6 +74,8 @@ class ExportReport:
     sent_from_pending: int = 0  # of ``sent``, scores released from the pending set
     pending_unmapped: int = 0  # scores still held back after the run
     unmapped: list[UnmappedScore] = field(default_factory=list)  # the first few, with reasons
+    # Always 0: retries happen inside the provider adapter, out of the export's sight. Kept so
+    # the CLI view and the ``--json`` shape stay as they were until the host stops reading it.
     retries: int = 0
     stopped_early: bool = False  # asked to stop (SIGTERM): resumes from the checkpoint
     preview: list[ScorePush] = field(default_factory=list)  # dry run: first scores to send
@@ -98,12 +100,14 @@ class ExportReport:
 
     def failed(self, exc: Exception, at: datetime) -> dict[str, Any]:
         """The ``last_error`` record for a run that stopped on ``exc``."""
+        retry_at = exc.retry_at if isinstance(exc, RateLimitedError) else None
         return {
             "at": at.isoformat(),
             "category": exc.category if isinstance(exc, WfmError) else "unexpected",
             "message": str(exc) or type(exc).__name__,
             "sent_before_error": self.sent,
             "checkpoint": cursor_dict(self.checkpoint),
+            "retry_at": retry_at.isoformat() if retry_at else None,
         }
 
 

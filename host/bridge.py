@@ -38,13 +38,22 @@ SecretSink = Callable[[SecretStr], None]
 
 
 def _build(
-    registry: AdapterRegistry, kind: PortKind, name: str, settings: Settings, built: list[Any]
+    registry: AdapterRegistry,
+    kind: PortKind,
+    name: str,
+    settings: Settings,
+    built: list[Any],
+    clock: Any = None,
 ) -> Any:
-    """The shared adapter ``name`` for port ``kind`` (remembered in ``built`` to close)."""
+    """The shared adapter ``name`` for port ``kind`` (remembered in ``built`` to close);
+    every adapter but the clock gets the shared clock."""
     context = AdapterContext(
-        data_dir=settings.data_dir, tenant=settings.tenant, options=settings.provider_options
+        data_dir=settings.data_dir,
+        tenant=settings.tenant,
+        options=settings.provider_options,
+        clock=clock,
     )
-    adapter = registry.get(kind, name).factory(context)
+    adapter = registry.build(kind, name, context)
     built.append(adapter)
     return adapter
 
@@ -60,19 +69,19 @@ class _Shared(containers.DeclarativeContainer):
         _build, registry, PortKind.CLOCK, settings.provided.clock, settings, built
     )
     cache = providers.ThreadSafeSingleton(
-        _build, registry, PortKind.CACHE, settings.provided.cache, settings, built
+        _build, registry, PortKind.CACHE, settings.provided.cache, settings, built, clock
     )
     state = providers.ThreadSafeSingleton(
-        _build, registry, PortKind.STATE, settings.provided.state, settings, built
+        _build, registry, PortKind.STATE, settings.provided.state, settings, built, clock
     )
     vault = providers.ThreadSafeSingleton(
-        _build, registry, PortKind.KEY_VAULT, settings.provided.vault, settings, built
+        _build, registry, PortKind.KEY_VAULT, settings.provided.vault, settings, built, clock
     )
     directory = providers.ThreadSafeSingleton(
-        _build, registry, PortKind.DIRECTORY, settings.provided.directory, settings, built
+        _build, registry, PortKind.DIRECTORY, settings.provided.directory, settings, built, clock
     )
     scores = providers.ThreadSafeSingleton(
-        _build, registry, PortKind.SCORES, settings.provided.scores, settings, built
+        _build, registry, PortKind.SCORES, settings.provided.scores, settings, built, clock
     )
 
 
@@ -240,7 +249,7 @@ class Bridge:
             budget=budget,
             options=settings.provider_options,
         )
-        return self.registry.get(PortKind.PROVIDER, settings.provider).factory(context)
+        return self.registry.build(PortKind.PROVIDER, settings.provider, context)
 
     # --- life cycle ---------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """The typed register object plugins use to contribute adapters, and the factory contexts.
 
 A plugin's ``wfm_register_adapters`` hook receives an ``AdapterRegistry`` and calls
-``registry.add(...)`` once per adapter. The host later builds adapters **by configured name**;
+``registry.add(...)`` once per adapter. The host later builds adapters **by configured name**
+with ``registry.build(...)``, which checks what a factory returned against its port's Protocol;
 registration order never matters. Factories are called lazily, so plugin modules stay
 import-light: heavy imports belong inside the factory.
 """
@@ -43,11 +44,13 @@ class CallBudget(StrEnum):
 
 @dataclass(frozen=True)
 class AdapterContext:
-    """What a non-provider adapter factory gets: where data lives and its options."""
+    """What a non-provider adapter factory gets: where data lives, its options, and the
+    process's shared clock (None while the clock itself is being built)."""
 
     data_dir: Path
     tenant: str
     options: Mapping[str, str] = field(default_factory=dict)
+    clock: Clock | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,29 @@ class AdapterRegistry:
             )
         return spec
 
+    def build(self, kind: PortKind, name: str, context: AdapterContext | ProviderContext) -> Any:
+        """Build the adapter named ``name`` for ``kind`` with ``context`` (a ProviderContext
+        for providers) and check it satisfies the port; ``InvalidInputError`` if it does not."""
+        spec = self.get(kind, name)
+        wanted = ProviderContext if kind is PortKind.PROVIDER else AdapterContext
+        if not isinstance(context, wanted):
+            raise InvalidInputError(
+                f"a {kind} adapter is built from {wanted.__name__}, not from "
+                f"{type(context).__name__}; pass {wanted.__name__}"
+            )
+        adapter = spec.factory(context)
+        port = port_protocol(kind)
+        lacking = _lacking(adapter, port)
+        if lacking or not isinstance(adapter, port):
+            what = f" (missing or not callable: {', '.join(lacking)})" if lacking else ""
+            raise InvalidInputError(
+                f"plugin {spec.plugin!r}: its {kind} adapter {name!r} returned an object of "
+                f"type {type(adapter).__name__!r}, which is not a {port.__name__}{what}; fix or "
+                f"update the plugin, or choose another {kind} adapter "
+                f"(installed: {', '.join(self.names(kind))})"
+            )
+        return adapter
+
     def names(self, kind: PortKind) -> list[str]:
         """Installed adapter names for one port, sorted."""
         return sorted(n for (k, n) in self._specs if k == kind)
@@ -119,3 +145,38 @@ class AdapterRegistry:
     def specs(self) -> list[AdapterSpec]:
         """Every registered adapter, sorted by plugin, port and name."""
         return sorted(self._specs.values(), key=lambda s: (s.plugin, s.kind, s.name))
+
+
+def port_protocol(kind: PortKind) -> type:
+    """The runtime-checkable Protocol an adapter for ``kind`` must satisfy."""
+    # imported here: plugins import this module at registration, which must stay light
+    from wfm_bridge.ports.cache import Cache
+    from wfm_bridge.ports.directory import EmployeeDirectory
+    from wfm_bridge.ports.provider import WfmProvider
+    from wfm_bridge.ports.scores import ScoreSource
+    from wfm_bridge.ports.state import StateStore
+    from wfm_bridge.ports.vault import KeyVault
+
+    ports: dict[PortKind, type] = {
+        PortKind.PROVIDER: WfmProvider,
+        PortKind.KEY_VAULT: KeyVault,
+        PortKind.CLOCK: Clock,
+        PortKind.CACHE: Cache,
+        PortKind.STATE: StateStore,
+        PortKind.DIRECTORY: EmployeeDirectory,
+        PortKind.SCORES: ScoreSource,
+        PortKind.RATE_LIMITER: RateLimiters,
+    }
+    return ports[kind]
+
+
+def _lacking(adapter: object, port: type) -> list[str]:
+    """The port's members ``adapter`` lacks, and its methods that are not callable on it."""
+    attributes = set(getattr(port, "__annotations__", {}))
+    methods = {n for n, v in vars(port).items() if callable(v)}
+    members = sorted(n for n in attributes | methods if not n.startswith("_"))
+    return [
+        m
+        for m in members
+        if not hasattr(adapter, m) or (m in methods and not callable(getattr(adapter, m)))
+    ]

@@ -19,7 +19,7 @@ import httpx
 from pydantic import SecretStr
 
 from wfm_bridge.plugins.assembled.config import AssembledConfig
-from wfm_bridge.plugins.assembled.ratelimit import TokenBucket, key_fingerprint, shared_bucket
+from wfm_bridge.plugins.assembled.ratelimit import TokenBucket, shared_bucket
 from wfm_bridge.plugins.assembled.retry import (
     POLICY,
     Action,
@@ -41,6 +41,7 @@ from wfm_bridge.ports.errors import (
     UnavailableError,
     WfmError,
 )
+from wfm_bridge.ports.vault import key_fingerprint
 
 log = logging.getLogger("wfm.assembled")
 
@@ -102,9 +103,7 @@ class AssembledClient:
         self.config = config
         self._key = api_key
         self._clock = clock
-        self.bucket = bucket or shared_bucket(
-            api_key.get_secret_value(), config.rate, config.burst, clock
-        )
+        self.bucket = bucket or shared_bucket(api_key, config.rate, config.burst, clock)
         self._backoff = Backoff(config.retry, rng or random.Random())
         self._http = httpx.Client(
             base_url=base,
@@ -123,7 +122,7 @@ class AssembledClient:
     def __repr__(self) -> str:
         return (
             f"AssembledClient(base_url={self.config.base_url!r}, "
-            f"key=sha256:{key_fingerprint(self._key.get_secret_value())})"
+            f"key={key_fingerprint(self._key)})"
         )
 
     def close(self) -> None:

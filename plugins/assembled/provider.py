@@ -19,7 +19,7 @@ from wfm_bridge.plugins.assembled.client import AssembledClient
 from wfm_bridge.plugins.assembled.config import AssembledConfig
 from wfm_bridge.plugins.assembled.occurrences import OccurrenceStream
 from wfm_bridge.plugins.assembled.planner import ScheduleRequest, fetch, fetch_each, plan
-from wfm_bridge.plugins.assembled.ratelimit import TokenBucket, key_fingerprint
+from wfm_bridge.plugins.assembled.ratelimit import TokenBucket
 from wfm_bridge.plugins.assembled.scores import ScoreMapping
 from wfm_bridge.plugins.assembled.wire import (
     OCCURRENCE_KEY,
@@ -54,6 +54,7 @@ from wfm_bridge.ports.models import (
     ProviderPerson,
     ScorePush,
 )
+from wfm_bridge.ports.vault import key_fingerprint
 
 PEOPLE = "/v0/people"
 ACTIVITY_TYPES = "/v0/activity_types"
@@ -85,11 +86,11 @@ class AssembledProvider:
         self.client = AssembledClient(
             config, api_key, clock, transport=transport, bucket=bucket, rng=rng
         )
-        self._fingerprint = key_fingerprint(api_key.get_secret_value())
+        self._fingerprint = key_fingerprint(api_key)
 
     def __repr__(self) -> str:
         return (
-            f"AssembledProvider(base_url={self.config.base_url!r}, key=sha256:{self._fingerprint})"
+            f"AssembledProvider(base_url={self.config.base_url!r}, key={self._fingerprint})"
         )
 
     def close(self) -> None:

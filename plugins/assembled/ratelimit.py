@@ -11,12 +11,14 @@ connect), so a client spending the exact burst would see occasional 429s.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import weakref
 from dataclasses import dataclass
 
+from pydantic import SecretStr
+
 from wfm_bridge.ports.clock import Clock
+from wfm_bridge.ports.vault import key_fingerprint
 
 
 class TokenBucket:
@@ -68,13 +70,9 @@ _BUCKETS: weakref.WeakKeyDictionary[Clock, dict[_BucketKey, TokenBucket]] = (
 _REGISTRY_LOCK = threading.Lock()
 
 
-def key_fingerprint(api_key: str) -> str:
-    """A short, non-reversible name for a key (never the key itself)."""
-    return hashlib.sha256(api_key.encode()).hexdigest()[:16]
-
-
-def shared_bucket(api_key: str, rate: float, burst: int, clock: Clock) -> TokenBucket:
-    """The process-wide bucket for this key (created on first use)."""
+def shared_bucket(api_key: SecretStr, rate: float, burst: int, clock: Clock) -> TokenBucket:
+    """The process-wide bucket for this key (created on first use); keyed by the key's
+    fingerprint (``ports.vault.key_fingerprint``), so the registry never holds the key."""
     key = _BucketKey(key_fingerprint(api_key), rate, burst)
     with _REGISTRY_LOCK:
         per_clock = _BUCKETS.setdefault(clock, {})

@@ -1,4 +1,8 @@
-"""Private files on local disk: owner-only directories, atomic replace, and flock locks."""
+"""Private files on local disk: owner-only directories, atomic replace, and flock locks.
+
+The project's one copy of these mechanisms: the local adapters and the memory_fake demo store
+(``plugins/memory_fake/versioned_file.py``) both write and lock through here.
+"""
 
 from __future__ import annotations
 

@@ -25,7 +25,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from wfm_bridge.plugins.memory_fake.atomic_file import AtomicFile, Signature
 from wfm_bridge.plugins.memory_fake.backend import FakeWfmBackend
 from wfm_bridge.plugins.memory_fake.demo import (
     ACTIVITY_TYPES,
@@ -42,6 +41,7 @@ from wfm_bridge.plugins.memory_fake.snapshot import (
     encode_activities,
     loads,
 )
+from wfm_bridge.plugins.memory_fake.versioned_file import Signature, VersionedFile
 from wfm_bridge.ports.errors import InvalidInputError
 from wfm_bridge.ports.models import Activity
 
@@ -96,7 +96,7 @@ class PersistentFakeBackend(FakeWfmBackend):
         self._rows: list[Row] | None = None
         self._activities: dict[str, Activity] = {}
         super().__init__(accepted_keys=accepted_keys)
-        self.file = AtomicFile(path)
+        self.file = VersionedFile(path)
         self.anchor: date | None = None
         self._sig: Signature | None = None
         with self.lock, self.file.locked():
@@ -242,7 +242,7 @@ def reset_demo(
     """Restore the seed (anchored at ``anchor`` or at ``demo_anchor(today)``); returns it."""
     path = demo_path(data_dir, tenant)
     snap = seed_snapshot(anchor or demo_anchor(today or _today()))
-    file = AtomicFile(path)
+    file = VersionedFile(path)
     with file.locked():
         file.write(dumps(snap))
     return _info(path, snap)
@@ -251,5 +251,5 @@ def reset_demo(
 def demo_info(data_dir: Path, tenant: str) -> DemoInfo | None:
     """Describe the tenant's stored demo data, or None when it was never created."""
     path = demo_path(data_dir, tenant)
-    got = AtomicFile(path).read()
+    got = VersionedFile(path).read()
     return None if got is None else _info(path, loads(got[0], str(path)))

@@ -7,9 +7,11 @@ from datetime import timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import SecretStr
 
-from wfm_bridge.plugins.assembled.ratelimit import TokenBucket, key_fingerprint, shared_bucket
+from wfm_bridge.plugins.assembled.ratelimit import _BUCKETS, TokenBucket, shared_bucket
 from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
+from wfm_bridge.ports.vault import key_fingerprint
 
 from .support import KEY, T0
 
@@ -81,11 +83,16 @@ def test_concurrent_threads_each_get_their_own_slot() -> None:
 
 def test_providers_with_the_same_key_and_clock_share_one_bucket() -> None:
     clock = InMemoryClock(T0)
-    a = shared_bucket(KEY, 5, 20, clock)
-    assert shared_bucket(KEY, 5, 20, clock) is a
-    assert shared_bucket("sk_live_other", 5, 20, clock) is not a
-    assert shared_bucket(KEY, 5, 20, InMemoryClock(T0)) is not a
+    a = shared_bucket(SecretStr(KEY), 5, 20, clock)
+    assert shared_bucket(SecretStr(KEY), 5, 20, clock) is a  # a new SecretStr, the same key
+    assert shared_bucket(SecretStr("sk_live_other"), 5, 20, clock) is not a
+    assert shared_bucket(SecretStr(KEY), 5, 20, InMemoryClock(T0)) is not a
 
 
-def test_the_fingerprint_does_not_reveal_the_key() -> None:
-    assert KEY not in key_fingerprint(KEY) and len(key_fingerprint(KEY)) == 16
+def test_buckets_are_named_by_the_vaults_fingerprint_never_by_the_key() -> None:
+    clock = InMemoryClock(T0)
+    shared_bucket(SecretStr(KEY), 5, 20, clock)
+
+    (name,) = [k.fingerprint for k in _BUCKETS[clock]]
+    assert name == key_fingerprint(SecretStr(KEY))  # the one fingerprint of the project
+    assert KEY not in repr(_BUCKETS[clock])

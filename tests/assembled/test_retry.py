@@ -6,13 +6,17 @@ Time is an InMemoryClock: every backoff and Retry-After wait shows up in ``clock
 from __future__ import annotations
 
 import base64
+import json
 import random
 from datetime import timedelta
 from email.utils import format_datetime
 
 import httpx
 import pytest
+from export.world import MAPPED, ExportWorld
 
+from wfm_bridge.core.export import ExportPolicy, ExportScores
+from wfm_bridge.core.export_status import export_status
 from wfm_bridge.plugins.assembled.config import BUDGETS
 from wfm_bridge.plugins.assembled.retry import (
     POLICY,
@@ -389,3 +393,38 @@ def test_the_table_says_what_each_row_does() -> None:
     assert POLICY[(Failure.RATE_LIMITED, False)] is Action.RETRY_AFTER
     assert POLICY[(Failure.SERVER_ERROR, False)] is Action.OUTCOME_UNKNOWN
     assert all(POLICY[(Failure.AUTH, i)] is Action.FAIL for i in (True, False))
+
+
+# --- one retry layer: the export over this client ---------------------------------------
+
+
+@pytest.mark.parametrize("budget", list(CallBudget))
+def test_an_export_makes_exactly_the_adapters_attempts_then_the_next_run_resumes(
+    budget: CallBudget,
+) -> None:
+    # the export adds no retry loop of its own: attempts never multiply
+    world = ExportWorld(clock=InMemoryClock(T0))
+    recorded = [world.record(MAPPED[0]) for _ in range(3)]
+    rec = Recorder(fallback=answer(503))
+    provider = mock_provider(rec, clock=world.clock, budget=budget)
+    export = ExportScores(
+        world.source, provider, world.mapper, world.state, world.clock, world.tenant,
+        ExportPolicy(batch_size=2),
+    )
+
+    with pytest.raises(UnavailableError, match="503"):
+        export.run()
+
+    assert len(rec.seen) == BUDGETS[budget].max_attempts
+    status = export_status(world.source, world.state, world.tenant)
+    assert status.checkpoint is None and status.backlog == 3
+    assert status.last_error is not None and status.last_error["category"] == "unavailable"
+
+    rec.fallback = answer(202, {})
+    report = export.run()
+
+    assert (report.sent, report.batches) == (3, 2)
+    assert len(rec.seen) == BUDGETS[budget].max_attempts + 2
+    sent = [json.loads(r.content)["qa_scores"] for r in rec.seen[-2:]]
+    ids = [row["conversation_external_id"] for batch in sent for row in batch]
+    assert ids == [s.evaluation_id for s in recorded]

@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 
 from wfm_bridge.core.activity_types import ActivityTypeCatalog
-from wfm_bridge.core.backoff import BackoffPolicy
 from wfm_bridge.core.export import ExportPolicy, ExportScores
 from wfm_bridge.core.ledger import MeetingLedger
 from wfm_bridge.core.mapping import EmployeeMapper
@@ -227,7 +226,7 @@ def test_the_export_loses_nothing_and_doubles_nothing_under_faults(demo: Demo) -
         InMemoryStateStore(),
         uc.clock,
         TENANT,
-        ExportPolicy(batch_size=5, backoff=BackoffPolicy(max_attempts=4, budget_seconds=120)),
+        ExportPolicy(batch_size=5),
     )
 
     report = export.run()

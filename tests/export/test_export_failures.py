@@ -1,4 +1,9 @@
-"""Provider failures, the retry budget, single flight and the run records."""
+"""Provider failures, single flight and the run records.
+
+Retrying is the provider adapter's job (one layer: tests/assembled/test_retry.py); a provider
+error reaching the export ends the run, which records it and leaves the checkpoint at the
+last acknowledged page for the next run.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,6 @@ import pytest
 from pydantic import SecretStr
 
 from export.world import MAPPED, UNMAPPED, ExportWorld
-from wfm_bridge.core.backoff import BackoffPolicy
 from wfm_bridge.core.export_status import export_status
 from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
 from wfm_bridge.plugins.memory_fake.provider import InMemoryProvider
@@ -46,51 +50,64 @@ def test_auth_failure_stops_at_once_with_the_reauth_message_and_keeps_the_checkp
     assert status.last_run is not None and status.last_run["outcome"] == "failed"
 
 
-def test_rate_limits_are_retried_honouring_retry_at_then_succeed() -> None:
+def test_a_rate_limit_ends_the_run_at_once_records_when_and_the_next_run_sends() -> None:
+    # the provider raises only once its own retry budget is spent: the export adds no wait
     world = ExportWorld()
     world.record(MAPPED[0])
     later = world.clock.now() + timedelta(seconds=7)
-    for _ in range(2):
-        world.sink.fail_next("push_scores", RateLimitedError("slow down", retry_at=later))
+    world.sink.outage(RateLimitedError("slow down", retry_at=later), pushes=1)
+
+    with pytest.raises(RateLimitedError, match="slow down"):
+        world.export().run()
+
+    assert world.clock.slept == []
+    assert world.sink.attempts == 1  # one call: no second retry layer in core
+    status = export_status(world.source, world.state, world.tenant)
+    assert status.checkpoint is None and status.backlog == 1
+    assert status.last_error is not None
+    assert status.last_error["category"] == "rate_limited"
+    assert status.last_error["retry_at"] == later.isoformat()
 
     report = world.export().run()
 
-    assert report.sent == 1
-    assert report.retries == 2
-    assert world.clock.slept == [7.0, 1.0]  # the second retry_at is already (nearly) past
+    assert (report.sent, report.batches, report.retries) == (1, 1, 0)
     assert world.sink.scores == world.expected_in_sink()
 
 
-def test_transient_errors_give_up_within_the_budget_keeping_the_acknowledged_pages() -> None:
+def test_an_outage_ends_the_run_keeping_the_acknowledged_pages_and_the_next_run_resumes() -> None:
     world = ExportWorld()
     recorded = [world.record(MAPPED[0]) for _ in range(4)]
-    policy = BackoffPolicy(max_attempts=10, first_delay=1, max_delay=8, budget_seconds=20)
     world.sink.outage(UnavailableError("503"), after=1)  # first page ok, then down for good
 
-    export = world.export(batch_size=2, backoff=policy)
     with pytest.raises(UnavailableError, match="503"):
-        export.run()
+        world.export(batch_size=2).run()
 
-    assert world.clock.slept == [1, 2, 4, 8]  # the next wait (8) would exceed the 20 s budget
+    assert world.clock.slept == []
+    assert world.sink.attempts == 2  # one call per page: the acknowledged one, the failed one
     status = export_status(world.source, world.state, world.tenant)
     assert status.checkpoint is not None
     assert status.checkpoint.evaluation_id == recorded[1].evaluation_id
     assert status.backlog == 2
     assert status.last_error is not None and status.last_error["sent_before_error"] == 2
+    assert status.last_error["retry_at"] is None
 
     world.sink.outage(UnavailableError("503"), pushes=0)  # the outage is over
     assert world.export(batch_size=2).run().sent == 2
     assert world.sink.scores == world.expected_in_sink()
+    assert max(world.sink.pushes_per_version().values()) == 1  # nothing sent twice
 
 
-def test_outcome_unknown_is_resent_and_upserts() -> None:
+def test_an_unknown_outcome_ends_the_run_and_the_next_run_resends_which_upserts() -> None:
     world = ExportWorld()
     recorded = [world.record(MAPPED[i]) for i in range(3)]
     world.sink.fail_next("push_scores", OutcomeUnknownError("timeout"), after_apply=True)
 
+    with pytest.raises(OutcomeUnknownError):
+        world.export().run()
+    assert export_status(world.source, world.state, world.tenant).checkpoint is None
     report = world.export().run()
 
-    assert (report.sent, report.batches, report.retries) == (3, 1, 1)
+    assert (report.sent, report.batches) == (3, 1)
     assert world.sink.scores == world.expected_in_sink()
     versions = world.sink.pushes_per_version()
     assert [versions[(s.evaluation_id, s.updated_at)] for s in recorded] == [2, 2, 2]

@@ -31,7 +31,7 @@ AGENTS = MAPPED[:2] + UNMAPPED
 
 FAULTS = st.one_of(
     st.just(("none", 0)),
-    st.tuples(st.just("rate_limited"), st.integers(1, 3)),  # retried, then succeeds
+    st.tuples(st.just("rate_limited"), st.integers(1, 3)),  # the run fails; the next resumes
     st.tuples(st.just("outage"), st.integers(0, 2)),  # down for good after k pushes
     st.tuples(st.just("outcome_unknown"), st.integers(0, 2)),  # accepted, answer lost
     st.tuples(st.just("auth"), st.just(0)),

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from wfm_bridge.core.backoff import BackoffPolicy
 from wfm_bridge.core.export import ExportPolicy, ExportScores, StepHook
 from wfm_bridge.core.mapping import EmployeeMapper
 from wfm_bridge.plugins.memory_fake.cache import InMemoryCache
@@ -63,7 +62,6 @@ class ExportWorld:
 
     def export(self, on_step: StepHook | None = None, **policy: Any) -> ExportScores:
         """The export use case over this world (policy fields as keywords)."""
-        policy.setdefault("backoff", BackoffPolicy(max_attempts=4, budget_seconds=60))
         return ExportScores(
             self.source,
             self.provider,

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from wfm_bridge.plugins.local.fs import try_file_lock
 from wfm_bridge.plugins.memory_fake import store
 from wfm_bridge.plugins.memory_fake.demo import demo_activities, demo_anchor
 from wfm_bridge.plugins.memory_fake.snapshot import Snapshot, encode_activities
@@ -21,7 +22,12 @@ from wfm_bridge.plugins.memory_fake.store import (
     open_demo_backend,
     reset_demo,
 )
-from wfm_bridge.ports.errors import IntegrityError, InvalidInputError, UnavailableError
+from wfm_bridge.ports.errors import (
+    BusyError,
+    IntegrityError,
+    InvalidInputError,
+    UnavailableError,
+)
 from wfm_bridge.ports.models import Activity, ActivityType, NewActivity, ProviderPerson, ScorePush
 
 T0 = datetime(2024, 6, 10, 8, tzinfo=UTC)
@@ -136,6 +142,30 @@ def test_a_failed_write_leaves_the_old_file_whole(
 
     assert path.read_bytes() == before
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_writers_hold_the_same_flock_as_the_local_plugins(tmp_path: Path) -> None:
+    # one lock mechanism (plugins.local.fs): a non-blocking try from it sees the store's lock
+    backend = _open(tmp_path / "t.json")
+
+    with (
+        backend.file.locked(),
+        pytest.raises(BusyError, match="a demo write"),
+        try_file_lock(backend.file.lock_path, "a demo write"),
+    ):
+        pass  # pragma: no cover - the lock is held
+    with try_file_lock(backend.file.lock_path, "a demo write"):
+        pass  # released again
+
+
+def test_the_demo_data_is_owner_only_like_every_local_file(tmp_path: Path) -> None:
+    path = demo_path(tmp_path, "acme")
+    open_demo_backend(tmp_path, "acme", anchor=ANCHOR).receive_scores([_score("e1", 5)])
+
+    files = (path.parent, path, path.with_suffix(".lock"))
+    modes = {p.name: p.stat().st_mode & 0o777 for p in files}
+    assert modes == {"memory_fake": 0o700, "acme.json": 0o600, "acme.lock": 0o600}
+    assert sorted(p.name for p in path.parent.iterdir()) == ["acme.json", "acme.lock"]  # no temp
 
 
 def test_a_damaged_file_is_an_integrity_error_that_says_how_to_reset(tmp_path: Path) -> None:

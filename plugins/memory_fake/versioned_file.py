@@ -1,26 +1,27 @@
-"""AtomicFile: one file replaced atomically, guarded by an exclusive fcntl lock file.
+"""VersionedFile: one file whose every version readers can tell apart, written under a lock.
 
-Writers take the lock, write a temporary file in the same directory, fsync it and rename it
-over the old one, so readers (who need no lock) always see a whole version and a process
-killed at any point leaves the old or the new file. The lock is released when its holder
-exits, even by SIGKILL.
+Writing and locking are ``plugins.local.fs`` (the one atomic replace and the one flock of the
+project): writers hold the exclusive lock file next to the data file and replace the file
+atomically, so readers (who need no lock) always see a whole version and a process killed at
+any point leaves the old or the new file; the lock dies with its holder, even by SIGKILL.
+What this module adds is the version *signature* (inode, mtime, size), which changes on every
+replace, so a reader reloads only when another process wrote.
 """
 
 from __future__ import annotations
 
-import fcntl
 import os
-import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+from wfm_bridge.plugins.local.fs import atomic_write, ensure_private_dir, file_lock
 from wfm_bridge.ports.errors import UnavailableError
 
 Signature = tuple[int, int, int]  # (inode, mtime_ns, size): changes on every replace
 
 
-class AtomicFile:
+class VersionedFile:
     """One file replaced atomically, guarded by an exclusive lock file next to it."""
 
     def __init__(self, path: Path) -> None:
@@ -30,16 +31,13 @@ class AtomicFile:
     @contextmanager
     def locked(self) -> Iterator[None]:
         """Hold the exclusive cross-process lock (blocks while another process holds it)."""
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-        except OSError as exc:
-            raise self._unavailable(exc) from exc
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        ensure_private_dir(self.path.parent)
+        with ExitStack() as stack:
+            try:
+                stack.enter_context(file_lock(self.lock_path))
+            except OSError as exc:
+                raise self._unavailable(exc) from exc
             yield
-        finally:
-            os.close(fd)  # closing the descriptor releases the lock
 
     def signature(self) -> Signature | None:
         """Identity of the current file version (changes on every replace), None if absent."""
@@ -61,18 +59,9 @@ class AtomicFile:
             raise self._unavailable(exc) from exc
 
     def write(self, data: bytes) -> Signature:
-        """Replace the file atomically with ``data`` (write a temp file, fsync, rename)."""
+        """Replace the file atomically with ``data``; the signature of the new version."""
         try:
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    f.write(data)
-                    f.flush()
-                    os.fsync(f.fileno())
-                os.replace(tmp, self.path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            atomic_write(self.path, data)
         except OSError as exc:
             raise self._unavailable(exc) from exc
         sig = self.signature()
