@@ -10,6 +10,7 @@ import typer
 
 if TYPE_CHECKING:
     from wfm_bridge.host.container import Container
+    from wfm_bridge.host.plugins import DiscoveredPlugins
     from wfm_bridge.host.settings import Settings
 
 
@@ -19,6 +20,7 @@ class Runtime:
 
     overrides: dict[str, Any] = field(default_factory=dict)
     debug: bool = False
+    plugins: DiscoveredPlugins | None = None  # discovered once by the CLI for the invocation
     _container: Container | None = None
 
     @property
