@@ -132,17 +132,18 @@ def _tour(ctx: typer.Context, rt: Runtime, run_cli: RunCli) -> None:
 
     typer.secho("\nNext steps", bold=True)
     hints = ["wfm schedule EMAIL --days 14 --format html --output schedule.html"]
-    if _has_command(ctx.find_root(), "emulator", "serve"):  # plugin commands, when installed
+    if _has_command(ctx, "emulator", "serve"):  # plugin commands, when installed
         hints.append(
             "wfm emulator serve --seed demo --key sk_live_demo   (an Assembled look-alike)"
         )
-    if _has_command(ctx.find_root(), "demo", "reset"):
+    if _has_command(ctx, "demo", "reset"):
         hints.append("wfm demo reset   (restore the demo organisation)")
     typer.echo("\n".join(f"   {hint}" for hint in [*hints, "wfm --help"]))
 
 
-def _has_command(root: typer.Context, *path: str) -> bool:
+def _has_command(ctx: typer.Context, *path: str) -> bool:
     """Whether ``wfm PATH...`` exists in this invocation's command tree."""
+    root = ctx.find_root()
     command: Any = root.command
     for name in path:
         command = command.get_command(root, name) if hasattr(command, "get_command") else None

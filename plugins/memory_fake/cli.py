@@ -18,7 +18,9 @@ MARGIN = timedelta(days=14)  # the tour looks up to two weeks ahead
 def register(commands: CommandRegistry) -> None:
     """Add ``wfm demo reset`` and the tour's set-up for the ``memory_fake`` provider."""
 
-    @commands.group("demo").command("reset")
+    demo: typer.Typer = commands.group("demo")
+
+    @demo.command("reset")
     def reset(ctx: typer.Context) -> None:
         """Restore the embedded demo organisation to its seed (memory_fake provider)."""
         from wfm_bridge.plugins.memory_fake.store import reset_demo
