@@ -160,9 +160,14 @@ def _check_pending(
 
 
 def _call(pm: pluggy.PluginManager, plugin: object, hook: str, **kwargs: Any) -> None:
-    """Call one plugin's implementation of ``hook`` (pluggy stops at the first raise)."""
-    others = [p for p in pm.get_plugins() if p is not plugin]
-    pm.subset_hook_caller(hook, remove_plugins=others)(**kwargs)
+    """Call ``plugin``'s own implementation of ``hook``, if any (pluggy's relay would stop at
+    the first plugin that raises, and its subset callers need hashable plugins)."""
+    for impl in getattr(pm.hook, hook).get_hookimpls():
+        if impl.plugin is not plugin:
+            continue
+        if impl.hookwrapper or impl.wrapper:
+            raise pluggy.PluginValidationError(plugin, f"{hook} cannot be a hook wrapper")
+        impl.function(*(kwargs[name] for name in impl.argnames))
 
 
 def _unregister(pm: pluggy.PluginManager, name: str, error: str) -> PluginFailure:

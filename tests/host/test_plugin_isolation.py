@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -182,3 +183,29 @@ def _generated(name: str, fate: str) -> Any:
                 raise RuntimeError(name)
 
     return Generated()
+
+
+@dataclass
+class Unhashable:
+    """A dataclass plugin (``eq=True`` makes it unhashable), like tests/local's."""
+
+    clock: str = "dataclass"
+
+    @hookimpl
+    def wfm_register_adapters(self, registry: AdapterRegistry) -> None:
+        registry.add(PortKind.CLOCK, self.clock, lambda ctx: None, plugin="Unhashable")
+
+
+class Wrapper:
+    @hookimpl(wrapper=True)
+    def wfm_register_adapters(self, registry: AdapterRegistry) -> Any:
+        return (yield)
+
+
+def test_any_plugin_object_works_and_a_wrapper_is_refused() -> None:
+    found = discover_plugins(extra_plugins=[Unhashable(), Wrapper()])
+
+    assert "dataclass" in found.registry.names(PortKind.CLOCK)
+    (failure,) = found.failures
+    assert failure.name == "Wrapper" and "cannot be a hook wrapper" in failure.error
+    assert set(BUILT_IN) | {"Unhashable"} == set(found.names())
