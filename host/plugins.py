@@ -13,7 +13,6 @@ from __future__ import annotations
 import importlib.metadata
 import os
 from collections.abc import Iterable
-from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,39 +69,26 @@ def discover_plugins(
     host's in-process plugin objects, named by ``__name__`` or their class name), and collect
     their adapters, and their commands when ``commands`` is given.
 
-    A broken entry point is isolated; an extra plugin with a malformed hook is the host's own
-    bug and raises ``pluggy.PluginValidationError`` at once (as pytest does for ``-p``)."""
+    An entry point that cannot be imported or registered, and any plugin whose registration
+    hook raises, is unregistered and listed in ``failures``. Two plugins claiming one adapter
+    or command group raise ``ConflictError``; an extra plugin with a malformed hook is the
+    host's own bug and raises ``pluggy.PluginValidationError`` (as pytest does for ``-p``).
+    Builds no shared state, so concurrent calls are safe; a composition root calls it once."""
     pm = pluggy.PluginManager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
     for name in blocked:
         pm.set_blocked(name)
-    failures: list[PluginFailure] = []
-    for entry_point in importlib.metadata.entry_points(group=hookspecs.ENTRY_POINT_GROUP):
-        if pm.is_blocked(entry_point.name) or pm.has_plugin(entry_point.name):
-            continue
-        try:
-            pm.register(entry_point.load(), name=entry_point.name)
-        except Exception as exc:  # anything a third-party import can raise
-            failures.append(_unregister(pm, entry_point.name, _one_line(exc)))
+    failures = _load_entry_points(pm)
     extras = [_register_extra(pm, plugin) for plugin in extra_plugins]
     _check_pending(pm, failures, {id(p) for p in extras if p is not None})
-
     staged: list[AdapterRegistry] = []
     for name, plugin in list(pm.list_name_plugin()):
         if plugin is None:
             continue
-        adapters = AdapterRegistry()
-        hook = "wfm_register_adapters"
         try:
-            with commands.contributions(name) if commands is not None else nullcontext():
-                _call(pm, plugin, hook, registry=adapters)
-                if commands is not None:
-                    hook = "wfm_register_commands"
-                    _call(pm, plugin, hook, commands=commands)
-        except Exception as exc:
-            failures.append(_unregister(pm, name, f"{hook} raised {_one_line(exc)}"))
-            continue
-        staged.append(adapters)
+            staged.append(_contributions(pm, name, plugin, commands))
+        except _HookFailed as failed:
+            failures.append(_unregister(pm, name, str(failed)))
     registry = AdapterRegistry()
     for adapters in staged:
         for spec in adapters.specs():  # a second plugin with the same name: ConflictError
@@ -136,6 +122,37 @@ def plugin_names(pm: pluggy.PluginManager) -> list[str]:
     )
 
 
+class _HookFailed(Exception):
+    """A plugin's registration hook raised (the message names the hook and the error)."""
+
+
+def _load_entry_points(pm: pluggy.PluginManager) -> list[PluginFailure]:
+    """Import and register each ``wfm`` entry point that is not blocked; list what failed."""
+    failures: list[PluginFailure] = []
+    for entry_point in importlib.metadata.entry_points(group=hookspecs.ENTRY_POINT_GROUP):
+        if pm.is_blocked(entry_point.name) or pm.has_plugin(entry_point.name):
+            continue  # blocked plugins are never imported
+        try:
+            pm.register(entry_point.load(), name=entry_point.name)
+        except Exception as exc:  # anything a third-party import can raise
+            failures.append(_unregister(pm, entry_point.name, _one_line(exc)))
+    return failures
+
+
+def _contributions(
+    pm: pluggy.PluginManager, name: str, plugin: object, commands: CommandRegistry | None
+) -> AdapterRegistry:
+    """One plugin's adapters (and commands): all of them, or nothing and ``_HookFailed``."""
+    adapters = AdapterRegistry()
+    if commands is None:
+        _call(pm, plugin, "wfm_register_adapters", registry=adapters)
+        return adapters
+    with commands.contributions(name):  # undone if either hook raises
+        _call(pm, plugin, "wfm_register_adapters", registry=adapters)
+        _call(pm, plugin, "wfm_register_commands", commands=commands)
+    return adapters
+
+
 def _register_extra(pm: pluggy.PluginManager, plugin: object) -> object | None:
     name = getattr(plugin, "__name__", None) or type(plugin).__name__
     if pm.has_plugin(name):
@@ -165,9 +182,12 @@ def _call(pm: pluggy.PluginManager, plugin: object, hook: str, **kwargs: Any) ->
     for impl in getattr(pm.hook, hook).get_hookimpls():
         if impl.plugin is not plugin:
             continue
-        if impl.hookwrapper or impl.wrapper:
-            raise pluggy.PluginValidationError(plugin, f"{hook} cannot be a hook wrapper")
-        impl.function(*(kwargs[name] for name in impl.argnames))
+        try:
+            if impl.hookwrapper or impl.wrapper:
+                raise pluggy.PluginValidationError(plugin, f"{hook} cannot be a hook wrapper")
+            impl.function(*(kwargs[name] for name in impl.argnames))
+        except Exception as exc:
+            raise _HookFailed(f"{hook} raised {_one_line(exc)}") from exc
 
 
 def _unregister(pm: pluggy.PluginManager, name: str, error: str) -> PluginFailure:
