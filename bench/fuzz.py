@@ -42,7 +42,7 @@ from fuzz.cli_space import (
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
-from wfm_bridge.host.cli.app import app
+from wfm_bridge.host.cli.app import build_app, discover_cli_plugins
 
 
 def fuzz_command(
@@ -77,7 +77,7 @@ def main() -> int:
                         "commands, each fuzzed on its own, and takes seconds)")
     args = parser.parse_args()
 
-    globals_, commands = walk(app)
+    globals_, commands = walk(build_app(discover_cli_plugins()))
     runs: list[Run] = []
     per_command: dict[str, Counter[str]] = {}
     with tempfile.TemporaryDirectory(prefix="wfm-fuzz-") as tmp:

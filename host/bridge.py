@@ -13,7 +13,7 @@ Nothing process-global changes: no logging set-up, no signal handlers, no GC tun
 
 from __future__ import annotations
 
-import hashlib
+import logging
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -23,7 +23,7 @@ from pydantic import SecretStr
 
 from wfm_bridge.host.plugins import DiscoveredPlugins, discover_plugins
 from wfm_bridge.host.settings import Settings
-from wfm_bridge.host.tenant import Tenant
+from wfm_bridge.host.tenant import Tenant, account_label
 from wfm_bridge.ports.errors import InvalidInputError, MissingKeyError
 from wfm_bridge.ports.registry import (
     AdapterContext,
@@ -32,9 +32,9 @@ from wfm_bridge.ports.registry import (
     PortKind,
     ProviderContext,
 )
-from wfm_bridge.ports.vault import key_fingerprint
 
 SecretSink = Callable[[SecretStr], None]
+_log = logging.getLogger("wfm_bridge")
 
 
 def _build(
@@ -85,13 +85,6 @@ class _Shared(containers.DeclarativeContainer):
     )
 
 
-def account_label(base_url: str | None, key: SecretStr | None) -> str:
-    """A short stable name for the provider account a tenant points at (never the key)."""
-    fingerprint = key_fingerprint(key) if key is not None else "no-key"
-    raw = f"{base_url or 'default'}|{fingerprint}"
-    return hashlib.sha256(raw.encode()).hexdigest()[:16]
-
-
 class Bridge:
     """wfm-bridge for a host app: discover once, serve many tenants from many threads.
 
@@ -118,6 +111,9 @@ class Bridge:
             if discovered is not None
             else discover_plugins(self.settings.blocked_plugins, plugins)
         )
+        if discovered is None:  # the CLI reports its own discovery's failures
+            for failure in self.plugins.failures:
+                _log.warning(failure.warning)
         self._on_secret = on_secret
         self._lock = threading.RLock()
         self._built: list[Any] = []  # shared adapters, in the order they were built

@@ -8,11 +8,15 @@ key fingerprint): a tenant pointed at another account never sees the old account
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from pydantic import SecretStr
+
 from wfm_bridge.ports.registry import CallBudget
+from wfm_bridge.ports.vault import key_fingerprint
 
 if TYPE_CHECKING:
     from wfm_bridge.core.activity_types import ActivityTypeCatalog
@@ -27,6 +31,13 @@ if TYPE_CHECKING:
     from wfm_bridge.host.settings import Settings
 
 T = TypeVar("T")
+
+
+def account_label(base_url: str | None, key: SecretStr | None) -> str:
+    """A short stable name for the provider account a tenant points at (never the key)."""
+    fingerprint = key_fingerprint(key) if key is not None else "no-key"
+    raw = f"{base_url or 'default'}|{fingerprint}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
 class Tenant:
@@ -76,8 +87,6 @@ class Tenant:
         return self._once("scope", self._scope)
 
     def _scope(self) -> str:
-        from wfm_bridge.host.bridge import account_label
-
         key = self.bridge.stored_key(self.settings.tenant, self.settings.provider)
         account = account_label(self.settings.provider_options.get("base_url"), key)
         return f"{self.settings.tenant}:{self.settings.provider}:{account}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pluggy
 
+from wfm_bridge.ports.commands import CommandRegistry
 from wfm_bridge.ports.registry import AdapterRegistry
 
 PROJECT = "wfm"
@@ -21,5 +22,20 @@ def wfm_register_adapters(registry: AdapterRegistry) -> None:
     """Contribute adapters for any ports by calling ``registry.add(...)``.
 
     Factories must be cheap to register: import heavy libraries inside the factory.
+    A plugin that raises here is unregistered and named in a warning; two plugins adding
+    an adapter with the same port and name are a conflict (block one).
     All implementations are called; the host then picks adapters by configured name.
+    """
+
+
+@hookspec
+def wfm_register_commands(commands: CommandRegistry) -> None:
+    """Contribute `wfm` commands: ``commands.add_group(name, typer_app)`` adds a group,
+    ``commands.group("demo")`` returns a host group to add commands to.
+
+    Called by the command line only, once per invocation: import typer and the command
+    module inside the implementation, and keep command modules light (heavy imports inside
+    the commands), so `wfm --help` stays fast. Build a fresh ``typer.Typer`` on every call.
+    A plugin that raises here is unregistered and named in a warning.
+    All implementations are called; two plugins adding the same group name conflict.
     """

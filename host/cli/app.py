@@ -1,5 +1,9 @@
 """The ``wfm`` command line: global options, command groups, and one-line errors.
 
+Each invocation discovers plugins once, before the command tree is built (so plugin commands
+show in `wfm --help`), warns once on stderr about each plugin that failed, and hands the same
+``DiscoveredPlugins`` to the rest of the invocation (``Runtime.plugins``).
+
 Errors never show a traceback unless ``--debug``: a ``WfmError`` prints ``error: <message>``
 and exits with its code (2 for bad input, 1 otherwise); usage errors exit 2.
 """
@@ -10,6 +14,7 @@ import contextlib
 import os
 import sys
 import traceback
+from collections.abc import Iterable
 from pathlib import Path
 
 import typer
@@ -17,17 +22,35 @@ from typer._click import exceptions as click_exc  # typer vendors click
 
 from wfm_bridge.host.cli import commands
 from wfm_bridge.host.cli.runtime import Runtime
-
-app = typer.Typer(
-    name="wfm",
-    help="wfm-bridge: QA platform <-> workforce management (Assembled and more, via plugins).",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+from wfm_bridge.host.plugins import DiscoveredPlugins, blocked_from_env, discover_plugins
 
 
-@app.callback()
+def discover_cli_plugins(
+    blocked: Iterable[str] | None = None, extra_plugins: Iterable[object] = ()
+) -> DiscoveredPlugins:
+    """Discover plugins with their commands (blocked: ``WFM_BLOCK_PLUGINS`` by default)."""
+    return discover_plugins(
+        blocked_from_env() if blocked is None else blocked,
+        extra_plugins,
+        commands=commands.host_commands(run),
+    )
+
+
+def build_app(plugins: DiscoveredPlugins) -> typer.Typer:
+    """The ``wfm`` command tree: the host's commands and those ``plugins`` contributed."""
+    app = typer.Typer(
+        name="wfm",
+        help="wfm-bridge: QA platform <-> workforce management (Assembled and more, via plugins).",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+    app.callback()(global_options)
+    found = plugins.commands  # None when discovered without commands (as a library host does)
+    commands.register(app, found if found is not None else commands.host_commands(run))
+    return app
+
+
 def global_options(
     ctx: typer.Context,
     tenant: str = typer.Option(None, "--tenant", help="Tenant (customer org). Default: default."),
@@ -54,21 +77,21 @@ def global_options(
     }
     if base_url:
         overrides["provider_options"] = {"base_url": base_url}
-    rt = ctx.obj if isinstance(ctx.obj, Runtime) else Runtime()
+    rt = ctx.obj if isinstance(ctx.obj, Runtime) else Runtime()  # made by run()
     rt.overrides.update(overrides)
     rt.debug = debug
     ctx.obj = rt
 
 
-commands.register(app)
-
-
 def _fail(message: str, code: int) -> int:
-    first_line = " ".join(message.split()) or "unexpected failure"
-    # backslashreplace: a message quoting undecodable input must still print, on one line
-    line = f"error: {first_line}".encode("utf-8", "backslashreplace").decode("utf-8")
-    typer.echo(line, err=True)
+    _warn(f"error: {' '.join(message.split()) or 'unexpected failure'}")
     return code
+
+
+def _warn(line: str) -> None:
+    """One line on stderr."""
+    # backslashreplace: a message quoting undecodable input must still print, on one line
+    typer.echo(line.encode("utf-8", "backslashreplace").decode("utf-8"), err=True)
 
 
 def _undecodable(args: list[str]) -> str | None:
@@ -86,8 +109,11 @@ def _undecodable(args: list[str]) -> str | None:
     return None
 
 
-def run(argv: list[str] | None = None) -> int:
-    """Run the CLI with ``argv``; return the exit code (never raises for expected errors)."""
+def run(argv: list[str] | None = None, plugins: DiscoveredPlugins | None = None) -> int:
+    """Run the CLI with ``argv``; return the exit code (never raises for expected errors).
+
+    ``plugins`` (e.g. the tour's own, for each of its steps) skips discovery and its warnings.
+    """
     from wfm_bridge.ports.errors import WfmError
 
     args = list(sys.argv[1:] if argv is None else argv)
@@ -96,9 +122,14 @@ def run(argv: list[str] | None = None) -> int:
     if undecodable is not None:
         return _fail(f"{undecodable} is not valid UTF-8 text; retype it (check the terminal's "
                      "encoding)", 2)
-    command = typer.main.get_command(app)
     rt = Runtime()
     try:
+        if plugins is None:
+            plugins = discover_cli_plugins()
+            for failure in plugins.failures:
+                _warn(failure.warning)
+        rt.plugins = plugins
+        command = typer.main.get_command(build_app(plugins))
         result = command.main(args=args, prog_name="wfm", standalone_mode=False, obj=rt)
         return result if isinstance(result, int) else 0
     except WfmError as exc:

@@ -1,7 +1,8 @@
-"""`wfm demo`: a guided tour on the embedded default; `wfm demo reset` restores the seed.
+"""`wfm demo`: a guided tour on the embedded default (`wfm demo reset` comes from memory_fake).
 
 The tour runs the real commands in-process, printing each command line before its output, so
-what a user sees is exactly what they would get typing them.
+what a user sees is exactly what they would get typing them. It knows no plugin: a provider's
+plugin says how its demo data is made ready (``CommandRegistry.add_tour_setup``).
 """
 
 from __future__ import annotations
@@ -9,25 +10,38 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from wfm_bridge.host.cli.runtime import Runtime, runtime
 
-demo_app = typer.Typer(
-    help="A guided tour of wfm-bridge on the embedded demo organisation.",
-    invoke_without_command=True,
-)
+if TYPE_CHECKING:
+    from wfm_bridge.host.plugins import DiscoveredPlugins
+
+# How the tour runs one `wfm` command line: ``run_cli(argv, plugins)`` returns the exit code.
+RunCli = Callable[[list[str], "DiscoveredPlugins | None"], int]
 
 AGENT = "ana.lee@example.com"
 STEPS_NOTE = "Every step is a real `wfm` command; run any yourself (add --json for scripts)."
 
 
-def register(app: typer.Typer) -> None:
-    """Add the ``demo`` group."""
-    app.add_typer(demo_app, name="demo")
+def build_demo_app(run_cli: RunCli) -> typer.Typer:
+    """A fresh ``demo`` group whose tour runs each step with ``run_cli``."""
+    demo_app = typer.Typer(
+        help="A guided tour of wfm-bridge on the embedded demo organisation.",
+        invoke_without_command=True,
+    )
+
+    @demo_app.callback()
+    def tour(ctx: typer.Context) -> None:
+        """Run the guided tour (no Assembled account needed)."""
+        if ctx.invoked_subcommand is None:
+            _tour(ctx, runtime(ctx), run_cli)
+
+    return demo_app
 
 
 def _global_args(rt: Runtime) -> list[str]:
@@ -46,8 +60,10 @@ def _global_args(rt: Runtime) -> list[str]:
 class Tour:
     """Runs commands with the tour's global options and shows them like a terminal."""
 
-    def __init__(self, rt: Runtime) -> None:
+    def __init__(self, rt: Runtime, run_cli: RunCli) -> None:
         self.prefix = _global_args(rt)
+        self.plugins = rt.plugins  # every step reuses this invocation's discovery
+        self.run_cli = run_cli
         self.step = 0
 
     def say(self, title: str, text: str = "") -> None:
@@ -59,36 +75,28 @@ class Tour:
 
     def show(self, *args: str) -> int:
         """Run ``wfm ARGS`` and let its output through."""
-        from wfm_bridge.host.cli.app import run
-
         typer.secho(f"\n$ wfm {' '.join(args)}", fg=typer.colors.CYAN)
-        code = run([*self.prefix, *args])
+        code = self.run_cli([*self.prefix, *args], self.plugins)
         if code != 0:
             typer.secho(f"   (exit code {code})", fg=typer.colors.YELLOW)
         return code
 
     def capture(self, *args: str) -> Any:
         """Run ``wfm ARGS --json`` quietly and return its parsed output."""
-        from wfm_bridge.host.cli.app import run
         from wfm_bridge.ports.errors import UnavailableError
 
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
-            code = run([*self.prefix, *args, "--json"])
+            code = self.run_cli([*self.prefix, *args, "--json"], self.plugins)
         if code != 0:
             raise UnavailableError(f"the demo step `wfm {' '.join(args)}` failed; see above")
         return json.loads(out.getvalue())
 
 
-@demo_app.callback()
-def tour(ctx: typer.Context) -> None:
-    """Run the guided tour (no Assembled account needed)."""
-    if ctx.invoked_subcommand is not None:
-        return
-    rt = runtime(ctx)
-    _ensure_fresh_demo(rt)
+def _tour(ctx: typer.Context, rt: Runtime, run_cli: RunCli) -> None:
+    _prepare_demo_data(ctx, rt)
     _preflight(rt)
-    t = Tour(rt)
+    t = Tour(rt, run_cli)
     typer.secho("wfm-bridge guided tour", bold=True)
     typer.echo(f"Provider: {rt.settings.provider}, tenant: {rt.settings.tenant}. {STEPS_NOTE}")
 
@@ -123,12 +131,25 @@ def tour(ctx: typer.Context) -> None:
     t.show("export", "status")
 
     typer.secho("\nNext steps", bold=True)
-    typer.echo(
-        "   wfm schedule EMAIL --days 14 --format html --output schedule.html\n"
-        "   wfm emulator serve --seed demo --key sk_live_demo   (an Assembled look-alike)\n"
-        "   wfm demo reset   (restore the demo organisation)\n"
-        "   wfm --help"
-    )
+    hints = ["wfm schedule EMAIL --days 14 --format html --output schedule.html"]
+    if _has_command(ctx, "emulator", "serve"):  # plugin commands, when installed
+        hints.append(
+            "wfm emulator serve --seed demo --key sk_live_demo   (an Assembled look-alike)"
+        )
+    if _has_command(ctx, "demo", "reset"):
+        hints.append("wfm demo reset   (restore the demo organisation)")
+    typer.echo("\n".join(f"   {hint}" for hint in [*hints, "wfm --help"]))
+
+
+def _has_command(ctx: typer.Context, *path: str) -> bool:
+    """Whether ``wfm PATH...`` exists in this invocation's command tree."""
+    root = ctx.find_root()
+    command: Any = root.command
+    for name in path:
+        command = command.get_command(root, name) if hasattr(command, "get_command") else None
+        if command is None:
+            return False
+    return True
 
 
 def _preflight(rt: Runtime) -> None:
@@ -173,34 +194,12 @@ def _tomorrow(rt: Runtime) -> str:
     return (today_in(rt.bridge.clock, zone) + timedelta(days=1)).isoformat()
 
 
-def _ensure_fresh_demo(rt: Runtime) -> None:
-    """Reseed the embedded demo when its 10 weeks no longer cover today."""
-    if rt.settings.provider != "memory_fake":
+def _prepare_demo_data(ctx: typer.Context, rt: Runtime) -> None:
+    """Let the provider's plugin refresh its demo data (e.g. reseed when its weeks passed)."""
+    commands = rt.plugins.commands if rt.plugins is not None else None
+    setup = commands.tour_setup(rt.settings.provider) if commands is not None else None
+    if commands is None or setup is None:
         return
-    from wfm_bridge.plugins.memory_fake.store import demo_info, reset_demo
-
-    info = demo_info(rt.settings.data_dir, rt.settings.tenant)
-    today = rt.bridge.clock.now().date()
-    if (
-        info is not None
-        and info.first_day is not None
-        and info.last_day is not None
-        and info.first_day <= today <= info.last_day - timedelta(days=14)
-    ):
-        return
-    if info is not None:
-        typer.echo("The demo organisation's 10 weeks have passed: restoring a fresh seed.")
-    reset_demo(rt.settings.data_dir, rt.settings.tenant)
-
-
-@demo_app.command("reset")
-def reset(ctx: typer.Context) -> None:
-    """Restore the embedded demo organisation to its seed (memory_fake provider)."""
-    from wfm_bridge.plugins.memory_fake.store import reset_demo
-
-    rt = runtime(ctx)
-    info = reset_demo(rt.settings.data_dir, rt.settings.tenant)
-    typer.echo(
-        f"demo organisation restored for tenant {rt.settings.tenant!r}: {info.agents} agents, "
-        f"{info.activities} activities from {info.first_day} to {info.last_day}"
-    )
+    message = setup(commands.context(ctx), rt.bridge.clock.now().date())
+    if message:
+        typer.echo(message)

@@ -1,4 +1,5 @@
-"""Entry point of the Assembled plugin: the ``assembled`` provider (needs an API key).
+"""Entry point of the Assembled plugin: the ``assembled`` provider (needs an API key), and
+the `wfm emulator serve` command (plugins/assembled/cli.py).
 
 Import-light: httpx and the adapter are imported inside the factory. Options come from
 ``ProviderContext.options`` (``--base-url`` / ``WFM_BASE_URL`` set ``base_url``); the full
@@ -10,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from wfm_bridge.ports import hookimpl
+from wfm_bridge.ports.commands import CommandRegistry
 from wfm_bridge.ports.registry import AdapterRegistry, PortKind, ProviderContext
 
 PLUGIN = "assembled"
@@ -34,3 +36,11 @@ def wfm_register_adapters(registry: AdapterRegistry) -> None:
         description="Assembled REST API (https; http only for loopback)",
         requires_key=True,
     )
+
+
+@hookimpl
+def wfm_register_commands(commands: CommandRegistry) -> None:
+    """Add ``wfm emulator serve`` (typer and the command module load here, not at import)."""
+    from wfm_bridge.plugins.assembled.cli import emulator_app
+
+    commands.add_group("emulator", emulator_app())

@@ -3,7 +3,8 @@
 Provider ``memory_fake`` is the seeded demo organisation (plugins/memory_fake/demo.py),
 persisted per tenant in the data directory (plugins/memory_fake/store.py); it needs no key.
 Directory ``demo`` is the matching host-side employee list. Clock, cache and state ``memory``
-live for one process. Import-light: adapters are imported inside the factories.
+live for one process. `wfm demo reset` comes from plugins/memory_fake/cli.py.
+Import-light: adapters are imported inside the factories.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from wfm_bridge.ports import hookimpl
+from wfm_bridge.ports.commands import CommandRegistry
 from wfm_bridge.ports.registry import AdapterContext, AdapterRegistry, PortKind, ProviderContext
 
 PLUGIN = "memory_fake"
@@ -93,3 +95,11 @@ def wfm_register_adapters(registry: AdapterRegistry) -> None:
         plugin=PLUGIN,
         description="seeded demo org, saved in the data directory",
     )
+
+
+@hookimpl
+def wfm_register_commands(commands: CommandRegistry) -> None:
+    """Add ``wfm demo reset`` (typer and the command module load here, not at import)."""
+    from wfm_bridge.plugins.memory_fake.cli import register
+
+    register(commands)

@@ -28,9 +28,9 @@ from fuzz.cli_space import (
     stdin_for,
     walk,
 )
-from wfm_bridge.host.cli.app import app
+from wfm_bridge.host.cli.app import build_app, discover_cli_plugins
 
-GLOBALS, COMMANDS = walk(app)
+GLOBALS, COMMANDS = walk(build_app(discover_cli_plugins()))
 PER_COMMAND = max(2, settings().max_examples // 20)  # 2 by default, 15 under the ci profile
 # The tour runs a dozen of the other commands (each fuzzed on its own) and takes seconds.
 EXPENSIVE: dict[tuple[str, ...], int] = {("demo",): 1}

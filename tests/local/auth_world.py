@@ -69,12 +69,14 @@ class StrictProviderPlugin:
 
 def install(monkeypatch: pytest.MonkeyPatch, plugin: Any) -> None:
     """Make every CLI run load ``plugin`` (in-process) next to the installed ones."""
-    from wfm_bridge.host.plugins import discover_plugins
+    from wfm_bridge.host.cli import app
 
-    def discover(blocked: Any = (), extra_plugins: Any = ()) -> Any:
-        return discover_plugins(blocked, [*extra_plugins, plugin])
+    original = app.discover_cli_plugins
 
-    monkeypatch.setattr("wfm_bridge.host.bridge.discover_plugins", discover)
+    def discover(blocked: Any = None, extra_plugins: Any = ()) -> Any:
+        return original(blocked, [*extra_plugins, plugin])
+
+    monkeypatch.setattr(app, "discover_cli_plugins", discover)
 
 
 @dataclass

@@ -1,4 +1,8 @@
-"""`wfm emulator serve`: run the Assembled emulator on loopback (for demos, tests, benchmarks)."""
+"""`wfm emulator serve`: run the Assembled emulator on loopback (for demos, tests, benchmarks).
+
+Registered by the plugin's ``wfm_register_commands``; the emulator (starlette, uvicorn) is
+imported only when the command runs.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +10,17 @@ import contextlib
 
 import typer
 
-emulator_app = typer.Typer(
-    help="A local Assembled look-alike (loopback only) to point --provider assembled at.",
-    no_args_is_help=True,
-)
+
+def emulator_app() -> typer.Typer:
+    """A fresh ``emulator`` command group."""
+    app = typer.Typer(
+        help="A local Assembled look-alike (loopback only) to point --provider assembled at.",
+        no_args_is_help=True,
+    )
+    app.command("serve")(serve)
+    return app
 
 
-def register(app: typer.Typer) -> None:
-    """Add the ``emulator`` command group."""
-    app.add_typer(emulator_app, name="emulator")
-
-
-@emulator_app.command("serve")
 def serve(
     port: int = typer.Option(8765, "--port", help="Loopback port (0 picks a free one)."),
     seed: str = typer.Option(
