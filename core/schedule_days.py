@@ -2,8 +2,8 @@
 
 A big view (500 agents x 60 days: ~90k blocks) is built batch by batch while the provider
 is still waiting on its rate limit, so little is left to do when the last answer comes in.
-Blocks are built unvalidated (``TimeBlock.trusted``) from activities the port already
-validated. Within a date they are ordered by instants in UTC, then by activity id: datetimes
+Blocks are slotted frozen dataclasses (ports.read_models) built from activities the port
+already validated. Within a date they are ordered by instants in UTC, then by activity id: datetimes
 sharing one ZoneInfo compare by wall time, which misorders the repeated hour when clocks go
 back.
 """
@@ -11,6 +11,7 @@ back.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from datetime import date as Date
 from zoneinfo import ZoneInfo
@@ -60,7 +61,7 @@ class ScheduleDays:
             return
         self._know_types(activities)
         agent_of, spans, labels = self._agent_of, self._spans, self._labels
-        grid_dates, ours, make = self._grid.dates, self._ours, TimeBlock.trusted
+        grid_dates, ours, make = self._grid.dates, self._ours, TimeBlock
         for a in activities:
             activity_id = a.id
             if activity_id in agent_of:  # an adapter must hand each activity over once; be sure
@@ -96,7 +97,7 @@ class ScheduleDays:
         dates = self._grid.dates
         return {
             agent: [
-                ScheduleDay.trusted(dates[i], []) if day is None else day.day
+                ScheduleDay(dates[i], []) if day is None else day.day
                 for i, day in enumerate(days)
             ]
             for agent, days in self._dates.items()
@@ -146,7 +147,7 @@ class ScheduleDays:
                 for i, block in enumerate(blocks):
                     if block.activity_type_id in changed:
                         name, color = self._labels[block.activity_type_id]
-                        blocks[i] = block.model_copy(update={"activity": name, "color": color})
+                        blocks[i] = replace(block, activity=name, color=color)
 
     def _withdraw(self, ids: list[str]) -> None:
         for activity_id in ids:
@@ -165,7 +166,7 @@ class _Date:
     def __init__(self, date: Date, key: _Key, block: TimeBlock) -> None:
         self.last = key
         self.blocks = [block]
-        self.day = ScheduleDay.trusted(date, self.blocks)
+        self.day = ScheduleDay(date, self.blocks)
 
     def insert(self, block: TimeBlock) -> None:
         """Add a block that does not go last, in its place."""
