@@ -7,6 +7,7 @@ schedule view's output types are the exception: slotted frozen dataclasses (``Re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -211,7 +212,7 @@ class MappingExplanation(Dto):
 # dataclasses rather than pydantic models (a big view holds ~90k blocks): see read_models.
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True, frozen=True, init=False)
 class TimeBlock(ReadModel):
     """One block in a schedule view, in the viewer's time zone."""
 
@@ -223,6 +224,40 @@ class TimeBlock(ReadModel):
     color: str | None = None
     description: str = ""
     created_here: bool = False  # a meeting booked through this product
+
+    def __init__(
+        self,
+        start: datetime,
+        end: datetime,
+        activity: str,
+        activity_id: str,
+        activity_type_id: str,
+        color: str | None = None,
+        description: str = "",
+        created_here: bool = False,
+    ) -> None:
+        # What the frozen dataclass __init__ does, at half its cost (~0.7 us instead of 1.3:
+        # it goes through object.__setattr__ per field); a big view builds ~90k blocks.
+        _set_start(self, start)
+        _set_end(self, end)
+        _set_activity(self, activity)
+        _set_activity_id(self, activity_id)
+        _set_activity_type_id(self, activity_type_id)
+        _set_color(self, color)
+        _set_description(self, description)
+        _set_created_here(self, created_here)
+
+
+def _slot(name: str) -> Callable[[TimeBlock, object], None]:
+    """The setter of one of TimeBlock's slots (on the class @dataclass(slots=True) made)."""
+    setter: Callable[[TimeBlock, object], None] = TimeBlock.__dict__[name].__set__
+    return setter
+
+
+_set_start, _set_end, _set_activity = _slot("start"), _slot("end"), _slot("activity")
+_set_activity_id, _set_activity_type_id = _slot("activity_id"), _slot("activity_type_id")
+_set_color, _set_description = _slot("color"), _slot("description")
+_set_created_here = _slot("created_here")
 
 
 _Date = date  # the field below shadows the name inside the class

@@ -4,6 +4,7 @@ models wrote, validate when parsed, and stay cheap (no per-object dict)."""
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import json
 import pickle
 from datetime import UTC, date, datetime, timedelta
@@ -124,3 +125,17 @@ def test_blocks_are_frozen_slotted_values(
     assert TimeBlock.model_validate_json(written).model_dump_json() == written
     renamed = block.model_copy(update={"activity": "Renamed"})
     assert renamed.activity == "Renamed" and block.activity == text
+
+
+def test_the_hand_written_block_init_takes_every_field_with_its_default() -> None:
+    params = list(inspect.signature(TimeBlock).parameters.values())
+    fields = dataclasses.fields(TimeBlock)
+    assert [p.name for p in params] == [f.name for f in fields]
+    assert [p.default for p in params] == [
+        inspect.Parameter.empty if f.default is dataclasses.MISSING else f.default
+        for f in fields
+    ]
+    t = datetime(2024, 6, 10, 9, tzinfo=UTC)
+    given_only_required = {"start": t, "end": t, "activity": "S", "activity_id": "a"}
+    built = TimeBlock(**given_only_required, activity_type_id="t")
+    assert built == TimeBlock.model_validate({**given_only_required, "activity_type_id": "t"})
