@@ -17,7 +17,6 @@ from wfm_bridge.core.day_grid import DayGrid, parse_zone
 from wfm_bridge.core.mapping import EmployeeMapper
 from wfm_bridge.core.people_index import normalise_email
 from wfm_bridge.core.schedule_days import ScheduleDays
-from wfm_bridge.ports.bulk import full_gc_deferred
 from wfm_bridge.ports.errors import InvalidInputError
 from wfm_bridge.ports.models import (
     ActivityBatch,
@@ -104,15 +103,14 @@ class ScheduleService:
                     UnmappedEmployee(employee=mapping.employee, reason=mapping.reason or "")
                 )
 
-        with full_gc_deferred():  # ~200k DTOs for a big view: see there
-            days_of = self._days_by_agent(sorted({a for _, a in mapped}), grid)
-            schedules = [
-                EmployeeSchedule(employee=employee, agent_id=agent_id, days=days_of[agent_id])
-                for employee, agent_id in mapped
-            ]
-            return ScheduleView(
-                start=start, days=days, timezone=tz.strip(), employees=schedules, unmapped=unmapped
-            )
+        days_of = self._days_by_agent(sorted({a for _, a in mapped}), grid)
+        schedules = [
+            EmployeeSchedule(employee=employee, agent_id=agent_id, days=days_of[agent_id])
+            for employee, agent_id in mapped
+        ]
+        return ScheduleView(
+            start=start, days=days, timezone=tz.strip(), employees=schedules, unmapped=unmapped
+        )
 
     def _days_by_agent(self, agent_ids: list[str], grid: DayGrid) -> dict[str, list[ScheduleDay]]:
         """Each agent's days (one per date of the grid), from one provider listing; built

@@ -1,11 +1,14 @@
 """DTOs that cross the ports: frozen pydantic v2 models, timezone-aware datetimes.
 
 Provider-side objects (``ProviderPerson``, ``ActivityType``, ``Activity``) are vendor-neutral:
-wire details such as unix seconds or id-keyed maps stay inside each provider plugin.
+wire details such as unix seconds or id-keyed maps stay inside each provider plugin. The
+schedule view's output types are the exception: slotted frozen dataclasses (``ReadModel``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Self
@@ -13,6 +16,7 @@ from typing import Self
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from wfm_bridge.ports.bulk import construct
+from wfm_bridge.ports.read_models import ReadModel
 
 
 class Dto(BaseModel):
@@ -204,7 +208,12 @@ class MappingExplanation(Dto):
     cache_refreshed_at: AwareDatetime | None = None
 
 
-class TimeBlock(Dto):
+# Output-only: what the schedule use case returns, never what it accepts. Slotted frozen
+# dataclasses rather than pydantic models (a big view holds ~90k blocks): see read_models.
+
+
+@dataclass(slots=True, frozen=True, init=False)
+class TimeBlock(ReadModel):
     """One block in a schedule view, in the viewer's time zone."""
 
     start: AwareDatetime
@@ -216,50 +225,54 @@ class TimeBlock(Dto):
     description: str = ""
     created_here: bool = False  # a meeting booked through this product
 
-    @classmethod
-    def trusted(
-        cls,
+    def __init__(
+        self,
         start: datetime,
         end: datetime,
         activity: str,
         activity_id: str,
         activity_type_id: str,
-        color: str | None,
-        description: str,
-        created_here: bool,
-    ) -> Self:
-        """Unvalidated, for the schedule path: built from validated ``Activity`` values."""
-        return construct(
-            cls,
-            {
-                "start": start,
-                "end": end,
-                "activity": activity,
-                "activity_id": activity_id,
-                "activity_type_id": activity_type_id,
-                "color": color,
-                "description": description,
-                "created_here": created_here,
-            },
-        )
+        color: str | None = None,
+        description: str = "",
+        created_here: bool = False,
+    ) -> None:
+        # What the frozen dataclass __init__ does, at half its cost (~0.7 us instead of 1.3:
+        # it goes through object.__setattr__ per field); a big view builds ~90k blocks.
+        _set_start(self, start)
+        _set_end(self, end)
+        _set_activity(self, activity)
+        _set_activity_id(self, activity_id)
+        _set_activity_type_id(self, activity_type_id)
+        _set_color(self, color)
+        _set_description(self, description)
+        _set_created_here(self, created_here)
+
+
+def _slot(name: str) -> Callable[[TimeBlock, object], None]:
+    """The setter of one of TimeBlock's slots (on the class @dataclass(slots=True) made)."""
+    setter: Callable[[TimeBlock, object], None] = TimeBlock.__dict__[name].__set__
+    return setter
+
+
+_set_start, _set_end, _set_activity = _slot("start"), _slot("end"), _slot("activity")
+_set_activity_id, _set_activity_type_id = _slot("activity_id"), _slot("activity_type_id")
+_set_color, _set_description = _slot("color"), _slot("description")
+_set_created_here = _slot("created_here")
 
 
 _Date = date  # the field below shadows the name inside the class
 
 
-class ScheduleDay(Dto):
+@dataclass(slots=True, frozen=True)
+class ScheduleDay(ReadModel):
     """One calendar date (viewer's time zone) with its blocks in start order."""
 
-    date: date
+    date: _Date
     blocks: list[TimeBlock]
 
-    @classmethod
-    def trusted(cls, day: _Date, blocks: list[TimeBlock]) -> Self:
-        """Unvalidated, for the schedule path (blocks built by ``TimeBlock.trusted``)."""
-        return construct(cls, {"date": day, "blocks": blocks})
 
-
-class EmployeeSchedule(Dto):
+@dataclass(slots=True, frozen=True)
+class EmployeeSchedule(ReadModel):
     """One mapped employee's days: exactly one entry per date of the range."""
 
     employee: Employee
@@ -267,14 +280,16 @@ class EmployeeSchedule(Dto):
     days: list[ScheduleDay]
 
 
-class UnmappedEmployee(Dto):
+@dataclass(slots=True, frozen=True)
+class UnmappedEmployee(ReadModel):
     """An employee whose schedule could not be shown, with the reason."""
 
     employee: Employee
     reason: str
 
 
-class ScheduleView(Dto):
+@dataclass(slots=True, frozen=True)
+class ScheduleView(ReadModel):
     """The answer to 'show me these employees' schedules'."""
 
     start: date

@@ -56,9 +56,8 @@ def choose_format(fmt: ScheduleFormat, as_json: bool, output: Path | None) -> Sc
 def encode(view: ScheduleView, fmt: ScheduleFormat, stamp: datetime) -> bytes:
     """``view`` in ``fmt`` (json, html or ics) as bytes; ``stamp`` is the ICS DTSTAMP."""
     if fmt is ScheduleFormat.JSON:
-        from wfm_bridge.host.cli.runtime import to_jsonable
-
-        return (json.dumps(to_jsonable(view), indent=2, ensure_ascii=False) + "\n").encode()
+        data = view.model_dump(mode="json")
+        return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
     from wfm_bridge.host.render import render
 
     return render(view, fmt.value, stamp=stamp)

@@ -8,7 +8,7 @@ Positions are wall-clock minutes after local midnight in the viewer's zone (0 to
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -98,7 +98,7 @@ def unique_blocks(schedule: EmployeeSchedule) -> list[TimeBlock]:
     for block in sorted(seen.values(), key=lambda b: (b.activity_id, *_utc_span(b))):
         i = last_of.get(block.activity_id)
         if i is not None and _utc_span(joined[i])[1] == _utc_span(block)[0]:
-            joined[i] = joined[i].model_copy(update={"end": block.end})
+            joined[i] = replace(joined[i], end=block.end)
             continue
         last_of[block.activity_id] = len(joined)
         joined.append(block)
