@@ -137,6 +137,8 @@ def test_the_hand_written_block_init_takes_every_field_with_its_default() -> Non
         for f in fields
     ]
     t = datetime(2024, 6, 10, 9, tzinfo=UTC)
-    given_only_required: dict[str, Any] = {"start": t, "end": t, "activity": "S", "activity_id": "a"}
+    given_only_required: dict[str, Any] = {
+        "start": t, "end": t, "activity": "S", "activity_id": "a"
+    }
     built = TimeBlock(**given_only_required, activity_type_id="t")
     assert built == TimeBlock.model_validate({**given_only_required, "activity_type_id": "t"})
