@@ -56,7 +56,9 @@ def build_app(emu: Emulator) -> ASGIApp:
     async def token(request: Request) -> Response:
         form = parse_qs((await request.body()).decode("latin-1"))
         if form.get("grant_type") != ["client_credentials"]:
-            return _oauth_error(400, "unsupported_grant_type", "grant_type must be client_credentials")
+            return _oauth_error(
+                400, "unsupported_grant_type", "grant_type must be client_credentials"
+            )
         credentials = _basic(request)
         issued = emu.issue_token(*credentials) if credentials else None
         if issued is None:

@@ -37,7 +37,11 @@ class Coaching:
     """The appointments of the organisation (not locked by itself)."""
 
     def __init__(
-        self, org: Org, schedules: Schedules, ledger: Callable[[], Ledger], wall: Callable[[], float]
+        self,
+        org: Org,
+        schedules: Schedules,
+        ledger: Callable[[], Ledger],
+        wall: Callable[[], float],
     ) -> None:
         self.org = org
         self.schedules = schedules

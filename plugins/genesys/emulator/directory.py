@@ -4,6 +4,7 @@ activity codes of each business unit, all in Genesys's wire shapes."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+
 from wfm_bridge.plugins.genesys.emulator.ledger import WireDict
 from wfm_bridge.plugins.genesys.emulator.responses import Rejected
 
@@ -153,4 +154,3 @@ class Org:
             if code["category"] == "Meeting":
                 return str(code["id"])
         raise Rejected(400, f"Business unit {bu_id} has no Meeting activity code")
-

@@ -70,7 +70,12 @@ class Gate:
                 record("dropped")
 
     async def _gate(
-        self, scope: Scope, receive: Receive, send: Send, raw_send: Send, dropping: Callable[[], None]
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        raw_send: Send,
+        dropping: Callable[[], None],
     ) -> None:
         emu = self.emu
         if scope["path"].startswith("/api/v2/"):
@@ -84,8 +89,7 @@ class Gate:
                 seconds = emu.retry_after_header(wait)
                 headers = {"Retry-After": seconds} if emu.config.retry_after_on_limit else None
                 message = (
-                    "Rate limit exceeded the maximum. "
-                    f"Retry the request in [{seconds}] seconds"
+                    f"Rate limit exceeded the maximum. Retry the request in [{seconds}] seconds"
                 )
                 await error_response(429, message, headers)(scope, receive, send)
                 return

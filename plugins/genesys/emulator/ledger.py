@@ -36,9 +36,7 @@ class Ledger:
             "appointments_created": self.appointments_created,
             "appointments_deleted": self.appointments_deleted,
             "schedule_added": [{"user_id": u, "activity": a} for u, a in self.schedule_added],
-            "schedule_removed": [
-                {"user_id": u, "activity": a} for u, a in self.schedule_removed
-            ],
+            "schedule_removed": [{"user_id": u, "activity": a} for u, a in self.schedule_removed],
             "metric_writes": self.metric_writes,
             "searches": self.searches,
             "tokens": self.tokens,

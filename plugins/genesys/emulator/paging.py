@@ -10,9 +10,7 @@ from urllib.parse import urlencode
 from wfm_bridge.plugins.genesys.emulator.responses import Rejected
 
 
-def page_params(
-    query: Mapping[str, str], *, default_size: int, max_size: int
-) -> tuple[int, int]:
+def page_params(query: Mapping[str, str], *, default_size: int, max_size: int) -> tuple[int, int]:
     """``(pageSize, pageNumber)`` from the query; 400 when out of range."""
     size = _int(query, "pageSize", default_size)
     number = _int(query, "pageNumber", 1)

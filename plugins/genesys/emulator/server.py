@@ -154,9 +154,7 @@ def prepare(
         start = seed_demo(emulator.state, today or datetime.now(UTC).date(), anchor=anchor)
         echo(f"seeded the demo organisation (schedules from {start})")
     try:
-        server = EmulatorServer(
-            emulator, port=port, log_level="warning", access_log=access_log
-        )
+        server = EmulatorServer(emulator, port=port, log_level="warning", access_log=access_log)
     except OSError as exc:
         raise InvalidInputError(
             f"cannot listen on 127.0.0.1:{port} ({exc.strerror}); pick another --port"
