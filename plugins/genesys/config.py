@@ -62,7 +62,8 @@ class GenesysConfig:
         unknown = sorted(set(options) - _KNOWN)
         if unknown:
             raise InvalidInputError(
-                f"unknown genesys option(s) {', '.join(unknown)}; known: {', '.join(sorted(_KNOWN))}"
+                f"unknown genesys option(s) {', '.join(unknown)}; "
+                f"known: {', '.join(sorted(_KNOWN))}"
             )
         base = BUDGETS[budget]
         retry = RetryBudget(
