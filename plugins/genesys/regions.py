@@ -88,7 +88,8 @@ def check_url(url: str, what: str = "URL") -> httpx.URL:
         if is_loopback(parsed.host):
             return parsed
         raise InvalidInputError(
-            f"refusing plain http:// to {parsed.host}: the client secret and tokens would "
+            f"refusing plain http:// to {parsed.host} for the genesys {what}: the client "
+            "secret and tokens would "
             "travel in clear; use https:// (plain http is allowed only for loopback, e.g. the "
             "emulator)"
         )

@@ -109,3 +109,48 @@ def serialised(model: Any) -> Any:
     import PureCloudPlatformClientV2 as sdk
 
     return sdk.ApiClient(host="http://unused").sanitize_for_serialization(model)
+
+
+def genesys_client(
+    server: EmulatorServer,
+    clock: Any = None,
+    *,
+    budget: Any = None,
+    transport: httpx.BaseTransport | None = None,
+    secret: str = CLIENT_SECRET,
+    **options: str,
+) -> Any:
+    """A GenesysClient talking real HTTP to ``server`` (real clock unless given)."""
+    import random
+
+    from pydantic import SecretStr
+
+    from wfm_bridge.plugins.genesys.client import GenesysClient
+    from wfm_bridge.plugins.genesys.config import GenesysConfig
+    from wfm_bridge.plugins.local.clock import SystemClock
+    from wfm_bridge.ports.registry import CallBudget
+
+    config = GenesysConfig.from_options(
+        {"base_url": server.base_url, "rate": "1000", "burst": "1000", **options},
+        budget or CallBudget.INTERACTIVE,
+    )
+    return GenesysClient(
+        config,
+        CLIENT_ID,
+        SecretStr(secret),
+        clock or SystemClock(),
+        transport=transport,
+        rng=random.Random(7),
+    )
+
+
+class Spy(httpx.HTTPTransport):
+    """A real transport that remembers every request it sent."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[httpx.Request] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.seen.append(request)
+        return super().handle_request(request)
