@@ -47,7 +47,7 @@ class GenesysApi:
 
     def users(self, *, page_size: int = 500, state: str = "any") -> Iterator[User]:
         """Every user (all states by default: inactive ones must be seen to be refused)."""
-        params = {"pageSize": page_size, "state": state}
+        params: dict[str, str | int] = {"pageSize": page_size, "state": state}
         for page in self.client.pages(User, "/api/v2/users", params):
             yield from page
 

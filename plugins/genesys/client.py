@@ -130,24 +130,22 @@ class GenesysClient:
 
     # --- typed helpers -----------------------------------------------------------------
 
-    def get(self, model: type[W] | Any, path: str, params: Params = None) -> W:
+    def get(self, model: type[W], path: str, params: Params = None) -> W:
         """GET a JSON resource (idempotent, retried) and validate it as ``model``."""
         response = self.request("GET", path, params=params, idempotent=True)
         return parse(model, response.content, f"GET {path}")
 
-    def send(
-        self, model: type[W] | Any, method: str, path: str, body: Any, *, idempotent: bool
-    ) -> W:
+    def send(self, model: type[W], method: str, path: str, body: Any, *, idempotent: bool) -> W:
         """POST/PUT/DELETE ``body`` and validate the answer as ``model``."""
         response = self.request(method, path, json=body, idempotent=idempotent)
         return parse(model, response.content, f"{method} {path}")
 
-    def pages(self, item: type[W] | Any, path: str, params: Params = None) -> Iterator[list[W]]:
+    def pages(self, item: type[W], path: str, params: Params = None) -> Iterator[list[W]]:
         """Every page of an entity listing, in order (``pageNumber`` 1 to ``pageCount``)."""
         number = 1
         while True:
             query = {**(params or {}), "pageNumber": number}
-            page: Page[Any] = self.get(Page[item], path, query)  # type: ignore[valid-type]
+            page: Page[W] = self.get(Page[item], path, query)  # type: ignore[valid-type]
             yield list(page.entities)
             more = (
                 page.next_uri is not None if page.page_count is None else (number < page.page_count)
@@ -182,7 +180,7 @@ class GenesysClient:
             "and report it if it persists"
         )
 
-    def download(self, model: type[W] | Any, url: str, endpoint: str) -> W:
+    def download(self, model: type[W], url: str, endpoint: str) -> W:
         """GET a download link (https, or loopback http) without the bearer token."""
         target = check_url(url, "download URL")
         response = self.request("GET", str(target), idempotent=True, bearer=False)

@@ -60,7 +60,7 @@ class Sent(BaseModel):
 
     def body(self) -> dict[str, Any]:
         """The JSON body: camelCase names, None fields left out."""
-        return cast(dict[str, Any], self.model_dump(mode="json", by_alias=True, exclude_none=True))
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
 T = TypeVar("T")
@@ -332,10 +332,10 @@ def _adapter(model: Any) -> TypeAdapter[Any]:
     return TypeAdapter(model)
 
 
-def parse(model: type[W] | Any, content: bytes, endpoint: str) -> W:
+def parse(model: type[W], content: bytes, endpoint: str) -> W:
     """Validate a JSON body; anything malformed is a ``ProviderResponseError`` naming it."""
     try:
-        return cast(W, _adapter(model).validate_json(content))
+        return cast(W, _adapter(cast(Any, model)).validate_json(content))
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ())) or "body"

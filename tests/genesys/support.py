@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from typing import Any
@@ -42,7 +42,7 @@ class Wall:
 
 @contextmanager
 def running(
-    *, demo: bool = True, clock: Wall | None = None, **config: Any
+    *, demo: bool = True, clock: Callable[[], float] | None = None, **config: Any
 ) -> Iterator[tuple[Emulator, EmulatorServer]]:
     """An emulator accepting ``CLIENT_ID``/``CLIENT_SECRET`` on a free loopback port (rate
     limit off unless a test is about it), seeded with the demo organisation."""
@@ -51,7 +51,9 @@ def running(
         "rate_limit": False,
         **config,
     }
-    emulator = Emulator(EmulatorConfig(**settings), **({"clock": clock} if clock else {}))
+    emulator = Emulator(EmulatorConfig(**settings))
+    if clock is not None:
+        emulator.clock = clock
     if demo:
         seed_demo(emulator.state, TODAY, anchor=ANCHOR)
     with EmulatorServer(emulator) as server:

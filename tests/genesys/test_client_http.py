@@ -40,7 +40,7 @@ T0 = datetime(2024, 6, 10, 9, tzinfo=UTC)
 def linked() -> Iterator[tuple[Emulator, EmulatorServer, InMemoryClock]]:
     """An emulator whose clock is the client's fake clock: sleeping moves both."""
     clock = InMemoryClock(T0)
-    with running(clock=lambda: clock.now().timestamp()) as (emulator, server):  # type: ignore[arg-type]
+    with running(clock=lambda: clock.now().timestamp()) as (emulator, server):
         yield emulator, server, clock
 
 

@@ -281,7 +281,7 @@ def test_coaching_appointments_through_the_sdk_land_in_the_schedule(
 
 def test_a_bad_appointment_is_a_400(emu: tuple[Emulator, EmulatorServer, Any]) -> None:
     coaching = genesys.CoachingApi(emu[2])
-    yuki = next(p.agent_id for p in demo_people() if not p.active)
+    yuki = next(p.agent_id or p.person_id for p in demo_people() if not p.active)
     for attendees in ([], [yuki], ["no-such-user"]):
         with pytest.raises(ApiException) as caught:
             coaching.post_coaching_appointments(_appointment(MONDAY, attendees))

@@ -218,4 +218,4 @@ def build_app(emu: Emulator) -> ASGIApp:
         *admin_routes(emu),
     ]
     handlers = {Rejected: rejected, HTTPException: http_error}
-    return Gate(Starlette(routes=routes, exception_handlers=handlers), emu)  # type: ignore[dict-item]
+    return Gate(Starlette(routes=routes, exception_handlers=handlers), emu)

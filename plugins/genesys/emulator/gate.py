@@ -88,10 +88,8 @@ class Gate:
             if wait is not None:
                 seconds = emu.retry_after_header(wait)
                 headers = {"Retry-After": seconds} if emu.config.retry_after_on_limit else None
-                message = (
-                    f"Rate limit exceeded the maximum. Retry the request in [{seconds}] seconds"
-                )
-                await error_response(429, message, headers)(scope, receive, send)
+                text = f"Rate limit exceeded the maximum. Retry the request in [{seconds}] seconds"
+                await error_response(429, text, headers)(scope, receive, send)
                 return
         extra, fault = emu.faults.take(scope["method"], scope["path"])
         delay = emu.config.latency + extra
