@@ -1,0 +1,346 @@
+"""GenesysClient: one call to Genesys Cloud = rate limit + OAuth bearer + attempts under the
+retry table (plugins/assembled/retry.py, the product's one retry policy).
+
+The access token comes from ``TokenSource`` (token.py): fetched with client credentials,
+cached until shortly before it expires. A 401 refreshes the token once and repeats the call;
+a second 401 is the one ``AuthError``. HTTPS only (plain http for loopback alone), redirects
+never followed. The client secret and tokens never appear in logs, reprs or error messages.
+
+``pages`` walks an entity listing to its last page; ``search_schedules`` follows the
+asynchronous schedule search to its result (inline or via its ``downloadUrl``, fetched
+without the bearer token: download links are pre-signed).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Iterator, Mapping
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import SecretStr
+
+from wfm_bridge.plugins.assembled.ratelimit import TokenBucket
+from wfm_bridge.plugins.assembled.retry import (
+    POLICY,
+    Action,
+    Backoff,
+    Failure,
+    classify_status,
+    decide,
+    retry_after_seconds,
+)
+from wfm_bridge.plugins.genesys.config import GenesysConfig
+from wfm_bridge.plugins.genesys.regions import check_url
+from wfm_bridge.plugins.genesys.token import PROVIDER, TokenSource, auth_error
+from wfm_bridge.plugins.genesys.wire import (
+    AgentSchedules,
+    Page,
+    ScheduleSearch,
+    SearchAnswer,
+    parse,
+)
+from wfm_bridge.ports.clock import Clock
+from wfm_bridge.ports.errors import (
+    AuthError,
+    InvalidInputError,
+    NotFoundError,
+    OutcomeUnknownError,
+    ProviderResponseError,
+    RateLimitedError,
+    UnavailableError,
+    WfmError,
+)
+from wfm_bridge.ports.ratelimit import RateLimit, RateLimiter
+from wfm_bridge.ports.vault import key_fingerprint
+
+log = logging.getLogger("wfm.genesys")
+
+W = TypeVar("W")
+Params = Mapping[str, str | int] | None
+MAX_PAGES = 10_000
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+class BucketLimiter:
+    """The ``RateLimiter`` port over a fixed token bucket (when the host gives none)."""
+
+    def __init__(self, bucket: TokenBucket) -> None:
+        self.bucket = bucket
+
+    def acquire(self) -> None:
+        """Wait for the bucket."""
+        self.bucket.acquire()
+
+    def throttled(self, retry_after: float | None) -> None:
+        """Nothing to learn: the retry layer waits out ``Retry-After``."""
+
+    def succeeded(self) -> None:
+        """Nothing to learn."""
+
+    def current(self) -> RateLimit:
+        """The bucket's configured limit."""
+        return RateLimit(self.bucket.rate, self.bucket.burst)
+
+
+class GenesysClient:
+    """Sends requests to one Genesys Cloud organisation for one OAuth client."""
+
+    def __init__(
+        self,
+        config: GenesysConfig,
+        client_id: str,
+        client_secret: SecretStr,
+        clock: Clock,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        limiter: RateLimiter | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        hosts = config.hosts
+        self.config = config
+        self._clock = clock
+        self._backoff = Backoff(config.retry, rng or random.Random())
+        self._http = httpx.Client(
+            transport=transport,
+            follow_redirects=False,
+            timeout=httpx.Timeout(config.retry.read_timeout, connect=config.connect_timeout),
+            headers={"Accept": "application/json", "User-Agent": "wfm-bridge"},
+        )
+        self.api = hosts.api
+        self.tokens = TokenSource(
+            self, hosts.login, client_id, client_secret, clock, margin=config.token_margin
+        )
+        self.limiter = limiter or BucketLimiter(TokenBucket(config.rate, config.burst, clock))
+        self._fingerprint = key_fingerprint(client_secret)
+
+    def __repr__(self) -> str:
+        return f"GenesysClient(api={str(self.api)!r}, secret={self._fingerprint})"
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    def __enter__(self) -> GenesysClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- typed helpers -----------------------------------------------------------------
+
+    def get(self, model: type[W], path: str, params: Params = None) -> W:
+        """GET a JSON resource (idempotent, retried) and validate it as ``model``."""
+        response = self.request("GET", path, params=params, idempotent=True)
+        return parse(model, response.content, f"GET {path}")
+
+    def send(self, model: type[W], method: str, path: str, body: Any, *, idempotent: bool) -> W:
+        """POST/PUT/DELETE ``body`` and validate the answer as ``model``."""
+        response = self.request(method, path, json=body, idempotent=idempotent)
+        return parse(model, response.content, f"{method} {path}")
+
+    def pages(self, item: type[W], path: str, params: Params = None) -> Iterator[list[W]]:
+        """Every page of an entity listing, in order (``pageNumber`` 1 to ``pageCount``)."""
+        number = 1
+        while True:
+            query = {**(params or {}), "pageNumber": number}
+            page: Page[W] = self.get(Page[item], path, query)  # type: ignore[valid-type]
+            yield list(page.entities)
+            more = (
+                page.next_uri is not None if page.page_count is None else (number < page.page_count)
+            )
+            if not more or not page.entities:
+                return
+            number += 1
+            if number > MAX_PAGES:
+                raise ProviderResponseError(
+                    f"Genesys Cloud kept answering GET {path} with more pages after "
+                    f"{MAX_PAGES}; report it"
+                )
+
+    def search_schedules(self, business_unit_id: str, search: ScheduleSearch) -> AgentSchedules:
+        """The published schedules a search asks for, followed to the result: inline, or
+        downloaded from its ``downloadUrl``."""
+        path = f"/api/v2/workforcemanagement/businessunits/{business_unit_id}/agentschedules/search"
+        answer: SearchAnswer = self.send(SearchAnswer, "POST", path, search.body(), idempotent=True)
+        if answer.status == "Complete" and answer.result is not None:
+            return answer.result
+        if answer.status == "Complete" and answer.download_url:
+            return self.download(AgentSchedules, answer.download_url, f"POST {path}")
+        if answer.status == "Processing":
+            raise UnavailableError(
+                f"Genesys Cloud answered POST {path} asynchronously (operation "
+                f"{answer.operation_id}); its result is only announced on the notification "
+                "channel, which this client does not listen to yet: try a shorter window or "
+                "fewer agents"
+            )
+        raise ProviderResponseError(
+            f"Genesys Cloud ended the schedule search with status {answer.status}; try again, "
+            "and report it if it persists"
+        )
+
+    def download(self, model: type[W], url: str, endpoint: str) -> W:
+        """GET a download link (https, or loopback http) without the bearer token."""
+        target = check_url(url, "download URL")
+        response = self.request("GET", str(target), idempotent=True, bearer=False)
+        return parse(model, response.content, f"the download of {endpoint}")
+
+    # --- the attempt loop --------------------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Params = None,
+        json: Any = None,
+        data: Mapping[str, str] | None = None,
+        idempotent: bool,
+        bearer: bool = True,
+        headers: Mapping[str, str] | None = None,
+        base: httpx.URL | None = None,
+    ) -> httpx.Response:
+        """Send one logical call: attempts under ``POLICY``; returns the 2xx response.
+
+        ``bearer`` API calls go through the rate limiter and carry the access token (a 401
+        refreshes it once); the token request itself passes ``headers`` (Basic) instead.
+        """
+        url = (base or self.api).join(path) if not path.startswith("http") else httpx.URL(path)
+        endpoint = f"{method} {url.path}"
+        attempt, started, refreshed = 0, None, False
+        while True:
+            attempt += 1
+            if bearer:
+                self.limiter.acquire()
+            if started is None:
+                started = self._clock.now()
+            send_headers = dict(headers or {})
+            token: SecretStr | None = None
+            if bearer:
+                token = self.tokens.bearer()
+                send_headers["Authorization"] = f"Bearer {token.get_secret_value()}"
+            response: httpx.Response | None = None
+            cause: httpx.TransportError | httpx.DecodingError | None = None
+            try:
+                response = self._http.request(
+                    method, url, params=params, json=json, data=data, headers=send_headers
+                )
+            except _NOT_SENT as exc:
+                failure, cause = Failure.NOT_SENT, exc
+            except (httpx.TransportError, httpx.DecodingError) as exc:
+                failure, cause = Failure.NO_ANSWER, exc
+            else:
+                found = classify_status(response.status_code)
+                log.debug("%s -> %s (attempt %d)", endpoint, response.status_code, attempt)
+                if bearer and response.status_code == 429:
+                    self.limiter.throttled(self._retry_after(response))
+                elif bearer:
+                    self.limiter.succeeded()
+                if found is None:
+                    return response
+                failure, cause = found, None
+            if failure is Failure.AUTH and bearer and response is not None:
+                if response.status_code == 403:
+                    raise AuthError(
+                        f"the Genesys Cloud OAuth client may not {endpoint} (403: "
+                        f"{self._detail(response) or 'no detail'}); grant its role the "
+                        "permission in Genesys Cloud Admin > Roles"
+                    )
+                if not refreshed:
+                    refreshed = True
+                    assert token is not None
+                    self.tokens.invalidate(token)
+                    log.info("%s answered 401: refreshing the access token once", endpoint)
+                    continue
+                raise auth_error()
+            action = POLICY[(failure, idempotent)]
+            if action is Action.FAIL:
+                raise self._final_error(failure, endpoint, response) from cause
+            if action is Action.OUTCOME_UNKNOWN:
+                what = type(cause).__name__ if cause else f"HTTP {_status(response)}"
+                raise OutcomeUnknownError(
+                    f"{endpoint} was sent to Genesys Cloud but no clear answer came back "
+                    f"({what}); it may or may not have been applied: read back before retrying"
+                ) from cause
+            now = self._clock.now()
+            decision = decide(
+                action,
+                attempt=attempt,
+                elapsed=(now - started).total_seconds(),
+                retry_after=self._retry_after(response),
+                budget=self.config.retry,
+                backoff=self._backoff,
+                now=now,
+            )
+            if decision.give_up is not None:
+                if failure is Failure.RATE_LIMITED:
+                    raise RateLimitedError(
+                        f"Genesys Cloud is rate limiting this OAuth client ({endpoint}); try "
+                        f"again after {decision.retry_at:%Y-%m-%d %H:%M:%S} UTC",
+                        retry_at=decision.retry_at,
+                    ) from cause
+                raise UnavailableError(
+                    f"Genesys Cloud did not answer {endpoint} successfully after {attempt} "
+                    f"attempt(s) (last: {_describe(failure, response, cause)}); try again later"
+                ) from cause
+            log.info(
+                "%s failed (%s), retry %d in %.2fs",
+                endpoint,
+                _describe(failure, response, cause),
+                attempt,
+                decision.wait,
+            )
+            self._clock.sleep(decision.wait)
+
+    # --- internals -----------------------------------------------------------------------
+
+    def _retry_after(self, response: httpx.Response | None) -> float | None:
+        if response is None:
+            return None
+        return retry_after_seconds(response.headers.get("Retry-After"), self._clock.now())
+
+    def _detail(self, response: httpx.Response | None) -> str:
+        if response is None:
+            return ""
+        try:
+            text = response.text
+        except (UnicodeError, LookupError):
+            text = response.content.decode("utf-8", "replace")
+        return self.tokens.redact(" ".join(text.split())[:200])
+
+    def _final_error(
+        self, failure: Failure, endpoint: str, response: httpx.Response | None
+    ) -> WfmError:
+        detail = self._detail(response) or "no detail"
+        if failure is Failure.AUTH:
+            return auth_error()
+        if failure is Failure.BAD_REQUEST:
+            return InvalidInputError(
+                f"Genesys Cloud refused {endpoint} (400: {detail}); check the ids and values sent"
+            )
+        if failure is Failure.NOT_FOUND:
+            return NotFoundError(
+                f"Genesys Cloud has no {endpoint} (404: {detail}); check the ids, the region "
+                "and the base URL"
+            )
+        if failure is Failure.REDIRECT:
+            where = response.headers.get("Location", "?") if response is not None else "?"
+            return ProviderResponseError(
+                f"Genesys Cloud redirected {endpoint} to {where}; redirects are not followed, "
+                "check the region and the base URL"
+            )
+        return ProviderResponseError(
+            f"Genesys Cloud refused {endpoint} with HTTP {_status(response)} ({detail}); "
+            f"report it if it persists ({PROVIDER} plugin)"
+        )
+
+
+def _status(response: httpx.Response | None) -> str:
+    return str(response.status_code) if response is not None else "?"
+
+
+def _describe(failure: Failure, response: httpx.Response | None, cause: Exception | None) -> str:
+    if cause is not None:
+        return type(cause).__name__
+    return f"HTTP {_status(response)}"

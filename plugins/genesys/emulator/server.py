@@ -1,0 +1,212 @@
+"""EmulatorServer: the Genesys emulator on a loopback port; ``serve()``/``main()`` for the
+``wfm emulator serve genesys`` command (and ``python -m ...emulator.server``).
+
+The listening socket is bound before the server thread starts, so the base URL is usable the
+moment ``start()`` returns (connections wait in the backlog): no polling, no sleeping.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import ipaddress
+import socket
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from types import TracebackType
+
+from wfm_bridge.plugins.genesys.emulator.emulator import (
+    DEMO_CLIENT_ID,
+    DEMO_CLIENT_SECRET,
+    Emulator,
+    EmulatorConfig,
+)
+from wfm_bridge.ports.errors import InvalidInputError, WfmError
+
+DEFAULT_PORT = 8766
+
+
+def _check_loopback(host: str) -> None:
+    if host != "localhost" and not ipaddress.ip_address(host).is_loopback:
+        raise InvalidInputError(f"the emulator listens on loopback only, not {host!r}")
+
+
+class EmulatorServer:
+    """Runs one ``Emulator`` over HTTP on ``host:port`` (port 0 = a free port)."""
+
+    def __init__(
+        self,
+        emulator: Emulator | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        log_level: str = "critical",
+        access_log: bool = False,
+    ) -> None:
+        import uvicorn
+
+        from wfm_bridge.plugins.genesys.emulator.app import build_app
+
+        _check_loopback(host)
+        self.emulator = emulator or Emulator()
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            self._sock.bind((host, port))
+        except OSError:
+            self._sock.close()
+            raise
+        self._sock.listen(128)
+        self.host, self.port = self._sock.getsockname()[:2]
+        self._server = uvicorn.Server(
+            uvicorn.Config(
+                build_app(self.emulator),
+                log_level=log_level,
+                access_log=access_log,
+                lifespan="off",
+                loop="asyncio",
+                http="h11",
+                timeout_graceful_shutdown=1,
+            )
+        )
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:<port>``: what ``--base-url`` takes."""
+        return f"http://{self.host}:{self.port}"
+
+    def serve_forever(self) -> None:
+        """Serve in this thread until interrupted (Ctrl-C)."""
+        try:
+            self._server.run(sockets=[self._sock])
+        finally:
+            self._sock.close()
+
+    def start(self) -> EmulatorServer:
+        """Serve in a daemon thread; returns at once, ready for requests."""
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving (hanging requests end early) and release the port."""
+        self.emulator.stopping.set()
+        self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self._sock.close()
+
+    def __enter__(self) -> EmulatorServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def prepare(
+    *,
+    port: int = DEFAULT_PORT,
+    seed: str = "demo",
+    client_id: str | None = None,
+    client_secret: str | None = None,
+    latency: float = 0.0,
+    rate_limit: bool = True,
+    requests_per_minute: int = 300,
+    access_log: bool = False,
+    today: date | None = None,
+    anchor: date | None = None,
+    echo: Callable[[str], None] = print,
+) -> EmulatorServer:
+    """Build, seed and bind the emulator as ``serve`` would (not serving yet); says what it
+    did through ``echo``. Bad options are an ``InvalidInputError``."""
+    if seed not in ("demo", "empty"):
+        raise InvalidInputError(f"--seed must be 'demo' or 'empty', not {seed!r}")
+    if not 0 <= port <= 65535:
+        raise InvalidInputError(f"--port {port} is not a port number (0-65535)")
+    if latency < 0 or requests_per_minute < 1:
+        raise InvalidInputError("--latency must be >= 0 and --requests-per-minute >= 1")
+    if (client_id is None) != (client_secret is None):
+        raise InvalidInputError("give both --client-id and --client-secret, or neither")
+    if client_id is not None and not (client_id.strip() and (client_secret or "").strip()):
+        raise InvalidInputError("--client-id and --client-secret must not be empty")
+    ident, secret = client_id or DEMO_CLIENT_ID, client_secret or DEMO_CLIENT_SECRET
+    emulator = Emulator(
+        EmulatorConfig(
+            clients=((ident, secret),),
+            latency=latency,
+            rate_limit=rate_limit,
+            requests_per_minute=requests_per_minute,
+        )
+    )
+    if seed == "demo":
+        from wfm_bridge.plugins.genesys.emulator.seed import seed_demo
+
+        start = seed_demo(emulator.state, today or datetime.now(UTC).date(), anchor=anchor)
+        echo(f"seeded the demo organisation (schedules from {start})")
+    try:
+        server = EmulatorServer(emulator, port=port, log_level="warning", access_log=access_log)
+    except OSError as exc:
+        raise InvalidInputError(
+            f"cannot listen on 127.0.0.1:{port} ({exc.strerror}); pick another --port"
+        ) from exc
+    echo(f"Genesys Cloud emulator on {server.base_url} (Ctrl-C stops)")
+    echo(f"client id: {ident}")
+    if client_secret is None:  # a secret the user chose is never echoed
+        echo(f"client secret: {secret}")
+    shown = secret if client_secret is None else "<SECRET>"
+    echo(
+        f"try: printf '%s\\n%s\\n' {ident} {shown} | "
+        f"wfm --provider genesys --base-url {server.base_url} auth set-key"
+    )
+    return server
+
+
+def serve(**options: object) -> None:
+    """Serve the emulator in the foreground until Ctrl-C (options as for ``prepare``)."""
+    server = prepare(**options)  # type: ignore[arg-type]
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn normally handles Ctrl-C itself
+        server.serve_forever()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m wfm_bridge.plugins.genesys.emulator.server [options]``; exit status."""
+    parser = argparse.ArgumentParser(description="A local Genesys Cloud look-alike (loopback).")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+    parser.add_argument("--seed", default="demo", help="'demo' or 'empty'")
+    parser.add_argument("--client-id")
+    parser.add_argument("--client-secret")
+    parser.add_argument("--latency", type=float, default=0.0)
+    parser.add_argument("--requests-per-minute", type=int, default=300)
+    parser.add_argument("--no-rate-limit", action="store_true")
+    parser.add_argument("--access-log", action="store_true")
+    args = parser.parse_args(argv)
+    try:
+        serve(
+            port=args.port,
+            seed=args.seed,
+            client_id=args.client_id,
+            client_secret=args.client_secret,
+            latency=args.latency,
+            rate_limit=not args.no_rate_limit,
+            requests_per_minute=args.requests_per_minute,
+            access_log=args.access_log,
+            echo=lambda line: print(line, flush=True),
+        )
+    except WfmError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
