@@ -189,8 +189,8 @@ def _register_extra(
 ) -> object | None:
     name = getattr(plugin, "__name__", None) or type(plugin).__name__
     refusal = api_version_refusal(name, plugin)
-    if refusal is not None:  # isolated like an entry point, though blocking it by name
-        failures.append(PluginFailure(name, refusal))  # would not matter: it is never loaded
+    if refusal is not None:  # refused and listed like an entry point for another API
+        failures.append(PluginFailure(name, refusal))
         return None
     if pm.has_plugin(name):
         name = None  # a second object of one class: pluggy names it by id

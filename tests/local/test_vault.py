@@ -325,7 +325,7 @@ def test_rotation_reseals_a_bare_key_record_even_under_the_newest_master_key(
     sealed_record(tmp_path, "k1", 1, "acme", "assembled", legacy_payload(KEY.get_secret_value()))
     report = vault.rotate()
     assert (report.reencrypted, report.already_current) == (1, 1)
-    assert "credentials" in opened_payload(tmp_path, 1, "acme", "assembled")  # type: ignore[operator]
+    assert "credentials" in opened_payload(tmp_path, 1, "acme", "assembled")
     assert (vault.rotate().reencrypted, vault.get("acme", "assembled")) == (0, api_key(KEY))
 
 

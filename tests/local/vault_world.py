@@ -7,6 +7,7 @@ import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from pydantic import SecretStr
 
@@ -83,7 +84,7 @@ def sealed_record(
     edit_vault_file(home, replace)
 
 
-def opened_payload(home: Path, seed: int, tenant: str, provider: str) -> object:
+def opened_payload(home: Path, seed: int, tenant: str, provider: str) -> Any:
     """The plaintext JSON of one record (to check what the vault sealed)."""
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
