@@ -27,7 +27,7 @@ from local.auth_world import (
     install,
     wfm,
 )
-from wfm_bridge.host.cli.auth_cmd import read_credentials
+from wfm_bridge.host.cli.auth_fields import read_credentials
 from wfm_bridge.plugins.memory_fake.backend import FakeWfmBackend
 from wfm_bridge.ports.credentials import API_KEY, CredentialField
 from wfm_bridge.ports.errors import AuthError, InvalidInputError, UnavailableError
