@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from dependency_injector import containers, providers
@@ -193,8 +193,8 @@ class Bridge:
                 _close(self._providers.pop(slot))
 
     def tenants_with_keys(self, provider: str | None = None) -> list[str]:
-        """Tenants with a stored key for ``provider`` (all tenants of a keyless provider
-        are unknown here: then the configured tenant)."""
+        """Tenants with stored credentials for ``provider`` (all tenants of a provider that
+        declares no credentials are unknown here: then the configured tenant)."""
         chosen = provider or self.settings.provider
         if not self.registry.get(PortKind.PROVIDER, chosen).requires_key:
             return [self.settings.tenant]
@@ -202,23 +202,32 @@ class Bridge:
 
     # --- providers ----------------------------------------------------------------------
 
-    def stored_key(self, tenant: str, provider: str) -> SecretStr | None:
-        """The tenant's stored key when ``provider`` needs one (MissingKeyError if absent)."""
+    def stored_credentials(self, tenant: str, provider: str) -> dict[str, SecretStr]:
+        """The tenant's stored value of each field ``provider`` declares ({} when it declares
+        none; MissingKeyError naming the fields when they are not all stored)."""
         spec = self.registry.get(PortKind.PROVIDER, provider)
-        if not spec.requires_key:
-            return None
-        key: SecretStr | None = self.vault.get(tenant, provider)
-        if key is None:
+        if not spec.credentials:
+            return {}
+        stored: dict[str, SecretStr] | None = self.vault.get(tenant, provider)
+        names = spec.credential_names
+        fix = f"run `wfm auth set-key --tenant {tenant} --provider {provider}`"
+        if stored is None:
+            what = "API key" if names == ["api_key"] else f"credentials ({', '.join(names)})"
+            raise MissingKeyError(f"no {provider} {what} is stored for tenant {tenant!r}; {fix}")
+        missing = [n for n in names if n not in stored]
+        if missing:
             raise MissingKeyError(
-                f"no {provider} API key is stored for tenant {tenant!r}; "
-                f"run `wfm auth set-key --tenant {tenant} --provider {provider}`"
+                f"the {provider} credentials stored for tenant {tenant!r} lack "
+                f"{', '.join(missing)} (the provider now asks for {', '.join(names)}); {fix}"
             )
-        return key
+        return {n: stored[n] for n in names}
 
-    def provider_for(self, settings: Settings, key: SecretStr | None, budget: CallBudget) -> Any:
-        """The provider of ``settings.tenant`` with ``key``: one per tenant, provider,
-        account and budget for the life of the bridge."""
-        account = account_label(settings.provider_options.get("base_url"), key)
+    def provider_for(
+        self, settings: Settings, credentials: Mapping[str, SecretStr], budget: CallBudget
+    ) -> Any:
+        """The provider of ``settings.tenant`` with ``credentials``: one per tenant,
+        provider, account and budget for the life of the bridge."""
+        account = account_label(settings.provider_options.get("base_url"), credentials)
         slot = (settings.tenant, settings.provider, account, budget)
         found = self._providers.get(slot)
         if found is not None:
@@ -227,23 +236,31 @@ class Bridge:
             self._check_open()
             found = self._providers.get(slot)
             if found is None:
-                found = self._providers[slot] = self.build_provider(settings, key, budget)
+                found = self._providers[slot] = self.build_provider(
+                    settings, credentials, budget
+                )
             return found
 
     def build_provider(
-        self, settings: Settings, key: SecretStr | None, budget: CallBudget
+        self, settings: Settings, credentials: Mapping[str, SecretStr], budget: CallBudget
     ) -> Any:
-        """A new provider with ``key`` as given (e.g. a candidate key being validated);
-        the caller closes it unless it came from ``provider_for``."""
-        if key is not None and self._on_secret is not None:
-            self._on_secret(key)
+        """A new provider with ``credentials`` as given (e.g. candidates being validated);
+        the caller closes it unless it came from ``provider_for``. Each secret field is
+        handed to ``on_secret`` first."""
+        spec = self.registry.get(PortKind.PROVIDER, settings.provider)
+        public = {f.name for f in spec.credentials if not f.secret}
+        if self._on_secret is not None:
+            for name, value in credentials.items():
+                if name not in public:  # a field the provider does not declare: secret
+                    self._on_secret(value)
         context = ProviderContext(
             data_dir=settings.data_dir,
             tenant=settings.tenant,
-            api_key=key,
+            api_key=None,
             clock=self.clock,
             budget=budget,
             options=settings.provider_options,
+            credentials=credentials,
         )
         return self.registry.build(PortKind.PROVIDER, settings.provider, context)
 

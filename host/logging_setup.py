@@ -1,10 +1,12 @@
 """Logging for the CLI: one stderr handler, and a filter that redacts secrets everywhere.
 
-The filter removes every key registered with ``register_secret`` (and its base64 forms, as
-sent in HTTP Basic auth), any ``Authorization`` header value, ``Basic``/``Bearer``
-credentials, and anything shaped like an Assembled key (``sk_live_...``), from messages,
-exception text and stack traces. It is attached to every root handler, so records from any
-library (httpx, httpcore...) pass through it.
+The filter removes every secret registered with ``register_secret`` (and its base64 forms,
+as sent in HTTP Basic auth), any ``Authorization`` header value, ``Basic``/``Bearer``
+credentials, and anything matching a pattern registered with ``register_patterns`` (the
+command line registers the secret patterns every discovered provider declares, such as the
+shape of Assembled's live and test keys), from messages, exception text and stack traces.
+It is attached to every root handler, so records from any library (httpx, httpcore...) pass
+through it. The host knows no vendor's key shape itself.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import os
 import re
 import sys
 import threading
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:  # kept import-light: the CLI configures logging before anything else
@@ -30,8 +33,8 @@ _secrets_lock = threading.Lock()
 _PATTERNS = (
     (re.compile(r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?)[^\r\n'\",}]+"), rf"\g<1>{MASK}"),
     (re.compile(r"(?i)\b(basic|bearer)\s+[A-Za-z0-9+/=._~-]{4,}"), rf"\g<1> {MASK}"),
-    (re.compile(r"\bsk_(?:live|test)_[A-Za-z0-9]+"), MASK),
 )
+_provider_patterns: dict[str, re.Pattern[str]] = {}  # declared by providers, by source text
 
 
 def secret_forms(value: str) -> set[str]:
@@ -53,15 +56,26 @@ def register_secret(value: SecretStr | str | None) -> None:
             _secrets.update(secret_forms(plain))
 
 
+def register_patterns(patterns: Iterable[str]) -> None:
+    """Make the filter redact whatever matches these regular expressions from now on (the
+    secret patterns providers declare: ``AdapterRegistry.secret_patterns()``)."""
+    compiled = {p: re.compile(p) for p in patterns}  # checked at registration already
+    with _secrets_lock:
+        _provider_patterns.update(compiled)
+
+
 def redact(text: str) -> str:
     """``text`` with every known secret and credential pattern masked."""
     with _secrets_lock:
         known = sorted(_secrets, key=len, reverse=True)  # longest first: no partial leftovers
+        declared = list(_provider_patterns.values())
     for secret in known:
         if secret in text:
             text = text.replace(secret, MASK)
     for pattern, replacement in _PATTERNS:
         text = pattern.sub(replacement, text)
+    for declared_pattern in declared:
+        text = declared_pattern.sub(MASK, text)
     return text
 
 

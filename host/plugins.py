@@ -6,6 +6,11 @@ imported. A plugin that cannot be imported or registered, or whose registration 
 is unregistered and recorded as a ``PluginFailure``; everything else keeps working. Two
 plugins claiming the same adapter or command group are a ``ConflictError``: which one would
 win must never depend on the order they happen to load in. Nothing here runs at import time.
+
+A plugin declaring (``wfm_api_version = "2"`` on its module or object) a plugin API other than
+the one this wfm-bridge provides (``ports.hookspecs.API_VERSION``) is refused the same way,
+by name, before it is registered; a plugin that declares no version is accepted silently (it
+predates the declaration: API "1").
 """
 
 from __future__ import annotations
@@ -79,7 +84,7 @@ def discover_plugins(
     for name in blocked:
         pm.set_blocked(name)
     failures = _load_entry_points(pm)
-    extras = [_register_extra(pm, plugin) for plugin in extra_plugins]
+    extras = [_register_extra(pm, plugin, failures) for plugin in extra_plugins]
     _check_pending(pm, failures, {id(p) for p in extras if p is not None})
     staged: list[AdapterRegistry] = []
     for name, plugin in list(pm.list_name_plugin()):
@@ -94,7 +99,8 @@ def discover_plugins(
         for spec in adapters.specs():  # a second plugin with the same name: ConflictError
             registry.add(
                 spec.kind, spec.name, spec.factory, plugin=spec.plugin,
-                description=spec.description, requires_key=spec.requires_key,
+                description=spec.description, credentials=spec.credentials,
+                secret_patterns=spec.secret_patterns,
             )
     if commands is not None:
         commands.check()
@@ -133,10 +139,35 @@ def _load_entry_points(pm: pluggy.PluginManager) -> list[PluginFailure]:
         if pm.is_blocked(entry_point.name) or pm.has_plugin(entry_point.name):
             continue  # blocked plugins are never imported
         try:
-            pm.register(entry_point.load(), name=entry_point.name)
+            plugin = entry_point.load()
+            refusal = api_version_refusal(entry_point.name, plugin)
+            if refusal is not None:
+                failures.append(_unregister(pm, entry_point.name, refusal))
+                continue
+            pm.register(plugin, name=entry_point.name)
         except Exception as exc:  # anything a third-party import can raise
             failures.append(_unregister(pm, entry_point.name, _one_line(exc)))
     return failures
+
+
+def api_version_refusal(name: str, plugin: object) -> str | None:
+    """Why ``plugin`` cannot load under this wfm-bridge's plugin API, or None if it can
+    (it declares ``API_VERSION``, or nothing)."""
+    declared = getattr(plugin, hookspecs.API_VERSION_ATTRIBUTE, None)
+    if declared is None or declared == hookspecs.API_VERSION:
+        return None
+    wanted = hookspecs.API_VERSION
+    if not isinstance(declared, str):
+        return (
+            f"its {hookspecs.API_VERSION_ATTRIBUTE} is {declared!r}, not a string; "
+            f"plugins declare the API they target as {hookspecs.API_VERSION_ATTRIBUTE} = "
+            f"{wanted!r}"
+        )
+    return (
+        f"it targets wfm-bridge plugin API {declared!r}, but this wfm-bridge provides API "
+        f"{wanted!r}; install a release of {name} made for API {wanted!r}, or a wfm-bridge "
+        f"that provides API {declared!r}"
+    )
 
 
 def _contributions(
@@ -153,8 +184,14 @@ def _contributions(
     return adapters
 
 
-def _register_extra(pm: pluggy.PluginManager, plugin: object) -> object | None:
+def _register_extra(
+    pm: pluggy.PluginManager, plugin: object, failures: list[PluginFailure]
+) -> object | None:
     name = getattr(plugin, "__name__", None) or type(plugin).__name__
+    refusal = api_version_refusal(name, plugin)
+    if refusal is not None:  # refused and listed like an entry point for another API
+        failures.append(PluginFailure(name, refusal))
+        return None
     if pm.has_plugin(name):
         name = None  # a second object of one class: pluggy names it by id
     registered = pm.register(plugin, name=name)  # None when the name is blocked

@@ -9,14 +9,14 @@ key fingerprint): a tenant pointed at another account never sees the old account
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import SecretStr
 
 from wfm_bridge.ports.registry import CallBudget
-from wfm_bridge.ports.vault import key_fingerprint
+from wfm_bridge.ports.vault import credentials_fingerprint
 
 if TYPE_CHECKING:
     from wfm_bridge.core.activity_types import ActivityTypeCatalog
@@ -33,9 +33,11 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-def account_label(base_url: str | None, key: SecretStr | None) -> str:
-    """A short stable name for the provider account a tenant points at (never the key)."""
-    fingerprint = key_fingerprint(key) if key is not None else "no-key"
+def account_label(base_url: str | None, credentials: Mapping[str, SecretStr]) -> str:
+    """A short stable name for the provider account a tenant points at, from the base URL
+    and a fingerprint over every credential field (never a value). Every field counts, not
+    only the secret ones: another client id or region is another account's data."""
+    fingerprint = credentials_fingerprint(credentials) if credentials else "no-key"
     raw = f"{base_url or 'default'}|{fingerprint}"
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
@@ -68,8 +70,8 @@ class Tenant:
     # --- the provider -------------------------------------------------------------------
 
     def _provider(self, budget: CallBudget) -> Any:
-        key = self.bridge.stored_key(self.settings.tenant, self.settings.provider)
-        return self.bridge.provider_for(self.settings, key, budget)
+        credentials = self.bridge.stored_credentials(self.settings.tenant, self.settings.provider)
+        return self.bridge.provider_for(self.settings, credentials, budget)
 
     @property
     def provider(self) -> Any:
@@ -87,8 +89,8 @@ class Tenant:
         return self._once("scope", self._scope)
 
     def _scope(self) -> str:
-        key = self.bridge.stored_key(self.settings.tenant, self.settings.provider)
-        account = account_label(self.settings.provider_options.get("base_url"), key)
+        credentials = self.bridge.stored_credentials(self.settings.tenant, self.settings.provider)
+        account = account_label(self.settings.provider_options.get("base_url"), credentials)
         return f"{self.settings.tenant}:{self.settings.provider}:{account}"
 
     # --- use cases ----------------------------------------------------------------------

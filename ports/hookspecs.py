@@ -1,6 +1,12 @@
-"""The pluggy markers (project ``wfm``) and the hook specifications plugins implement.
+"""The pluggy markers (project ``wfm``), the hook specifications plugins implement, and the
+plugin API version they are written against.
 
 Plugins import ``hookimpl`` from here (or from ``ports``) and never create markers.
+
+A plugin declares the API version it targets with a ``wfm_api_version = "1"`` attribute on its
+entry module (or on the plugin object). Discovery refuses, by name, a plugin declaring a
+version this wfm-bridge does not provide, and loads the others. A plugin without the attribute
+is accepted silently: it was written before versions were declared, which is API "1".
 """
 
 from __future__ import annotations
@@ -12,6 +18,10 @@ from wfm_bridge.ports.registry import AdapterRegistry
 
 PROJECT = "wfm"
 ENTRY_POINT_GROUP = "wfm"
+API_VERSION = "1"
+"""The plugin API this wfm-bridge provides: the hook specs here and the ports they pass.
+It changes only when a change would break a plugin written for the previous one."""
+API_VERSION_ATTRIBUTE = "wfm_api_version"
 
 hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)

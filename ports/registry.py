@@ -9,15 +9,17 @@ import-light: heavy imports belong inside the factory.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from pydantic import SecretStr
 
 from wfm_bridge.ports.clock import Clock
+from wfm_bridge.ports.credentials import API_KEY, CredentialField, check_declaration
 from wfm_bridge.ports.errors import ConflictError, InvalidInputError
 from wfm_bridge.ports.ratelimit import RateLimiters
 
@@ -55,7 +57,11 @@ class AdapterContext:
 
 @dataclass(frozen=True)
 class ProviderContext:
-    """What a provider factory gets: the tenant's key (None if not stored), clock, options."""
+    """What a provider factory gets: the tenant's credentials, clock, options.
+
+    ``credentials`` maps each declared field to its value (empty for a provider that declares
+    none); ``api_key`` is its ``api_key`` field (None if absent), kept for providers written
+    before fields were declared. Either may be given; both must then agree."""
 
     data_dir: Path
     tenant: str
@@ -64,18 +70,41 @@ class ProviderContext:
     budget: CallBudget = CallBudget.INTERACTIVE
     options: Mapping[str, str] = field(default_factory=dict)
     limiters: RateLimiters | None = None  # the process's shared, adaptive rate limiters
+    credentials: Mapping[str, SecretStr] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        merged = dict(self.credentials)
+        if self.api_key is not None and merged.setdefault("api_key", self.api_key) != self.api_key:
+            raise InvalidInputError(
+                "ProviderContext got an api_key and a different credentials['api_key']; "
+                "give the credentials once"
+            )
+        object.__setattr__(self, "credentials", MappingProxyType(merged))
+        object.__setattr__(self, "api_key", merged.get("api_key"))
 
 
 @dataclass(frozen=True)
 class AdapterSpec:
-    """One registered adapter: which port, its name, its factory, which plugin gave it."""
+    """One registered adapter: which port, its name, its factory, which plugin gave it, and
+    for providers the declared credential fields (in prompt order) and secret patterns."""
 
     kind: PortKind
     name: str
     factory: Callable[[Any], Any]
     plugin: str
     description: str = ""
-    requires_key: bool = False  # providers only: needs an API key from the vault
+    credentials: tuple[CredentialField, ...] = ()
+    secret_patterns: tuple[str, ...] = ()
+
+    @property
+    def requires_key(self) -> bool:
+        """True when the provider declares credentials (they come from the key vault)."""
+        return bool(self.credentials)
+
+    @property
+    def credential_names(self) -> list[str]:
+        """The declared field names, in prompt order."""
+        return [f.name for f in self.credentials]
 
 
 class AdapterRegistry:
@@ -93,8 +122,22 @@ class AdapterRegistry:
         plugin: str,
         description: str = "",
         requires_key: bool = False,
+        credentials: Iterable[CredentialField] = (),
+        secret_patterns: Iterable[str] = (),
     ) -> None:
-        """Register one adapter; a second adapter with the same port and name is a conflict."""
+        """Register one adapter; a second adapter with the same port and name is a conflict.
+
+        Providers declare their ``credentials`` (``CredentialField``s, in the order
+        `wfm auth set-key` asks for them) and ``secret_patterns`` (regular expressions the
+        logs redact). ``requires_key=True`` without fields is the older spelling of
+        ``credentials=(API_KEY,)``. A malformed declaration is an ``InvalidInputError``."""
+        fields, patterns = check_declaration(credentials, secret_patterns)
+        if (fields or patterns) and kind is not PortKind.PROVIDER:
+            raise InvalidInputError(
+                f"{kind} adapter {name!r}: only providers declare credentials or secret patterns"
+            )
+        if requires_key and not fields:
+            fields = (API_KEY,)
         existing = self._specs.get((kind, name))
         if existing is not None:
             raise ConflictError(
@@ -102,7 +145,7 @@ class AdapterRegistry:
                 f"({existing.plugin} and {plugin}); block one with WFM_BLOCK_PLUGINS"
             )
         self._specs[(kind, name)] = AdapterSpec(
-            kind, name, factory, plugin, description, requires_key
+            kind, name, factory, plugin, description, fields, patterns
         )
 
     def get(self, kind: PortKind, name: str) -> AdapterSpec:
@@ -145,6 +188,10 @@ class AdapterRegistry:
     def specs(self) -> list[AdapterSpec]:
         """Every registered adapter, sorted by plugin, port and name."""
         return sorted(self._specs.values(), key=lambda s: (s.plugin, s.kind, s.name))
+
+    def secret_patterns(self) -> list[str]:
+        """The secret patterns every registered provider declares, each once, sorted."""
+        return sorted({p for s in self._specs.values() for p in s.secret_patterns})
 
 
 def port_protocol(kind: PortKind) -> type:

@@ -114,6 +114,7 @@ def run(argv: list[str] | None = None, plugins: DiscoveredPlugins | None = None)
 
     ``plugins`` (e.g. the tour's own, for each of its steps) skips discovery and its warnings.
     """
+    from wfm_bridge.host.logging_setup import register_patterns
     from wfm_bridge.ports.errors import WfmError
 
     args = list(sys.argv[1:] if argv is None else argv)
@@ -129,6 +130,7 @@ def run(argv: list[str] | None = None, plugins: DiscoveredPlugins | None = None)
             for failure in plugins.failures:
                 _warn(failure.warning)
         rt.plugins = plugins
+        register_patterns(plugins.registry.secret_patterns())  # redacted from every log line
         command = typer.main.get_command(build_app(plugins))
         result = command.main(args=args, prog_name="wfm", standalone_mode=False, obj=rt)
         return result if isinstance(result, int) else 0

@@ -1,20 +1,30 @@
-"""`wfm auth`: set, inspect, remove API keys, and rotate the vault's master key.
+"""`wfm auth`: set, inspect, remove credentials, and rotate the vault's master key.
 
-The key is read from a hidden prompt, or from stdin when it is not a terminal — never from a
-command-line argument (shell history, process lists). It is validated with the provider's
-cheap authenticated call before it is stored; an invalid key gets the one AuthError message
-and is never retried.
+`set-key` asks for each credential field the provider declares, in order: from a prompt on a
+terminal (hidden for secret fields), else one line per field from stdin — never from a
+command-line argument (shell history, process lists). The credentials are validated with the
+provider's cheap authenticated call before they are stored; invalid ones get the one
+AuthError message and are never retried. `status` shows a fingerprint per secret field.
 """
 
 from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol, TextIO, runtime_checkable
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import typer
 
+from wfm_bridge.host.cli.auth_fields import (
+    declared_fields,
+    fingerprint_cell,
+    prompt_text,
+    read_credentials,
+    secret_fingerprints,
+    stored_line,
+    stored_what,
+)
 from wfm_bridge.host.cli.runtime import Runtime, console, print_json, runtime
 
 if TYPE_CHECKING:
@@ -22,6 +32,7 @@ if TYPE_CHECKING:
 
     from wfm_bridge.host.bridge import Bridge
     from wfm_bridge.host.settings import Settings
+    from wfm_bridge.ports.vault import KeyInfo
 
 MEETING = "Meeting"
 TENANT_HELP = "Tenant (overrides the global --tenant)."
@@ -47,30 +58,6 @@ class MasterKeyManagement(Protocol):
         ...
 
 
-def read_key(stdin: TextIO, prompt: Callable[[], str]) -> SecretStr:
-    """The key from the hidden ``prompt`` on a terminal, else all of ``stdin``, trimmed."""
-    from pydantic import SecretStr
-
-    from wfm_bridge.ports.errors import InvalidInputError
-
-    try:  # a pipe may decode bad bytes as surrogates (surrogateescape) or raise
-        text = prompt() if stdin.isatty() else stdin.read()
-        text.encode("utf-8")
-    except UnicodeError:  # not chained: the error quotes a byte of what may be the key
-        raise InvalidInputError(
-            "the API key piped in is not UTF-8 text; save it as plain UTF-8 and pipe it again"
-        ) from None
-    key = SecretStr(text.strip())
-    if not key.get_secret_value():
-        raise InvalidInputError(
-            "no API key was given; paste it at the prompt, or pipe it in: "
-            "`wfm auth set-key < key.txt`"
-        )
-    if any(c.isspace() for c in key.get_secret_value()):
-        raise InvalidInputError("the API key must be a single word; paste only the key")
-    return key
-
-
 def _select(ctx: typer.Context, tenant: str | None, provider: str | None) -> Runtime:
     rt = runtime(ctx)
     for name, value in (("tenant", tenant), ("provider", provider)):
@@ -85,14 +72,15 @@ def _close(resource: object) -> None:
         close()
 
 
-def validate_and_store(bridge: Bridge, key: SecretStr) -> Any:
-    """Check ``key`` with the provider (AuthError → the one invalid-key message), then store
-    it; the tenant's cached people and activity types are dropped (old and new account)."""
+def validate_and_store(bridge: Bridge, credentials: Mapping[str, SecretStr]) -> KeyInfo:
+    """Check ``credentials`` with the provider (AuthError → the one invalid-key message),
+    then store them; the tenant's cached people and activity types are dropped (old and new
+    account)."""
     from wfm_bridge.ports.errors import AuthError, WfmError
     from wfm_bridge.ports.registry import CallBudget
 
     settings = bridge.settings
-    provider = bridge.build_provider(settings, key, CallBudget.INTERACTIVE)
+    provider = bridge.build_provider(settings, credentials, CallBudget.INTERACTIVE)
     try:
         provider.check_credentials()
     except AuthError as exc:
@@ -101,21 +89,24 @@ def validate_and_store(bridge: Bridge, key: SecretStr) -> Any:
         _close(provider)
     with contextlib.suppress(WfmError):  # no key (or an unreadable one) before: nothing cached
         bridge.tenant(settings.tenant).clear_caches()
-    info = bridge.vault.put(settings.tenant, settings.provider, key, bridge.clock.now())
+    info: KeyInfo = bridge.vault.put(
+        settings.tenant, settings.provider, credentials, bridge.clock.now()
+    )
     bridge.forget(settings.tenant)
     bridge.tenant(settings.tenant).clear_caches()
     return info
 
 
-def _meeting_check(bridge: Bridge, settings: Settings, key: SecretStr | None) -> Any:
+def _meeting_check(bridge: Bridge, settings: Settings, stored: bool) -> Any:
     """(exists?, note): whether the provider has the `Meeting` activity type."""
     from wfm_bridge.ports.errors import WfmError
     from wfm_bridge.ports.registry import CallBudget, PortKind
 
     try:
-        if key is None and bridge.registry.get(PortKind.PROVIDER, settings.provider).requires_key:
+        if not stored and bridge.registry.get(PortKind.PROVIDER, settings.provider).requires_key:
             return None, "unknown: no key stored; run `wfm auth set-key`"
-        provider = bridge.build_provider(settings, key, CallBudget.INTERACTIVE)
+        credentials = bridge.stored_credentials(settings.tenant, settings.provider)
+        provider = bridge.build_provider(settings, credentials, CallBudget.INTERACTIVE)
         try:
             names = {t.name for t in provider.list_activity_types()}
         finally:
@@ -128,7 +119,9 @@ def _meeting_check(bridge: Bridge, settings: Settings, key: SecretStr | None) ->
 
 
 def status_rows(bridge: Bridge, all_keys: bool) -> list[dict[str, Any]]:
-    """One row per (tenant, provider): fingerprint, validated-at, `Meeting` check."""
+    """One row per (tenant, provider): stored fields, a fingerprint per secret field (and
+    ``fingerprint``, the record's: for one field, that field's), validated-at, `Meeting`
+    check."""
     settings = bridge.settings
     vault = bridge.vault
     infos = vault.list() if all_keys else [vault.info(settings.tenant, settings.provider)]
@@ -138,13 +131,14 @@ def status_rows(bridge: Bridge, all_keys: bool) -> list[dict[str, Any]]:
     rows = []
     for tenant, provider, info in targets:
         scoped = settings.model_copy(update={"tenant": tenant, "provider": provider})
-        key = vault.get(tenant, provider) if info is not None else None
-        exists, note = _meeting_check(bridge, scoped, key)
+        exists, note = _meeting_check(bridge, scoped, info is not None)
         rows.append(
             {
                 "tenant": tenant,
                 "provider": provider,
+                "fields": sorted(info.fingerprints) if info else [],
                 "fingerprint": info.fingerprint if info else None,
+                "fingerprints": secret_fingerprints(bridge, info) if info else {},
                 "validated_at": info.validated_at.isoformat() if info and info.validated_at
                 else None,
                 "master_key_id": info.master_key_id if info else None,
@@ -157,7 +151,9 @@ def status_rows(bridge: Bridge, all_keys: bool) -> list[dict[str, Any]]:
 
 def register(app: typer.Typer) -> None:
     """Add the ``auth`` command group."""
-    auth = typer.Typer(help="API keys per tenant and provider, stored encrypted at rest.")
+    auth = typer.Typer(
+        help="Credentials (API keys...) per tenant and provider, stored encrypted at rest."
+    )
     app.add_typer(auth, name="auth")
 
     @auth.command("set-key")
@@ -167,7 +163,8 @@ def register(app: typer.Typer) -> None:
         provider: str = typer.Option(None, "--provider", help=PROVIDER_HELP),
         stray: list[str] = typer.Argument(None, hidden=True),
     ) -> None:
-        """Validate an API key with the provider, then store it encrypted (prompt or stdin)."""
+        """Validate the provider's credentials (each field it declares, from a prompt or one
+        line per field on stdin), then store them encrypted."""
         from wfm_bridge.host.logging_setup import register_secret
         from wfm_bridge.ports.errors import InvalidInputError
 
@@ -179,16 +176,17 @@ def register(app: typer.Typer) -> None:
             )
         rt = _select(ctx, tenant, provider)
         settings = rt.settings
-        key = read_key(
+        fields = declared_fields(rt.bridge, settings.provider)
+        credentials = read_credentials(
             sys.stdin,
-            lambda: typer.prompt(f"{settings.provider} API key (hidden)", hide_input=True),
+            fields,
+            lambda f: typer.prompt(prompt_text(settings.provider, f), hide_input=f.secret),
         )
-        register_secret(key)
-        info = validate_and_store(rt.bridge, key)
-        typer.echo(
-            f"stored the {info.provider} API key for tenant {info.tenant!r} "
-            f"(fingerprint {info.fingerprint}, validated {info.validated_at.isoformat()})"
-        )
+        for field in fields:
+            if field.secret:
+                register_secret(credentials[field.name])
+        info = validate_and_store(rt.bridge, credentials)
+        typer.echo(stored_line(info, fields, secret_fingerprints(rt.bridge, info)))
 
     @auth.command("status")
     def status(
@@ -198,22 +196,27 @@ def register(app: typer.Typer) -> None:
         all_keys: bool = typer.Option(False, "--all", help="Every stored key, all tenants."),
         as_json: bool = typer.Option(False, "--json", help="JSON output."),
     ) -> None:
-        """Tenant, provider, key fingerprint, last validation, whether `Meeting` exists."""
+        """Tenant, provider, a fingerprint per secret field, last validation, whether
+        `Meeting` exists."""
         rows = status_rows(_select(ctx, tenant, provider).bridge, all_keys)
         if as_json:
             print_json(rows)
             return
         from rich.table import Table
 
-        table = Table(title="API keys")
-        columns = ("tenant", "provider", "fingerprint", "validated_at")
-        for col in ("tenant", "provider", "fingerprint", "validated (UTC)"):
+        table = Table(title="Stored credentials")
+        for col in ("tenant", "provider", "fingerprints", "validated (UTC)"):
             table.add_column(col, no_wrap=True)
         table.add_column(f"{MEETING} type", overflow="fold")
         for row in rows:
-            if row["validated_at"]:
-                row = {**row, "validated_at": row["validated_at"][:19].replace("T", " ")}
-            table.add_row(*(row[c] or "-" for c in columns), row["meeting_type"])
+            validated = row["validated_at"]
+            table.add_row(
+                row["tenant"],
+                row["provider"],
+                fingerprint_cell(row),
+                validated[:19].replace("T", " ") if validated else "-",
+                row["meeting_type"],
+            )
         console().print(table)
         if not rows:
             console().print("no keys stored; run `wfm auth set-key`")
@@ -224,7 +227,7 @@ def register(app: typer.Typer) -> None:
         tenant: str = typer.Option(None, "--tenant", help=TENANT_HELP),
         provider: str = typer.Option(None, "--provider", help=PROVIDER_HELP),
     ) -> None:
-        """Delete the stored key of a tenant and provider."""
+        """Delete the stored credentials of a tenant and provider."""
         from wfm_bridge.ports.errors import WfmError
 
         rt = _select(ctx, tenant, provider)
@@ -233,7 +236,8 @@ def register(app: typer.Typer) -> None:
             rt.tenant.clear_caches()
         removed = rt.bridge.vault.remove(settings.tenant, settings.provider)
         rt.bridge.forget(settings.tenant)
-        what = f"the {settings.provider} API key of tenant {settings.tenant!r}"
+        what = f"the {settings.provider} {stored_what(rt.bridge, settings.provider)} of tenant "
+        what += repr(settings.tenant)
         typer.echo(f"removed {what}" if removed else f"no key was stored: {what}")
 
     @auth.command("rotate-master-key")

@@ -1,5 +1,6 @@
-"""Entry point of the Assembled plugin: the ``assembled`` provider (needs an API key), and
-the `wfm emulator serve` command (plugins/assembled/cli.py).
+"""Entry point of the Assembled plugin: the ``assembled`` provider (its credential is one
+secret ``api_key``, shaped ``sk_live_...`` or ``sk_test_...``), and the `wfm emulator serve`
+command (plugins/assembled/cli.py).
 
 Import-light: httpx and the adapter are imported inside the factory. Options come from
 ``ProviderContext.options`` (``--base-url`` / ``WFM_BASE_URL`` set ``base_url``); the full
@@ -12,9 +13,12 @@ from typing import Any
 
 from wfm_bridge.ports import hookimpl
 from wfm_bridge.ports.commands import CommandRegistry
+from wfm_bridge.ports.credentials import API_KEY
 from wfm_bridge.ports.registry import AdapterRegistry, PortKind, ProviderContext
 
 PLUGIN = "assembled"
+wfm_api_version = "1"
+KEY_PATTERN = r"\bsk_(?:live|test)_[A-Za-z0-9]+"  # what every Assembled API key looks like
 
 
 def _provider(ctx: ProviderContext) -> Any:
@@ -22,7 +26,7 @@ def _provider(ctx: ProviderContext) -> Any:
     from wfm_bridge.plugins.assembled.provider import AssembledProvider
 
     config = AssembledConfig.from_options(ctx.options, ctx.budget)
-    return AssembledProvider(config, ctx.api_key, ctx.clock)
+    return AssembledProvider(config, ctx.credentials.get("api_key"), ctx.clock)
 
 
 @hookimpl
@@ -34,7 +38,8 @@ def wfm_register_adapters(registry: AdapterRegistry) -> None:
         _provider,
         plugin=PLUGIN,
         description="Assembled REST API (https; http only for loopback)",
-        requires_key=True,
+        credentials=(API_KEY,),
+        secret_patterns=(KEY_PATTERN,),
     )
 
 

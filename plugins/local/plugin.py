@@ -12,6 +12,7 @@ from wfm_bridge.ports import hookimpl
 from wfm_bridge.ports.registry import AdapterContext, AdapterRegistry, PortKind
 
 PLUGIN = "local"
+wfm_api_version = "1"
 
 
 def _vault(ctx: AdapterContext) -> Any:

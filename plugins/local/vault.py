@@ -1,9 +1,15 @@
-"""AesGcmKeyVault: provider API keys sealed with AES-256-GCM in one private file.
+"""AesGcmKeyVault: provider credentials sealed with AES-256-GCM in one private file.
 
-Each record is sealed with the newest master key; the tenant, provider and master key id are
-the associated data, so a ciphertext moved to another tenant or relabelled fails to open.
-The file is rewritten atomically under an flock; before any write every record that stays is
-opened, so a wrong master key or a tampered file is reported and nothing is overwritten.
+Each record (one tenant and provider) seals the credential map as one JSON object with the
+newest master key; the tenant, provider and master key id are the associated data, so a
+ciphertext moved to another tenant or relabelled fails to open. The file is rewritten
+atomically under an flock; before any write every record that stays is opened, so a wrong
+master key or a tampered file is reported and nothing is overwritten.
+
+Records written before credentials were maps hold a bare key (``{"key": ...}``): they read
+back as ``{"api_key": key}``, and are sealed again as a map by the next ``put`` (which opens
+every record anyway) or ``rotate`` — with their own master key by ``put``, so only rotation
+ever moves a record to a newer master key.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ import binascii
 import builtins
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,8 +32,9 @@ from pydantic import SecretStr
 
 from wfm_bridge.plugins.local.fs import atomic_write, ensure_private_dir, file_lock
 from wfm_bridge.plugins.local.master_keys import MasterKey
+from wfm_bridge.ports.credentials import check_credentials
 from wfm_bridge.ports.errors import IntegrityError, InvalidInputError
-from wfm_bridge.ports.vault import KeyInfo, RotationReport, key_fingerprint
+from wfm_bridge.ports.vault import KeyInfo, RotationReport
 
 FORMAT = "wfm-vault/1"
 VAULT_FILE = "vault.json"
@@ -76,8 +83,9 @@ class _Sealed:
 
 @dataclass(frozen=True)
 class _Opened:
-    key: SecretStr
+    credentials: dict[str, SecretStr]
     validated_at: datetime | None
+    legacy: bool = False  # sealed as a bare key by an older version: re-seal as a map
 
 
 def _aad(tenant: str, provider: str, master_key_id: str) -> bytes:
@@ -99,31 +107,42 @@ class AesGcmKeyVault:
 
     # --- the KeyVault port -------------------------------------------------------------
 
-    def put(self, tenant: str, provider: str, key: SecretStr, validated_at: datetime) -> KeyInfo:
-        """Seal and store the key for ``(tenant, provider)``, replacing any previous one."""
+    def put(
+        self,
+        tenant: str,
+        provider: str,
+        credentials: Mapping[str, SecretStr],
+        validated_at: datetime,
+    ) -> KeyInfo:
+        """Seal and store the credential map for ``(tenant, provider)``, replacing any
+        previous one; records still holding a bare key are sealed again as maps."""
         _check_names(tenant, provider)
-        if not key.get_secret_value():
-            raise InvalidInputError("the API key is empty; paste the whole key")
+        fields = check_credentials(credentials)
         if validated_at.tzinfo is None:
             raise InvalidInputError("validated_at must be timezone-aware")
-        validated_at = validated_at.astimezone(UTC)
+        opened = _Opened(fields, validated_at.astimezone(UTC))
         with self._locked(shared=False):
             records = self._load()
             keys = self._master_keys.load()
-            for other in records.values():
-                if (other.tenant, other.provider) != (tenant, provider):
-                    self._open(other, keys)
+            for name, other in records.items():
+                if name != (tenant, provider):
+                    old = self._open(other, keys)
+                    if old.legacy:  # same master key: moving keys is rotation's job
+                        master = next(k for k in keys if k.id == other.master_key_id)
+                        records[name] = self._seal(*name, old, master)
             keys = keys or self._master_keys.ensure()
-            sealed = self._seal(tenant, provider, _Opened(key, validated_at), keys[0])
+            sealed = self._seal(tenant, provider, opened, keys[0])
             records[(tenant, provider)] = sealed
             self._save(records)
-        return self._info(sealed, _Opened(key, validated_at))
+        return self._info(sealed, opened)
 
-    def get(self, tenant: str, provider: str) -> SecretStr | None:
-        """The key, or None when none is stored."""
+    def get(self, tenant: str, provider: str) -> dict[str, SecretStr] | None:
+        """The credential map, or None when none is stored."""
         with self._locked(shared=True):
             sealed = self._load().get((tenant, provider))
-            return None if sealed is None else self._open(sealed, self._master_keys.load()).key
+            if sealed is None:
+                return None
+            return self._open(sealed, self._master_keys.load()).credentials
 
     def info(self, tenant: str, provider: str) -> KeyInfo | None:
         """Fingerprint and metadata (the record is opened, so tampering is reported)."""
@@ -150,13 +169,18 @@ class AesGcmKeyVault:
             return True
 
     def rotate(self) -> RotationReport:
-        """Re-seal every record with the newest master key; re-running is harmless."""
+        """Re-seal every record with the newest master key (and every bare-key record as a
+        map); re-running is harmless."""
         with self._locked(shared=False):
             records = self._load()
             keys = self._master_keys.load()
             opened = {name: self._open(s, keys) for name, s in records.items()}
             newest = (keys or self._master_keys.ensure())[0]
-            stale = [name for name, s in records.items() if s.master_key_id != newest.id]
+            stale = [
+                name
+                for name, s in records.items()
+                if s.master_key_id != newest.id or opened[name].legacy
+            ]
             for name in stale:
                 records[name] = self._seal(*name, opened[name], newest)
             if stale:
@@ -262,7 +286,7 @@ class AesGcmKeyVault:
 
     def _seal(self, tenant: str, provider: str, opened: _Opened, master: MasterKey) -> _Sealed:
         payload = {
-            "key": opened.key.get_secret_value(),
+            "credentials": {n: v.get_secret_value() for n, v in opened.credentials.items()},
             "validated_at": opened.validated_at.isoformat() if opened.validated_at else None,
         }
         nonce = os.urandom(12)
@@ -292,24 +316,30 @@ class AesGcmKeyVault:
         return self._decode(plain, where)
 
     def _decode(self, plain: bytes, where: str) -> _Opened:
+        unreadable = IntegrityError(f"{where} has an unreadable payload; set it again")
         try:
             payload = json.loads(plain)
-            key = payload["key"]
+            legacy = "credentials" not in payload
+            values = {"api_key": payload["key"]} if legacy else payload["credentials"]
             stamp = payload["validated_at"]
             validated_at = None if stamp is None else datetime.fromisoformat(stamp)
         except (ValueError, KeyError, TypeError):
             # never chain the parser's message: it could quote the plaintext
-            raise IntegrityError(f"{where} has an unreadable payload; set it again") from None
-        if not isinstance(key, str):
-            raise IntegrityError(f"{where} has an unreadable payload; set it again")
-        return _Opened(SecretStr(key), validated_at)
+            raise unreadable from None
+        if not isinstance(values, dict) or not all(isinstance(v, str) for v in values.values()):
+            raise unreadable
+        try:
+            credentials = check_credentials({n: SecretStr(v) for n, v in values.items()})
+        except InvalidInputError:  # not chained either: the message may quote a field name
+            raise unreadable from None
+        return _Opened(credentials, validated_at, legacy)
 
     @staticmethod
     def _info(sealed: _Sealed, opened: _Opened) -> KeyInfo:
-        return KeyInfo(
-            tenant=sealed.tenant,
-            provider=sealed.provider,
-            fingerprint=key_fingerprint(opened.key),
-            validated_at=opened.validated_at,
-            master_key_id=sealed.master_key_id,
+        return KeyInfo.describe(
+            sealed.tenant,
+            sealed.provider,
+            opened.credentials,
+            opened.validated_at,
+            sealed.master_key_id,
         )

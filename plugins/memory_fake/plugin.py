@@ -1,7 +1,8 @@
 """Entry point of the memory_fake plugin: in-memory adapters for every port.
 
 Provider ``memory_fake`` is the seeded demo organisation (plugins/memory_fake/demo.py),
-persisted per tenant in the data directory (plugins/memory_fake/store.py); it needs no key.
+persisted per tenant in the data directory (plugins/memory_fake/store.py); it declares no
+credentials, so nothing is stored for it in the key vault.
 Directory ``demo`` is the matching host-side employee list. Clock, cache and state ``memory``
 live for one process. `wfm demo reset` comes from plugins/memory_fake/cli.py.
 Import-light: adapters are imported inside the factories.
@@ -16,6 +17,7 @@ from wfm_bridge.ports.commands import CommandRegistry
 from wfm_bridge.ports.registry import AdapterContext, AdapterRegistry, PortKind, ProviderContext
 
 PLUGIN = "memory_fake"
+wfm_api_version = "1"
 
 
 def _clock(ctx: AdapterContext) -> Any:
@@ -68,7 +70,7 @@ def _provider(ctx: ProviderContext) -> Any:
         today=ctx.clock.now().date(),
         anchor=configured_anchor(ctx.options),
     )
-    return InMemoryProvider(backend, ctx.api_key)
+    return InMemoryProvider(backend, ctx.credentials.get("api_key"))
 
 
 def _scores(ctx: AdapterContext) -> Any:

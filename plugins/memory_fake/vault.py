@@ -9,19 +9,20 @@ from __future__ import annotations
 import builtins
 import itertools
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from pydantic import SecretStr
 
+from wfm_bridge.ports.credentials import check_credentials
 from wfm_bridge.ports.errors import IntegrityError, InvalidInputError
-from wfm_bridge.ports.vault import KeyInfo, RotationReport, key_fingerprint
+from wfm_bridge.ports.vault import KeyInfo, RotationReport
 
 
 @dataclass(frozen=True)
 class _Record:
-    key: SecretStr
+    credentials: dict[str, SecretStr]
     validated_at: datetime
     master_key_id: str
 
@@ -41,12 +42,17 @@ class InMemoryKeyVault:
 
     # --- the KeyVault port -------------------------------------------------------------
 
-    def put(self, tenant: str, provider: str, key: SecretStr, validated_at: datetime) -> KeyInfo:
-        """Store (or replace) the key; every other record must still open."""
+    def put(
+        self,
+        tenant: str,
+        provider: str,
+        credentials: Mapping[str, SecretStr],
+        validated_at: datetime,
+    ) -> KeyInfo:
+        """Store (or replace) the credential map; every other record must still open."""
         if not tenant.strip() or not provider.strip():
             raise InvalidInputError("tenant and provider must be non-empty names")
-        if not key.get_secret_value():
-            raise InvalidInputError("the API key is empty; paste the whole key")
+        fields = check_credentials(credentials)
         if validated_at.tzinfo is None:
             raise InvalidInputError("validated_at must be timezone-aware")
         with self._lock:
@@ -54,15 +60,17 @@ class InMemoryKeyVault:
                 if name != (tenant, provider):
                     self._open(name, other)
             newest = self._ensure_newest()
-            record = _Record(key, validated_at.astimezone(UTC), newest)
+            record = _Record(fields, validated_at.astimezone(UTC), newest)
             self._records[(tenant, provider)] = record
             return self._info((tenant, provider), record)
 
-    def get(self, tenant: str, provider: str) -> SecretStr | None:
-        """The key, or None."""
+    def get(self, tenant: str, provider: str) -> dict[str, SecretStr] | None:
+        """The credential map (a copy), or None."""
         with self._lock:
             record = self._records.get((tenant, provider))
-            return None if record is None else self._open((tenant, provider), record).key
+            if record is None:
+                return None
+            return dict(self._open((tenant, provider), record).credentials)
 
     def info(self, tenant: str, provider: str) -> KeyInfo | None:
         """Fingerprint and metadata, or None."""
@@ -93,7 +101,7 @@ class InMemoryKeyVault:
             stale = [n for n, r in self._records.items() if r.master_key_id != newest]
             for name in stale:
                 old = self._records[name]
-                self._records[name] = _Record(old.key, old.validated_at, newest)
+                self._records[name] = _Record(old.credentials, old.validated_at, newest)
             return RotationReport(
                 new_master_key_id=newest,
                 reencrypted=len(stale),
@@ -162,10 +170,6 @@ class InMemoryKeyVault:
 
     @staticmethod
     def _info(name: tuple[str, str], record: _Record) -> KeyInfo:
-        return KeyInfo(
-            tenant=name[0],
-            provider=name[1],
-            fingerprint=key_fingerprint(record.key),
-            validated_at=record.validated_at,
-            master_key_id=record.master_key_id,
+        return KeyInfo.describe(
+            name[0], name[1], record.credentials, record.validated_at, record.master_key_id
         )

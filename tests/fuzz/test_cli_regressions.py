@@ -64,7 +64,9 @@ def test_an_undecodable_wfm_variable_is_refused(
 def test_a_key_piped_in_as_non_utf8_bytes_is_refused_without_quoting_it(
     sandbox: Path, decoding: str
 ) -> None:
-    run = wfm("auth", "set-key", stdin=b"sk_live_\xff\xfe\x86", decoding=decoding)
+    # assembled: the default memory_fake declares no credentials, so it reads no key at all
+    run = wfm("--provider", "assembled", "auth", "set-key", stdin=b"sk_live_\xff\xfe\x86",
+              decoding=decoding)
     refused(run, 2, "not UTF-8")
     assert "\\x86" not in run.err and "0x86" not in run.err
 

@@ -1,8 +1,10 @@
 """The local key vault under tampering: truncated, bit-flipped, overwritten and swapped records,
 wrong or swapped master keys. Every operation that needs the whole vault (list, rotate, a put
 for another tenant, pruning master keys) raises IntegrityError with a clear message; a read
-of one record gives its own key, nothing (its name was changed) or IntegrityError, never
-another key; and no failed operation changes a byte of the vault or of the master key file.
+of one record gives its own credentials, nothing (its name was changed) or IntegrityError,
+never another record's; and no failed operation changes a byte of the vault or of the master
+key file. The seeded vault holds a one-key record, a two-field record and a record sealed as
+a bare key by an older version (read back as an ``api_key`` map).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from local.vault_world import legacy_payload, sealed_record
 from pydantic import SecretStr
 
 from wfm_bridge.plugins.local.master_keys import EnvMasterKeys, FileMasterKeys
@@ -26,11 +29,16 @@ from wfm_bridge.ports.errors import IntegrityError
 
 T0 = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
 RECORDS = {
-    ("acme", "assembled"): SecretStr("sk_live_" + "Acme1234" * 4),
-    ("globex", "assembled"): SecretStr("sk_live_" + "Globex56" * 4),
-    ("acme", "other"): SecretStr("sk_live_" + "Other789" * 4),
+    ("acme", "assembled"): {"api_key": SecretStr("sk_live_" + "Acme1234" * 4)},
+    ("globex", "assembled"): {"api_key": SecretStr("sk_live_" + "Globex56" * 4)},
+    ("acme", "other"): {
+        "client_id": SecretStr("other-client-0042"),
+        "client_secret": SecretStr("cs_" + "Other789" * 4),
+    },
 }
+LEGACY = ("globex", "assembled")  # sealed as a bare key, as older versions did
 FRESH = ("initech", "assembled")  # a tenant with no record: a put for it must open the others
+NEW = {"api_key": SecretStr("sk_live_new")}
 
 
 def master(seed: int) -> str:
@@ -44,8 +52,10 @@ def env_vault(home: Path, text: str = f"k1:{master(1)}") -> AesGcmKeyVault:
 
 def seeded(home: Path) -> AesGcmKeyVault:
     vault = env_vault(home)
-    for (tenant, provider), key in RECORDS.items():
-        vault.put(tenant, provider, key, T0)
+    for (tenant, provider), credentials in RECORDS.items():
+        vault.put(tenant, provider, credentials, T0)
+    bare = RECORDS[LEGACY]["api_key"].get_secret_value()
+    sealed_record(home, "k1", 1, *LEGACY, legacy_payload(bare, T0))
     return vault
 
 
@@ -60,7 +70,7 @@ def whole_vault_operations(vault: AesGcmKeyVault) -> dict[str, Callable[[], Any]
     return {
         "list": vault.list,
         "rotate": vault.rotate,
-        "put another tenant": lambda: vault.put(*FRESH, SecretStr("sk_live_new"), T0),
+        "put another tenant": lambda: vault.put(*FRESH, NEW, T0),
     }
 
 
@@ -75,12 +85,14 @@ def assert_tamper_detected(home: Path, vault: AesGcmKeyVault, moved: set[tuple[s
         assert "vault" in message or "master key" in message, (name, message)
         assert any(word in message for word in ("restore", "set", "remove", "add")), message
         assert snapshot(home) == before, f"{name} wrote after a failure"
-    for (tenant, provider), key in RECORDS.items():
+    for (tenant, provider), credentials in RECORDS.items():
         try:
             got = vault.get(tenant, provider)
         except IntegrityError:
             continue
-        assert got == key or (got is None and (tenant, provider) in moved), (tenant, provider)
+        assert got == credentials or (got is None and (tenant, provider) in moved), (
+            tenant, provider,
+        )
     assert snapshot(home) == before
 
 
@@ -187,8 +199,8 @@ def test_a_replaced_master_key_file_is_detected_and_left_alone() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
         vault = AesGcmKeyVault(home, FileMasterKeys(home / "master.keys"))
-        for (tenant, provider), key in RECORDS.items():
-            vault.put(tenant, provider, key, T0)
+        for (tenant, provider), credentials in RECORDS.items():
+            vault.put(tenant, provider, credentials, T0)
         keys = home / "master.keys"
         other = Path(tmp) / "other"
         other.mkdir()
@@ -210,7 +222,7 @@ def test_a_truncated_master_key_file_is_an_integrity_error(cut: int) -> None:
         with pytest.raises(IntegrityError, match="master key file"):
             vault.get("acme", "assembled")
         with pytest.raises(IntegrityError):
-            vault.put(*FRESH, SecretStr("sk_live_new"), T0)
+            vault.put(*FRESH, NEW, T0)
         assert snapshot(home) == before
 
 

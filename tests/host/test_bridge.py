@@ -45,7 +45,7 @@ def assembled_bridge(home: Path, server: EmulatorServer, tenants: tuple[str, ...
         )
     )
     for tenant, key in zip(tenants, KEYS, strict=False):
-        bridge.vault.put(tenant, "assembled", SecretStr(key), bridge.clock.now())
+        bridge.vault.put(tenant, "assembled", {"api_key": SecretStr(key)}, bridge.clock.now())
     return bridge
 
 
@@ -136,7 +136,9 @@ def test_a_tenant_pointed_at_another_account_never_sees_the_old_mapping(
             provider_options={"base_url": server.base_url}, **shared,
         )
     ) as bridge:
-        bridge.vault.put("default", "assembled", SecretStr(KEYS[0]), bridge.clock.now())
+        bridge.vault.put(
+            "default", "assembled", {"api_key": SecretStr(KEYS[0])}, bridge.clock.now()
+        )
         rows = bridge.tenant("default").mapping.map_all()
     assert rows and all(r.status is not MappingStatus.MAPPED for r in rows)
 

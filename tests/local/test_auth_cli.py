@@ -1,4 +1,5 @@
-"""`wfm auth`: set-key (validated, never from an argument), status, remove, rotate-master-key."""
+"""`wfm auth`: set-key (each declared field, validated, never from an argument), status (a
+fingerprint per secret field), remove, rotate-master-key."""
 
 from __future__ import annotations
 
@@ -10,11 +11,27 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 
-from local.auth_world import BAD, GOOD, SHIFT, Result, StrictProviderPlugin, install, wfm
-from wfm_bridge.host.cli.auth_cmd import read_key
+from local.auth_world import (
+    BAD,
+    CLIENT_ID,
+    CLIENT_SECRET,
+    GOOD,
+    OAUTH_FIELDS,
+    SHIFT,
+    WRONG_SECRET,
+    OAuthProviderPlugin,
+    Result,
+    StrictProviderPlugin,
+    install,
+    wfm,
+)
+from wfm_bridge.host.cli.auth_fields import read_credentials
 from wfm_bridge.plugins.memory_fake.backend import FakeWfmBackend
+from wfm_bridge.ports.credentials import API_KEY, CredentialField
 from wfm_bridge.ports.errors import AuthError, InvalidInputError, UnavailableError
+from wfm_bridge.ports.vault import key_fingerprint
 
 Cli = Callable[..., Result]
 
@@ -90,16 +107,132 @@ def test_empty_input_is_refused(
     assert result.code == 2 and "no API key was given" in result.err
 
 
-def test_read_key_prompts_hidden_on_a_terminal_and_reads_stdin_otherwise() -> None:
-    class Terminal(io.StringIO):
-        def isatty(self) -> bool:
-            return True
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
 
-    assert read_key(Terminal("ignored"), lambda: f" {GOOD} ").get_secret_value() == GOOD
-    assert read_key(io.StringIO(f"{GOOD}\n"), lambda: "unused").get_secret_value() == GOOD
+
+def _plain(values: dict[str, Any]) -> dict[str, str]:
+    return {n: v.get_secret_value() for n, v in values.items()}
+
+
+def test_read_credentials_prompts_on_a_terminal_and_reads_stdin_otherwise() -> None:
+    one = [API_KEY]
+    asked: list[str] = []
+
+    def prompt(field: CredentialField) -> str:
+        asked.append(field.name)
+        return f" {field.name}-value "
+
+    assert _plain(read_credentials(Terminal("ignored"), OAUTH_FIELDS, prompt)) == {
+        "client_id": "client_id-value", "client_secret": "client_secret-value",
+    }
+    assert asked == ["client_id", "client_secret"]  # in the declared order
+    assert _plain(read_credentials(io.StringIO(f"{GOOD}\n"), one, prompt)) == {"api_key": GOOD}
+    piped = io.StringIO(f"\n {CLIENT_ID}\r\n\n{CLIENT_SECRET}\n\n")  # blank lines skipped
+    assert _plain(read_credentials(piped, OAUTH_FIELDS, prompt)) == {
+        "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
+    }
     with pytest.raises(InvalidInputError, match="single word"):
-        read_key(io.StringIO("two words"), lambda: "")
-    assert GOOD not in repr(read_key(io.StringIO(GOOD), lambda: ""))
+        read_credentials(io.StringIO("two words"), one, prompt)
+    assert GOOD not in repr(read_credentials(io.StringIO(GOOD), one, prompt))
+
+
+@pytest.mark.parametrize(
+    ("stdin", "words"),
+    [
+        ("", "no client ID was given"),
+        (f"{CLIENT_ID}\n", "no client secret was given"),
+        (f"{CLIENT_ID}\n{CLIENT_SECRET}\nextra\n", "got 3 lines"),
+        (f"{CLIENT_ID}\nsecret with spaces\n", "client secret must be a single word"),
+    ],
+)
+def test_piped_fields_are_one_line_each_and_errors_name_the_field(
+    stdin: str, words: str
+) -> None:
+    with pytest.raises(InvalidInputError, match=words) as caught:
+        read_credentials(io.StringIO(stdin), OAUTH_FIELDS, lambda f: "")
+    assert CLIENT_SECRET not in str(caught.value) and "spaces" not in str(caught.value)
+    if "no client" in words:
+        assert "one line per field: client_id, client_secret" in str(caught.value)
+
+
+def test_a_second_line_for_a_one_key_provider_is_refused(
+    strict: StrictProviderPlugin, cli: Cli
+) -> None:
+    result = cli("--provider", "strict", "auth", "set-key", stdin=f"{GOOD}\n{GOOD}\n")
+    assert result.code == 2 and "got 2 lines for the API key" in result.err
+    assert strict.backend.calls["check_credentials"] == 0
+
+
+@pytest.fixture
+def oauth(home: Path, monkeypatch: pytest.MonkeyPatch) -> OAuthProviderPlugin:
+    plugin = OAuthProviderPlugin()
+    install(monkeypatch, plugin)
+    return plugin
+
+
+def test_set_key_reads_each_declared_field_and_status_fingerprints_the_secret_ones(
+    oauth: OAuthProviderPlugin, cli: Cli
+) -> None:
+    result = cli("--provider", "oauth", "auth", "set-key", stdin=f"{CLIENT_ID}\n{CLIENT_SECRET}\n")
+    assert result.code == 0, result.err
+    assert oauth.built == [{"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}]
+    secret_print = key_fingerprint(SecretStr(CLIENT_SECRET))
+    assert "credentials (client_id, client_secret)" in result.out
+    assert f"client_secret {secret_print}" in result.out
+    assert key_fingerprint(SecretStr(CLIENT_ID)) not in result.out  # public: not listed
+    [row] = _status(cli, "--provider", "oauth")
+    assert row["fields"] == ["client_id", "client_secret"]
+    assert row["fingerprints"] == {"client_secret": secret_print}
+    assert row["fingerprint"] not in (None, secret_print)  # the record's, over both fields
+    assert row["meeting_type_exists"] is True
+    assert oauth.built[-1] == {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
+    table = cli("--provider", "oauth", "auth", "status")
+    assert f"client_secret {secret_print}" in table.out
+
+
+def test_a_wrong_second_field_is_refused_and_the_old_credentials_stay(
+    oauth: OAuthProviderPlugin, cli: Cli
+) -> None:
+    assert cli("--provider", "oauth", "auth", "set-key",
+               stdin=f"{CLIENT_ID}\n{CLIENT_SECRET}").code == 0
+    before = _status(cli, "--provider", "oauth")
+    result = cli("--provider", "oauth", "auth", "set-key", stdin=f"{CLIENT_ID}\n{WRONG_SECRET}")
+    assert result.code == 1 and result.err == f"error: {AuthError.invalid_key('oauth')}\n"
+    assert _status(cli, "--provider", "oauth") == before
+
+
+def test_on_a_terminal_each_field_is_prompted_and_only_secrets_are_hidden(
+    oauth: OAuthProviderPlugin, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    import typer
+
+    prompts: list[tuple[str, bool]] = []
+    answers = iter([CLIENT_ID, CLIENT_SECRET])
+
+    def fake_prompt(text: str, hide_input: bool = False, **_: Any) -> str:
+        prompts.append((text, hide_input))
+        return next(answers)
+
+    monkeypatch.setattr(typer, "prompt", fake_prompt)
+    from wfm_bridge.host.cli.app import run
+
+    monkeypatch.setattr(sys, "stdin", Terminal(""))
+    assert run(["--provider", "oauth", "auth", "set-key"]) == 0
+    assert prompts == [("oauth client ID", False), ("oauth client secret (hidden)", True)]
+    assert oauth.built == [{"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}]
+
+
+def test_a_provider_that_declares_no_credentials_has_nothing_to_store(
+    home: Path, cli: Cli
+) -> None:
+    result = cli("auth", "set-key", stdin="any-key-will-do")  # memory_fake
+    assert result.code == 2 and "declares no credentials" in result.err
+    assert "any-key-will-do" not in result.err
+    assert _status(cli, "--all") == []
 
 
 def test_status_reports_a_missing_meeting_type_and_a_failing_provider(
@@ -136,12 +269,12 @@ def test_status_all_lists_every_tenant(
     for tenant in ("globex", "acme"):
         args = ("--provider", "strict", "--tenant", tenant, "auth", "set-key")
         assert cli(*args, stdin=GOOD).code == 0
-    assert cli("auth", "set-key", stdin="any-key-will-do").code == 0  # memory_fake
     rows = _status(cli, "--all")
     assert [(r["tenant"], r["provider"]) for r in rows] == [
-        ("acme", "strict"), ("default", "memory_fake"), ("globex", "strict"),
+        ("acme", "strict"), ("globex", "strict"),
     ]
     assert all(r["meeting_type_exists"] is True for r in rows)
+    assert all(r["fingerprints"] == {"api_key": r["fingerprint"]} for r in rows)
 
 
 def test_rotate_master_key_with_the_generated_key_file(

@@ -73,6 +73,9 @@ def outcome(call: Callable[[], Any]) -> Outcome:
 tenants = st.sampled_from(["acme", "globex", "t/3"])
 providers = st.sampled_from(["assembled", "memory_fake"])
 api_keys = st.text(st.characters(min_codepoint=33, max_codepoint=0x2FF), min_size=1, max_size=24)
+field_maps = st.dictionaries(
+    st.sampled_from(["api_key", "client_id", "client_secret"]), api_keys, min_size=1, max_size=3
+)
 
 
 class VaultLockstep(RuleBasedStateMachine):
@@ -116,11 +119,14 @@ class VaultLockstep(RuleBasedStateMachine):
         assert (fake[0], self._norm(fake[1])) == real
         return real
 
-    @rule(tenant=tenants, provider=providers, key=api_keys, seconds=st.integers(0, 10**6),
+    @rule(tenant=tenants, provider=providers, fields=field_maps, seconds=st.integers(0, 10**6),
           offset=st.integers(-12, 12))
-    def put(self, tenant: str, provider: str, key: str, seconds: int, offset: int) -> None:
+    def put(
+        self, tenant: str, provider: str, fields: dict[str, str], seconds: int, offset: int
+    ) -> None:
         when = (T0 + timedelta(seconds=seconds)).astimezone(timezone(timedelta(hours=offset)))
-        self.both(lambda v: v.put(tenant, provider, SecretStr(key), when))
+        credentials = {name: SecretStr(value) for name, value in fields.items()}
+        self.both(lambda v: v.put(tenant, provider, credentials, when))
 
     @rule(tenant=tenants, provider=providers)
     def get(self, tenant: str, provider: str) -> None:

@@ -2,7 +2,9 @@
 
 A known key is set and every auth command runs with logging at DEBUG, through a provider that
 logs its credentials the way a careless HTTP library would; then every captured byte is
-searched for the key, its Basic-auth form and its other base64 forms.
+searched for the key, its Basic-auth form and its other base64 forms. The same for a two-field
+provider (a public client id and a client secret), whose declared secret pattern also catches
+a token nobody registered. Redaction patterns come from the providers, not from host/.
 """
 
 from __future__ import annotations
@@ -16,19 +18,37 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from local.auth_world import BAD, GOOD, StrictProviderPlugin, basic_auth, install, wfm
+from local.auth_world import (
+    BAD,
+    CLIENT_ID,
+    CLIENT_SECRET,
+    GOOD,
+    TOKEN,
+    WRONG_SECRET,
+    OAuthProviderPlugin,
+    StrictProviderPlugin,
+    basic_auth,
+    install,
+    wfm,
+)
 from pydantic import SecretStr
 
 from wfm_bridge.host.logging_setup import (
     MASK,
     configure_logging,
     redact,
+    register_patterns,
     register_secret,
     secret_forms,
 )
+from wfm_bridge.host.plugins import discover_plugins
 from wfm_bridge.plugins.local.master_keys import EnvMasterKeys, FileMasterKeys
 from wfm_bridge.plugins.local.vault import AesGcmKeyVault
+from wfm_bridge.plugins.memory_fake.backend import FakeWfmBackend
+from wfm_bridge.plugins.memory_fake.provider import InMemoryProvider
+from wfm_bridge.ports import hookimpl
 from wfm_bridge.ports.errors import WfmError
+from wfm_bridge.ports.registry import AdapterRegistry, PortKind, ProviderContext
 
 
 def forms(key: str) -> set[str]:
@@ -92,7 +112,7 @@ def test_vault_errors_reprs_and_files_never_carry_the_key(tmp_path: Path) -> Non
     master = base64.b64encode(b"m" * 32).decode()
     vault = AesGcmKeyVault(tmp_path, EnvMasterKeys.from_text(f"k1:{master}"))
     key = SecretStr(GOOD)
-    info = vault.put("acme", "assembled", key, datetime(2025, 1, 1, tzinfo=UTC))
+    info = vault.put("acme", "assembled", {"api_key": key}, datetime(2025, 1, 1, tzinfo=UTC))
     texts = [repr(vault), repr(info), str(info), repr(vault.get("acme", "assembled")),
              repr(vault.list()), json.dumps(info.model_dump(mode="json")), str(key)]
     # every failure mode of the vault: tampered file, wrong master key, unknown master key
@@ -120,13 +140,14 @@ def test_vault_errors_reprs_and_files_never_carry_the_key(tmp_path: Path) -> Non
 
 def test_the_key_file_never_holds_the_api_key(tmp_path: Path) -> None:
     vault = AesGcmKeyVault(tmp_path, FileMasterKeys(tmp_path / "master.keys"))
-    vault.put("acme", "assembled", SecretStr(GOOD), datetime(2025, 1, 1, tzinfo=UTC))
+    vault.put("acme", "assembled", {"api_key": SecretStr(GOOD)}, datetime(2025, 1, 1, tzinfo=UTC))
     vault.add_master_key()
     vault.rotate()
     assert_clean(all_bytes(tmp_path), GOOD)
 
 
 def test_the_filter_redacts_headers_basic_credentials_and_registered_keys() -> None:
+    register_patterns(discover_plugins().registry.secret_patterns())  # as the CLI does
     register_secret(SecretStr("registered-secret-value"))
     raw = (
         "Authorization: Bearer abc.def.ghi | authorization=Basic Zm9vOmJhcg== | "
@@ -149,3 +170,70 @@ def test_configure_logging_installs_the_filter_on_every_root_handler(
     assert "another-known-key-123" not in caplog.text and MASK in caplog.text
     assert "another-known-key-123" not in capsys.readouterr().err
     configure_logging("WARNING")
+
+
+def test_a_two_field_provider_at_debug_leaks_no_secret(
+    home: Path,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    install(monkeypatch, OAuthProviderPlugin(noisy=True))
+    caplog.set_level(logging.DEBUG)
+    p = ("--log-level", "DEBUG", "--provider", "oauth")
+    good, wrong = f"{CLIENT_ID}\n{CLIENT_SECRET}\n", f"{CLIENT_ID}\n{WRONG_SECRET}\n"
+    runs = [
+        wfm(capsys, monkeypatch, *p, "auth", "set-key", stdin=good),
+        wfm(capsys, monkeypatch, *p, "auth", "status"),
+        wfm(capsys, monkeypatch, *p, "auth", "status", "--json", "--all"),
+        wfm(capsys, monkeypatch, *p, "--debug", "auth", "set-key", stdin=wrong),
+        wfm(capsys, monkeypatch, *p, "auth", "set-key", CLIENT_ID, CLIENT_SECRET),
+        wfm(capsys, monkeypatch, *p, "auth", "rotate-master-key", "--json"),
+        wfm(capsys, monkeypatch, *p, "--tenant", "other", "auth", "set-key", stdin=good),
+        wfm(capsys, monkeypatch, *p, "--tenant", "other", "auth", "remove"),
+    ]
+    assert [r.code for r in runs] == [0, 0, 0, 1, 2, 0, 0, 0]
+    captured = "".join(r.out + r.err for r in runs) + caplog.text
+    assert "client_secret=[REDACTED]" in captured and "'access_token': '[REDACTED]'" in captured
+    assert CLIENT_ID in captured  # public: logged as it is, never masked
+    assert_clean(captured, CLIENT_SECRET, WRONG_SECRET, TOKEN)
+    for record in caplog.records:
+        assert_clean(record.getMessage() + (record.exc_text or ""), CLIENT_SECRET, TOKEN)
+    assert_clean(all_bytes(home), CLIENT_SECRET, WRONG_SECRET, CLIENT_ID)  # all sealed
+
+
+def test_test_keys_are_redacted_like_live_ones_in_a_cli_run(
+    home: Path,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Keys nobody registered (a colleague's test key quoted by a library) are masked by the
+    pattern the Assembled plugin declares, live or test alike."""
+    live, test = "sk_live_" + "Hq4" * 10, "sk_test_" + "Wm7" * 10
+
+    class Quoting:
+        @hookimpl
+        def wfm_register_adapters(self, registry: AdapterRegistry) -> None:
+            def build(ctx: ProviderContext) -> InMemoryProvider:
+                logging.getLogger("some.library").warning("rejected keys %s and %s", live, test)
+                return InMemoryProvider(FakeWfmBackend())
+
+            registry.add(PortKind.PROVIDER, "quoting", build, plugin="quoting")
+
+    install(monkeypatch, Quoting())
+    caplog.set_level(logging.DEBUG)
+    run = wfm(capsys, monkeypatch, "--log-level", "DEBUG", "--provider", "quoting", "auth",
+              "status")
+    assert run.code == 0, run.err
+    assert "rejected keys [REDACTED] and [REDACTED]" in run.err + caplog.text
+    assert live not in run.err + caplog.text and test not in run.err + caplog.text
+
+
+def test_the_host_knows_no_vendor_key_shape() -> None:
+    """The redaction patterns are declared by the providers: none is written in host/."""
+    import wfm_bridge.host as host
+
+    sources = "\n".join(p.read_text() for p in Path(host.__file__).parent.rglob("*.py"))
+    assert "sk_(" not in sources and "sk_(?:" not in sources
+    assert discover_plugins().registry.get(PortKind.PROVIDER, "assembled").secret_patterns
