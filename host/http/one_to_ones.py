@@ -26,7 +26,7 @@ from wfm_bridge.ports.models import (
 SLOT_TYPE = "wfm-free-slot"
 SLOT_COLOR = "#c8ecc9"
 DAYS = 14  # "the next two weeks"
-SLOT_LANE = Employee(host_id="free-slots", name="Free slots (click to book)")
+SLOT_LANE = Employee(host_id="free-slots", name="Free slots")
 
 
 def spaced(slots: list[datetime], length: timedelta) -> list[datetime]:
