@@ -196,10 +196,10 @@ def build_router() -> APIRouter:
         report = tenant.export(policy=ExportPolicy(batch_size=batch_size)).run(dry_run=True)
         return answer(report.as_dict())
 
-    @api.get(f"{PREFIX}/auth/status", response_model=AuthStatusRow, tags=["auth"])
+    @api.get(f"{PREFIX}/auth/status", response_model=list[AuthStatusRow], tags=["auth"])
     def auth(tenant: Tenant = tenant_dep) -> JSONResponse:
         """The tenant's key fingerprint, last validation and `Meeting` check; never a key."""
-        return answer(auth_status(tenant))
+        return answer([auth_status(tenant)])  # a list of one row, as `wfm auth status --json`
 
     return api
 
