@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from wfm_bridge import Bridge, Settings
@@ -30,6 +31,7 @@ class Face:
     bridge: Bridge
     client: TestClient
     tokens: TokenStore
+    app: FastAPI
 
     def token(self, tenant: str) -> str:
         """A new token of ``tenant``."""
@@ -51,4 +53,4 @@ def face(
         with TestClient(
             app, follow_redirects=False, raise_server_exceptions=raise_server_exceptions
         ) as client:
-            yield Face(bridge, client, tokens)
+            yield Face(bridge, client, tokens, app)
