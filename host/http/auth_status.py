@@ -16,8 +16,8 @@ from wfm_bridge.ports.registry import PortKind
 
 
 def _meeting_type(tenant: Tenant, has_key: bool) -> tuple[bool | None, str]:
-    bridge = tenant.bridge
-    if not has_key and bridge.registry.get(PortKind.PROVIDER, tenant.settings.provider).requires_key:
+    spec = tenant.bridge.registry.get(PortKind.PROVIDER, tenant.settings.provider)
+    if not has_key and spec.requires_key:
         return None, "unknown: no key stored; run `wfm auth set-key`"
     try:
         names = {t.name for t in tenant.activity_types.all().values()}

@@ -5,7 +5,7 @@ Clicking a suggested free slot opens the booking dialog with its start filled in
 (with their CSRF token) that the server answers; the script only fills them in.
 """
 
-FACE_JS = r"""// wfm-bridge pages: click a suggested slot to book it, a 1:1 booked here to cancel it.
+FACE_JS = r"""// wfm-bridge pages: click a suggested slot to book it, a 1:1 booked here to cancel.
 (function () {
   'use strict';
   var book = document.getElementById('book-dialog');

@@ -109,7 +109,8 @@ def _booked_table(page: OneToOnes, zone: ZoneInfo) -> str:
     if not page.booked:
         return "<p>No 1:1 booked here for this agent yet: click a free slot above.</p>"
     rows = "".join(
-        f'<tr data-meeting-id="{escape(m.id)}" data-activity-id="{escape(m.provider_activity_id or "")}"'
+        f'<tr data-meeting-id="{escape(m.id)}" '
+        f'data-activity-id="{escape(m.provider_activity_id or "")}"'
         f' data-summary="{escape(f"{_span(m, zone)}: {m.description or m.title}")}">'
         f"<td>{escape(_span(m, zone))}</td><td>{escape(m.description)}</td>"
         f"<td>{escape(m.status.value)}</td><td>{_cancel_form(page, m.id, 'Cancel session')}</td>"

@@ -19,6 +19,7 @@ from typing import Any
 from wfm_bridge.host.http.errors import TokenError
 from wfm_bridge.ports.clock import Clock
 from wfm_bridge.ports.errors import InvalidInputError, NotFoundError
+from wfm_bridge.ports.jsonvalue import JsonValue
 from wfm_bridge.ports.state import StateStore
 
 NAMESPACE = "http-face:tokens"
@@ -77,7 +78,7 @@ class TokenStore:
         while True:
             token_id = secrets.token_hex(6)
             info = TokenInfo(token_id, name, self._clock.now().isoformat(), label.strip())
-            record = {
+            record: JsonValue = {
                 "tenant": info.tenant,
                 "sha256": _digest(secret),
                 "created_at": info.created_at,

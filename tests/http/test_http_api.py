@@ -214,7 +214,9 @@ class _Failing:
         )
 
 
-@pytest.mark.parametrize(("error", "status"), CATEGORIES, ids=[type(e).__name__ for e, _ in CATEGORIES])
+@pytest.mark.parametrize(
+    ("error", "status"), CATEGORIES, ids=[type(e).__name__ for e, _ in CATEGORIES]
+)
 def test_each_error_category_has_its_status_and_the_envelope(
     tmp_path: Path, error: errors.WfmError, status: int
 ) -> None:
@@ -242,6 +244,6 @@ def test_every_category_of_the_hierarchy_has_a_status() -> None:
     assert categories <= set(STATUS_BY_CATEGORY)
 
 
-def _subclasses(cls: type) -> set[type]:
-    found = set(cls.__subclasses__())
+def _subclasses(cls: type[errors.WfmError]) -> set[type[errors.WfmError]]:
+    found: set[type[errors.WfmError]] = set(cls.__subclasses__())
     return found.union(*(_subclasses(c) for c in found)) if found else found

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from http_world import AGENT, Face, face, memory_settings
@@ -29,7 +30,7 @@ def _hidden(html: str, name: str) -> str:
 
 def sign_in(f: Face, tenant: str = "default", next_page: str = "/calendar") -> str:
     """Sign in through the form; returns the token."""
-    token = f.token(tenant)
+    token: str = f.token(tenant)
     form = f.client.get(f"/login?next={next_page}")
     answer = f.client.post("/login", data={
         "token": token, "next": next_page, "login_csrf": _hidden(form.text, "login_csrf")})
@@ -47,11 +48,13 @@ def signed_in(tmp_path: Path) -> Iterator[Face]:
 def _slot(f: Face) -> datetime:
     start = (datetime.now(UTC) + timedelta(days=2)).replace(hour=9, minute=0, second=0,
                                                             microsecond=0)
-    found = f.bridge.tenant("default").slots.find(AGENT, start.date(), 1, 30, "UTC")
+    found: list[datetime] = f.bridge.tenant("default").slots.find(
+        AGENT, start.date(), 1, 30, "UTC"
+    )
     return found[0]
 
 
-def _book(f: Face, description: str, **changes: str) -> object:
+def _book(f: Face, description: str, **changes: str) -> Any:
     page = f.client.get(f"/one-to-ones?agent={AGENT}")
     form = {"csrf": _hidden(page.text, "csrf"), "agent": AGENT, "minutes": "30",
             "start": _slot(f).strftime("%Y-%m-%dT%H:%M"), "description": description,
@@ -107,23 +110,24 @@ def test_the_calendar_page_shows_the_chosen_range_and_the_renderers_calendar(
 
 def test_book_and_cancel_through_the_forms_with_csrf(signed_in: Face) -> None:
     booked = _book(signed_in, "Coaching " + EVIL)
-    assert booked.status_code == 303  # type: ignore[attr-defined]
-    page = signed_in.client.get(booked.headers["location"])  # type: ignore[attr-defined]
+    assert booked.status_code == 303
+    page = signed_in.client.get(booked.headers["location"])
     assert "Booked: One To One" in page.text
-    assert EVIL not in page.text and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page.text
+    assert EVIL not in page.text
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page.text
     ledger = signed_in.bridge.tenant("default").ledger
     (meeting,) = ledger.all()
     assert f'data-meeting-id="{meeting.id}"' in page.text
     cancel = signed_in.client.post("/one-to-ones/cancel", data={
         "csrf": _hidden(page.text, "csrf"), "agent": AGENT, "meeting_id": meeting.id})
     assert cancel.status_code == 303
-    assert ledger.get(meeting.id).status is MeetingStatus.CANCELLED  # type: ignore[union-attr]
+    assert ledger.get(meeting.id).status is MeetingStatus.CANCELLED
 
 
 def test_a_form_without_its_csrf_token_changes_nothing(signed_in: Face) -> None:
     refused = _book(signed_in, "forged", csrf="not-the-token")
-    assert refused.status_code == 403  # type: ignore[attr-defined]
-    assert "did not come from this site" in refused.text  # type: ignore[attr-defined]
+    assert refused.status_code == 403
+    assert "did not come from this site" in refused.text
     assert signed_in.bridge.tenant("default").ledger.all() == []
     out = signed_in.client.post("/logout", data={"csrf": "forged"})
     assert out.status_code == 403
@@ -143,8 +147,8 @@ def test_refusals_are_shown_with_the_use_cases_message(
     signed_in: Face, change: dict[str, str], needle: str, status: int
 ) -> None:
     refused = _book(signed_in, "x", **change)
-    assert refused.status_code == status  # type: ignore[attr-defined]
-    assert needle in refused.text and 'class="refusal"' in refused.text  # type: ignore[attr-defined]
+    assert refused.status_code == status
+    assert needle in refused.text and 'class="refusal"' in refused.text
     assert signed_in.bridge.tenant("default").ledger.all() == []
 
 
@@ -168,8 +172,8 @@ def test_a_missing_meeting_type_is_refused_with_its_message(tmp_path: Path) -> N
             f.bridge.vault.put("default", "assembled", SecretStr(KEY), f.bridge.clock.now())
             sign_in(f)
             refused = _book(f, "x")
-            assert refused.status_code == 404  # type: ignore[attr-defined]
-            assert "no activity type named exactly 'Meeting'" in refused.text.replace(  # type: ignore[attr-defined]
+            assert refused.status_code == 404
+            assert "no activity type named exactly 'Meeting'" in refused.text.replace(
                 "&#x27;", "'")
 
 

@@ -32,7 +32,7 @@ def test_wfm_serve_answers_openapi_the_clis_schedule_and_refuses_another_tenant(
         document = httpx.get(f"{url}/openapi.json").json()
         schemathesis.openapi.from_dict(document).validate()
         route = f"{url}/api/v1/tenants/default/schedules"
-        params = {"email": AGENT, "start": first, "days": 14}
+        params: dict[str, str | int] = {"email": AGENT, "start": first, "days": 14}
         mine = httpx.get(route, params=params, headers={"Authorization": f"Bearer {token}"})
         assert mine.status_code == 200 and mine.json() == expected
         theirs = httpx.get(route, params=params, headers={"Authorization": f"Bearer {stranger}"})
