@@ -89,7 +89,7 @@ def build_pages() -> APIRouter:
 
     @pages.get("/login")
     def login_page(request: Request, next: str = "/calendar") -> HTMLResponse:
-        return _login(_safe_next(next), None, 200)
+        return _login(request, _safe_next(next), None, 200)
 
     @pages.post("/login")
     async def login(request: Request) -> Response:
@@ -97,15 +97,15 @@ def build_pages() -> APIRouter:
         target = _safe_next(_one(form, "next", "/calendar"))
         cookie = request.cookies.get(LOGIN_COOKIE, "")
         if not cookie or not hmac.compare_digest(cookie, _one(form, "login_csrf")):
-            return _login(target, "This sign-in form has expired; try again.", 403)
+            return _login(request, target, "This sign-in form has expired; try again.", 403)
         try:
             face(request).tokens.verify(_one(form, "token"))
         except WfmError as exc:
-            return _login(target, exc.message, status_for(exc))
+            return _login(request, target, exc.message, status_for(exc))
         done = RedirectResponse(target, status_code=303)
         done.set_cookie(
             SESSION_COOKIE, _one(form, "token").strip(), httponly=True, samesite="strict",
-            secure=request.url.scheme == "https", path="/",
+            secure=_secure(request), path="/",
         )
         done.delete_cookie(LOGIN_COOKIE, path="/login")
         return done
@@ -148,7 +148,12 @@ def build_pages() -> APIRouter:
     return pages
 
 
-def _login(target: str, refusal: str | None, status: int) -> HTMLResponse:
+def _secure(request: Request) -> bool:
+    """Whether cookies get ``Secure``: the request came over HTTPS (directly or via a proxy)."""
+    return request.url.scheme == "https"
+
+
+def _login(request: Request, target: str, refusal: str | None, status: int) -> HTMLResponse:
     nonce = secrets.token_urlsafe(24)
     body = (
         '<h1>Sign in to wfm-bridge</h1>'
@@ -162,7 +167,10 @@ def _login(target: str, refusal: str | None, status: int) -> HTMLResponse:
         "<code>wfm serve token create --tenant T</code>.</p>"
     )
     response = _html(page("Sign in", body), status)
-    response.set_cookie(LOGIN_COOKIE, nonce, httponly=True, samesite="strict", path="/login")
+    response.set_cookie(
+        LOGIN_COOKIE, nonce, httponly=True, samesite="strict", path="/login",
+        secure=_secure(request),
+    )
     return response
 
 

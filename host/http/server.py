@@ -40,6 +40,14 @@ def is_loopback(host: str) -> bool:
 
 
 def _bind(host: str, port: int) -> socket.socket:
+    if host != "localhost":
+        try:
+            ipaddress.ip_address(host)  # no name lookups: say exactly which address
+        except ValueError:
+            raise InvalidInputError(
+                f"--host {host!r} is not an IP address; give one such as 127.0.0.1 (the "
+                "default), ::1 or 0.0.0.0 (every interface: behind a TLS proxy only)"
+            ) from None
     try:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_STREAM)

@@ -103,3 +103,22 @@ def test_token_create_list_revoke(capsys: pytest.CaptureFixture[str], tmp_path: 
     assert run([*home, "serve", "token", "revoke", listed["id"]]) == 1
     assert "no live token" in capsys.readouterr().err
     assert run([*home, "serve", "token", "create", "--tenant", " "]) == 2
+
+
+def test_behind_a_tls_proxy_on_loopback_the_cookies_are_secure(tmp_path: Path) -> None:
+    from http_world import memory_settings
+
+    from wfm_bridge import Bridge
+    from wfm_bridge.host.http import HttpServer
+
+    with Bridge(memory_settings(tmp_path)) as bridge, HttpServer(bridge) as server:
+        proxied = httpx.get(f"{server.url}/login", headers={"X-Forwarded-Proto": "https"})
+        direct = httpx.get(f"{server.url}/login")
+    assert "secure" in proxied.headers["set-cookie"].lower()
+    assert "secure" not in direct.headers["set-cookie"].lower()
+
+
+def test_a_host_that_is_no_ip_address_is_refused(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["--home", str(tmp_path), "serve", "--host", "example.com", "--port", "0"]) == 2
+    assert "is not an IP address" in capsys.readouterr().err
