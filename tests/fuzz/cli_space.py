@@ -442,8 +442,8 @@ def no_blocking() -> Iterator[None]:
     def closed(self: EmulatorServer | HttpServer) -> None:
         self._sock.close()
 
-    EmulatorServer.serve_forever = closed  # type: ignore[method-assign,assignment]
-    HttpServer.serve_forever = closed  # type: ignore[method-assign,assignment]
+    EmulatorServer.serve_forever = closed  # type: ignore[method-assign]
+    HttpServer.serve_forever = closed  # type: ignore[method-assign]
     try:
         yield
     finally:
