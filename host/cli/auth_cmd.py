@@ -128,25 +128,27 @@ def status_rows(bridge: Bridge, all_keys: bool) -> list[dict[str, Any]]:
     targets = [(i.tenant, i.provider, i) for i in infos if i is not None]
     if not all_keys and not targets:
         targets = [(settings.tenant, settings.provider, None)]
-    rows = []
-    for tenant, provider, info in targets:
-        scoped = settings.model_copy(update={"tenant": tenant, "provider": provider})
-        exists, note = _meeting_check(bridge, scoped, info is not None)
-        rows.append(
-            {
-                "tenant": tenant,
-                "provider": provider,
-                "fields": sorted(info.fingerprints) if info else [],
-                "fingerprint": info.fingerprint if info else None,
-                "fingerprints": secret_fingerprints(bridge, info) if info else {},
-                "validated_at": info.validated_at.isoformat() if info and info.validated_at
-                else None,
-                "master_key_id": info.master_key_id if info else None,
-                "meeting_type_exists": exists,
-                "meeting_type": note,
-            }
-        )
-    return rows
+    return [
+        status_row(bridge, settings.model_copy(update={"tenant": t, "provider": p}), info)
+        for t, p, info in targets
+    ]
+
+
+def status_row(bridge: Bridge, settings: Settings, info: Any) -> dict[str, Any]:
+    """The row of ``settings``' tenant and provider (``info``: its KeyInfo, or None); the
+    CLI's ``auth status --json`` and the HTTP face's ``/auth/status`` both show it."""
+    exists, note = _meeting_check(bridge, settings, info is not None)
+    return {
+        "tenant": settings.tenant,
+        "provider": settings.provider,
+        "fields": sorted(info.fingerprints) if info else [],
+        "fingerprint": info.fingerprint if info else None,
+        "fingerprints": secret_fingerprints(bridge, info) if info else {},
+        "validated_at": info.validated_at.isoformat() if info and info.validated_at else None,
+        "master_key_id": info.master_key_id if info else None,
+        "meeting_type_exists": exists,
+        "meeting_type": note,
+    }
 
 
 def register(app: typer.Typer) -> None:

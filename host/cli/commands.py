@@ -27,6 +27,7 @@ def register_host(app: typer.Typer) -> None:
         meetings_cmd,
         plugins_cmd,
         schedule_cmd,
+        serve_cmd,
     )
 
     plugins_cmd.register(app)
@@ -35,6 +36,7 @@ def register_host(app: typer.Typer) -> None:
     meetings_cmd.register(app)
     auth_cmd.register(app)
     export_cmd.register(app)
+    serve_cmd.register(app)
 
 
 def host_commands(run_cli: RunCli) -> CommandRegistry:

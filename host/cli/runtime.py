@@ -70,7 +70,9 @@ def to_jsonable(value: Any) -> Any:
     """Pydantic models (and lists/dicts of them) to JSON-ready data."""
     from pydantic import BaseModel
 
-    if isinstance(value, BaseModel):
+    from wfm_bridge.ports.read_models import ReadModel
+
+    if isinstance(value, BaseModel | ReadModel):
         return value.model_dump(mode="json")
     if isinstance(value, list | tuple):
         return [to_jsonable(v) for v in value]

@@ -105,7 +105,7 @@ FORCED_ARGS: dict[tuple[str, ...], tuple[str, ...]] = {
     # Without --once the worker exports every hour until SIGTERM; --once runs one real cycle.
     ("export", "worker"): ("--once",),
 }
-# `emulator serve` validates its options and binds its loopback port for real; only
+# `emulator serve` and `serve` validate their options and bind their port for real; only
 # ``serve_forever`` (which blocks until Ctrl-C) is replaced by closing the socket: see
 # ``no_blocking``.
 
@@ -433,19 +433,21 @@ def _read(stream: io.TextIOWrapper) -> str:
 
 @contextlib.contextmanager
 def no_blocking() -> Iterator[None]:
-    """`emulator serve` returns instead of serving forever (its socket is closed)."""
+    """`emulator serve` and `serve` return instead of serving forever (sockets closed)."""
+    from wfm_bridge.host.http.server import HttpServer
     from wfm_bridge.plugins.assembled.emulator.server import EmulatorServer
 
-    original = EmulatorServer.serve_forever
+    originals = (EmulatorServer.serve_forever, HttpServer.serve_forever)
 
-    def closed(self: EmulatorServer) -> None:
+    def closed(self: EmulatorServer | HttpServer) -> None:
         self._sock.close()
 
     EmulatorServer.serve_forever = closed  # type: ignore[method-assign]
+    HttpServer.serve_forever = closed  # type: ignore[method-assign]
     try:
         yield
     finally:
-        EmulatorServer.serve_forever = original  # type: ignore[method-assign]
+        EmulatorServer.serve_forever, HttpServer.serve_forever = originals  # type: ignore[method-assign]
 
 
 def run_cli(argv: list[str], stdin: bytes = b"", stdin_errors: str = "strict") -> Run:
