@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from wfm_bridge.host.bridge import Bridge
     from wfm_bridge.host.settings import Settings
 
-MEETING = "Meeting"
 TENANT_HELP = "Tenant (overrides the global --tenant)."
 PROVIDER_HELP = "WFM provider (overrides the global --provider)."
 
@@ -107,28 +106,30 @@ def validate_and_store(bridge: Bridge, key: SecretStr) -> Any:
     return info
 
 
-def _meeting_check(bridge: Bridge, settings: Settings, key: SecretStr | None) -> Any:
-    """(exists?, note): whether the provider has the `Meeting` activity type."""
+def _readiness(bridge: Bridge, settings: Settings, key: SecretStr | None) -> Any:
+    """(ready?, note): whether the provider can book 1:1s, in its own words (readiness())."""
     from wfm_bridge.ports.errors import WfmError
+    from wfm_bridge.ports.provider import Capability
     from wfm_bridge.ports.registry import CallBudget, PortKind
 
     try:
-        if key is None and bridge.registry.get(PortKind.PROVIDER, settings.provider).requires_key:
+        spec = bridge.registry.get(PortKind.PROVIDER, settings.provider)
+        if Capability.ONE_TO_ONES not in spec.capabilities:
+            return None, "not supported by this provider"
+        if key is None and spec.requires_key:
             return None, "unknown: no key stored; run `wfm auth set-key`"
         provider = bridge.build_provider(settings, key, CallBudget.INTERACTIVE)
         try:
-            names = {t.name for t in provider.list_activity_types()}
+            notes = provider.readiness()
         finally:
             _close(provider)
     except WfmError as exc:
         return None, f"unknown: {exc}"
-    if MEETING in names:
-        return True, "yes"
-    return False, f"missing: create an activity type named exactly `{MEETING}`"
+    return (False, "; ".join(notes)) if notes else (True, "yes")
 
 
 def status_rows(bridge: Bridge, all_keys: bool) -> list[dict[str, Any]]:
-    """One row per (tenant, provider): fingerprint, validated-at, `Meeting` check."""
+    """One row per (tenant, provider): fingerprint, validated-at, 1:1 readiness."""
     settings = bridge.settings
     vault = bridge.vault
     infos = vault.list() if all_keys else [vault.info(settings.tenant, settings.provider)]
@@ -139,7 +140,7 @@ def status_rows(bridge: Bridge, all_keys: bool) -> list[dict[str, Any]]:
     for tenant, provider, info in targets:
         scoped = settings.model_copy(update={"tenant": tenant, "provider": provider})
         key = vault.get(tenant, provider) if info is not None else None
-        exists, note = _meeting_check(bridge, scoped, key)
+        ready, note = _readiness(bridge, scoped, key)
         rows.append(
             {
                 "tenant": tenant,
@@ -148,8 +149,8 @@ def status_rows(bridge: Bridge, all_keys: bool) -> list[dict[str, Any]]:
                 "validated_at": info.validated_at.isoformat() if info and info.validated_at
                 else None,
                 "master_key_id": info.master_key_id if info else None,
-                "meeting_type_exists": exists,
-                "meeting_type": note,
+                "one_to_ones_ready": ready,
+                "one_to_ones": note,
             }
         )
     return rows
@@ -198,7 +199,7 @@ def register(app: typer.Typer) -> None:
         all_keys: bool = typer.Option(False, "--all", help="Every stored key, all tenants."),
         as_json: bool = typer.Option(False, "--json", help="JSON output."),
     ) -> None:
-        """Tenant, provider, key fingerprint, last validation, whether `Meeting` exists."""
+        """Tenant, provider, key fingerprint, last validation, whether 1:1s can be booked."""
         rows = status_rows(_select(ctx, tenant, provider).bridge, all_keys)
         if as_json:
             print_json(rows)
@@ -209,11 +210,11 @@ def register(app: typer.Typer) -> None:
         columns = ("tenant", "provider", "fingerprint", "validated_at")
         for col in ("tenant", "provider", "fingerprint", "validated (UTC)"):
             table.add_column(col, no_wrap=True)
-        table.add_column(f"{MEETING} type", overflow="fold")
+        table.add_column("1:1 readiness", overflow="fold")
         for row in rows:
             if row["validated_at"]:
                 row = {**row, "validated_at": row["validated_at"][:19].replace("T", " ")}
-            table.add_row(*(row[c] or "-" for c in columns), row["meeting_type"])
+            table.add_row(*(row[c] or "-" for c in columns), row["one_to_ones"])
         console().print(table)
         if not rows:
             console().print("no keys stored; run `wfm auth set-key`")

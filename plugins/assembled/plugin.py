@@ -35,6 +35,7 @@ def wfm_register_adapters(registry: AdapterRegistry) -> None:
         plugin=PLUGIN,
         description="Assembled REST API (https; http only for loopback)",
         requires_key=True,
+        capabilities=("schedules", "one_to_ones", "scores"),
     )
 
 
