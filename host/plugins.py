@@ -95,6 +95,7 @@ def discover_plugins(
             registry.add(
                 spec.kind, spec.name, spec.factory, plugin=spec.plugin,
                 description=spec.description, requires_key=spec.requires_key,
+                capabilities=spec.capabilities,
             )
     if commands is not None:
         commands.check()

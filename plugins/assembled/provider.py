@@ -218,6 +218,8 @@ class AssembledProvider:
     def cancel(self, booked: BookedOneToOne) -> None:
         """Delete exactly the booking's activity by id (bulk delete, never a window delete)."""
         activity_id = booked.id
+        if not activity_id.strip():
+            raise InvalidInputError("an activity id is required")
         if OCCURRENCE_KEY.match(activity_id):
             raise NotSupportedError(
                 f"{activity_id!r} is one occurrence of a recurring activity; deleting it by id "

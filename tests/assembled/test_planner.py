@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from wfm_bridge.plugins.assembled.planner import agent_groups, fetch, fetch_each, plan, time_slices
 from wfm_bridge.plugins.assembled.wire import ActivitiesPage
 from wfm_bridge.ports.errors import InvalidInputError, UnavailableError
+from wfm_bridge.ports.schedule_source import collect
 
 from .support import T0, Recorder, answer, mock_provider
 
@@ -206,7 +207,7 @@ def test_the_provider_merges_slices_dedupes_and_clips_over_http() -> None:
         return answer(200, {"activities": found})(request)
 
     rec = Recorder(fallback=handler)
-    got = mock_provider(rec).list_activities(["agent-1"], T0, T0 + timedelta(days=14))
+    got = collect(mock_provider(rec).activities(["agent-1"], T0, T0 + timedelta(days=14)))
 
     assert len(rec.seen) == 2  # two one-week slices
     by_id = {a.id: a for a in got}

@@ -68,7 +68,8 @@ def test_a_booking_is_found_by_its_reference_and_shows_in_the_schedule(
     booked = provider.book(wanted)
 
     assert booked.id and booked.reference == wanted.reference
-    assert (booked.agent_id, booked.start, booked.end) == (wanted.agent_id, wanted.start, wanted.end)
+    assert (booked.agent_id, booked.start) == (wanted.agent_id, wanted.start)
+    assert booked.end == wanted.end
     assert provider.find(wanted.reference, agent_id(1), at(0, 0), at(1, 0)) == [booked]
     assert provider.find("mtg-other", agent_id(1), at(0, 0), at(1, 0)) == []
     assert provider.find(wanted.reference, agent_id(2), at(0, 0), at(1, 0)) == []
