@@ -50,7 +50,12 @@ class StrictProviderPlugin:
     def wfm_register_adapters(self, registry: AdapterRegistry) -> None:
         """Register the strict provider."""
         registry.add(
-            PortKind.PROVIDER, "strict", self._build, plugin="strict_test", requires_key=True
+            PortKind.PROVIDER,
+            "strict",
+            self._build,
+            plugin="strict_test",
+            requires_key=True,
+            capabilities=("schedules", "one_to_ones", "scores"),
         )
 
     def _build(self, ctx: ProviderContext) -> InMemoryProvider:
