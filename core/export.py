@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 
 from wfm_bridge.core.export_report import ExportReport, UnmappedSample, UnmappedScore, run_record
 from wfm_bridge.core.export_state import ExportState
@@ -119,14 +120,14 @@ class ExportScores:
     @contextmanager
     def _lock(self) -> Iterator[None]:
         """Hold the tenant's export lock, waiting up to the policy's lock wait."""
-        deadline = self._clock.now().timestamp() + self._policy.lock_wait_seconds
+        deadline = self._clock.now() + timedelta(seconds=self._policy.lock_wait_seconds)
         with ExitStack() as stack:
             while True:
                 try:
                     stack.enter_context(self._state.lock(self._records.lock_name))
                     break
                 except BusyError as exc:
-                    if self._clock.now().timestamp() >= deadline:
+                    if self._clock.now() >= deadline:
                         waited = self._policy.lock_wait_seconds
                         hint = f"waited {waited:g} s; " if waited else ""
                         raise BusyError(

@@ -34,7 +34,7 @@ class AssembledEmulatorHarness:
 
     name = "assembled_emulator"
     paging_people = 25
-    capabilities = ("schedules", "one_to_ones", "scores")
+    capabilities: tuple[str, ...] = ("schedules", "one_to_ones", "scores")
 
     def __init__(self, server: EmulatorServer) -> None:
         self.server = server

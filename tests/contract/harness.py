@@ -44,7 +44,7 @@ from wfm_bridge.ports.models import Activity, ActivityType, ProviderPerson, Scor
 from wfm_bridge.ports.state import StateStore
 
 GOOD_KEY = "sk_live_" + "g" * 32
-ALL = ("schedules", "one_to_ones", "scores")
+ALL: tuple[str, ...] = ("schedules", "one_to_ones", "scores")
 # what memory_fake and Assembled need before they book 1:1s (plugins/assembled/bookings.py)
 MEETING_TYPE = ActivityType(id="t-1to1", name="Meeting")
 
@@ -97,7 +97,7 @@ class MemoryFakeHarness:
 
     name = "memory_fake"
     paging_people = 25
-    capabilities = ALL
+    capabilities: tuple[str, ...] = ALL
 
     def __init__(self) -> None:
         self.backend = FakeWfmBackend(accepted_keys=[GOOD_KEY])
@@ -138,7 +138,7 @@ class PersistentMemoryFakeHarness:
 
     name = "memory_fake_persistent"
     paging_people = 25
-    capabilities = ALL
+    capabilities: tuple[str, ...] = ALL
 
     def __init__(self, directory: Path) -> None:
         self.path = directory / "memory_fake" / "contract.json"
