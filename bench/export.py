@@ -50,10 +50,10 @@ class OrderCheckingSink(InMemoryProvider):
         self.received = 0
         self._last: tuple[datetime, str] | None = None
 
-    def push_scores(self, scores: Sequence[ScorePush]) -> None:
+    def push(self, batch: Sequence[ScorePush]) -> None:
         """Count and check order; keep nothing."""
         self.requests += 1
-        for s in scores:
+        for s in batch:
             key = (s.updated_at, s.evaluation_id)
             if self._last is not None and key <= self._last:
                 raise AssertionError(f"score {s.evaluation_id} out of order or repeated")

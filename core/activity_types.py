@@ -13,7 +13,7 @@ from wfm_bridge.core.snapshot import CachedSnapshot, Snapshot
 from wfm_bridge.ports.cache import Cache
 from wfm_bridge.ports.clock import Clock
 from wfm_bridge.ports.models import ActivityType
-from wfm_bridge.ports.provider import WfmProvider
+from wfm_bridge.ports.schedule_source import ScheduleSource
 
 
 def activity_types_namespace(scope: str) -> str:
@@ -26,7 +26,7 @@ class ActivityTypeCatalog:
 
     def __init__(
         self,
-        provider: WfmProvider,
+        provider: ScheduleSource,
         cache: Cache,
         clock: Clock,
         scope: str,

@@ -1,9 +1,9 @@
 """Booking a 1:1: validate, write the intent, create once (reading back on doubt), record.
 
-The ledger gets a PENDING record before the provider call, so an activity of ours never
-exists without a record; the activity's description ends with a marker holding the meeting
-id, so after an ambiguous failure the booking is read back instead of repeated. When the
-ledger refuses the final BOOKED write, the activity is deleted again: no orphan is left.
+The ledger gets a PENDING record before the provider call, so a booking of ours never exists
+without a record; the booking carries the meeting id as its reference, so after an ambiguous
+failure it is read back (``OneToOneCalendar.find``) instead of repeated. When the ledger
+refuses the final BOOKED write, the booking is cancelled again: no orphan is left.
 """
 
 from __future__ import annotations
@@ -14,15 +14,8 @@ from datetime import datetime, timedelta
 from typing import NoReturn
 
 from wfm_bridge.core.ledger import MeetingLedger
-from wfm_bridge.core.meeting_rules import (
-    BookingInput,
-    EmailMapper,
-    MeetingTypeSource,
-    agent_for,
-    meeting_type_id,
-    provider_description,
-)
-from wfm_bridge.core.meeting_writes import ProviderWrites
+from wfm_bridge.core.meeting_rules import BookingInput, EmailMapper, agent_for
+from wfm_bridge.core.meeting_writes import CalendarWrites
 from wfm_bridge.ports.clock import Clock
 from wfm_bridge.ports.errors import (
     ConflictError,
@@ -31,8 +24,8 @@ from wfm_bridge.ports.errors import (
     UnavailableError,
     WfmError,
 )
-from wfm_bridge.ports.models import Activity, Meeting, MeetingStatus
-from wfm_bridge.ports.provider import WfmProvider
+from wfm_bridge.ports.models import BookedOneToOne, Meeting, MeetingStatus
+from wfm_bridge.ports.one_to_one_calendar import OneToOneCalendar
 
 
 class Booking:
@@ -40,20 +33,18 @@ class Booking:
 
     def __init__(
         self,
-        provider: WfmProvider,
+        calendar: OneToOneCalendar,
         mapper: EmailMapper,
-        catalog: MeetingTypeSource,
         ledger: MeetingLedger,
         clock: Clock,
-        writes: ProviderWrites,
+        writes: CalendarWrites,
         *,
         title: str,
         max_length: timedelta,
         new_id: Callable[[], str],
     ) -> None:
-        self._provider = provider
+        self._provider = calendar
         self._mapper = mapper
-        self._catalog = catalog
         self._ledger = ledger
         self._clock = clock
         self._writes = writes
@@ -80,7 +71,6 @@ class Booking:
                 return self._replay(owner, request)
         self._refuse_past(request.start)
         agent_id = agent_for(self._mapper, request.agent_email, self._provider.name)
-        type_id = meeting_type_id(self._catalog, self._provider.name)
         meeting = Meeting(
             id=self._new_id(),
             tenant=self._ledger.tenant,
@@ -96,11 +86,11 @@ class Booking:
             created_at=self._clock.now(),
         )
         with self._ledger.lock(meeting.id):
-            self._ledger.put(meeting)  # intent first: no activity of ours without a record
+            self._ledger.put(meeting)  # intent first: no booking of ours without a record
             if request.key is not None and not self._claim(request.key, meeting):
                 owner = self._existing(request.key)
             else:
-                return self._drive(meeting, type_id)
+                return self._drive(meeting)
         if owner is None:  # pragma: no cover - the claim failed, so an owner exists
             raise ConflictError(f"idempotency key {request.key!r} is in use; try again")
         return self._replay(owner, request)
@@ -141,8 +131,7 @@ class Booking:
             if found is not None:
                 return self._record_booked(current, found)
             self._refuse_past(current.start)
-            type_id = meeting_type_id(self._catalog, self._provider.name)
-            return self._drive(current, type_id)
+            return self._drive(current)
 
     def settle(self, meeting: Meeting) -> Meeting | None:
         """Settle a pending booking (caller holds its lock): BOOKED if read back, else forgotten."""
@@ -152,31 +141,31 @@ class Booking:
             return None
         return self._record_booked(meeting, found)
 
-    def _drive(self, meeting: Meeting, type_id: str) -> Meeting:
-        """Create the PENDING meeting's activity (reading back on doubt), then mark it BOOKED."""
+    def _drive(self, meeting: Meeting) -> Meeting:
+        """Book the PENDING meeting in the calendar (reading back on doubt), then mark it BOOKED."""
         try:
-            activity = self._writes.create(meeting, type_id, provider_description(meeting))
+            booked = self._writes.book(meeting)
         except OutcomeUnknownError:
             raise  # it may exist: the record stays PENDING until read back
         except WfmError as exc:  # proven never created (refused, or read back as absent)
             self._forget(meeting, maybe_sent=isinstance(exc, UnavailableError))
             raise
-        return self._record_booked(meeting, activity)
+        return self._record_booked(meeting, booked)
 
-    def _record_booked(self, meeting: Meeting, activity: Activity) -> Meeting:
-        booked = meeting.model_copy(
-            update={"status": MeetingStatus.BOOKED, "provider_activity_id": activity.id}
+    def _record_booked(self, meeting: Meeting, booked: BookedOneToOne) -> Meeting:
+        done = meeting.model_copy(
+            update={"status": MeetingStatus.BOOKED, "provider_activity_id": booked.id}
         )
         try:
-            self._ledger.put(booked)
+            self._ledger.put(done)
         except Exception as exc:
-            self._undo(meeting, activity, exc)
-        return booked
+            self._undo(meeting, booked, exc)
+        return done
 
-    def _undo(self, meeting: Meeting, activity: Activity, cause: Exception) -> NoReturn:
-        """The ledger refused BOOKED: remove the activity again so no orphan is left."""
+    def _undo(self, meeting: Meeting, booked: BookedOneToOne, cause: Exception) -> NoReturn:
+        """The ledger refused BOOKED: cancel the booking again so no orphan is left."""
         try:
-            self._writes.delete(activity.id)
+            self._writes.cancel(booked)
         except WfmError as exc:
             raise UnavailableError(
                 f"meeting {meeting.id} was created in {self._provider.name} but could not be "
@@ -193,7 +182,7 @@ class Booking:
     def _forget(self, meeting: Meeting, *, maybe_sent: bool = True) -> None:
         """Drop a booking refused by, or read back as absent from, the provider (record, key).
 
-        When a create may have been sent, a tombstone stays until the meeting ends: a create
+        When a booking may have been sent, a tombstone stays until the meeting ends: a booking
         still in flight when the read-back ran can land later, and `reconcile` then removes
         that copy as ours (core/meeting_sweep.py). Best effort: without it only that sweep
         is lost, so a failing tombstone write never keeps the booking pending.

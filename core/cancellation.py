@@ -1,4 +1,4 @@
-"""Cancelling a 1:1: record the intent, delete exactly its one activity by id, then record it.
+"""Cancelling a 1:1: record the intent, cancel exactly its one booking, then record it.
 
 The intent is a PENDING record with ``cancelled_at`` set, written before the provider call, so
 the ledger never claims BOOKED for an activity that is gone: if the final CANCELLED write
@@ -9,7 +9,8 @@ A definite provider refusal restores the record as it was.
 from __future__ import annotations
 
 from wfm_bridge.core.ledger import MeetingLedger
-from wfm_bridge.core.meeting_writes import ProviderWrites
+from wfm_bridge.core.meeting_rules import recorded
+from wfm_bridge.core.meeting_writes import CalendarWrites
 from wfm_bridge.ports.clock import Clock
 from wfm_bridge.ports.errors import OutcomeUnknownError, UnavailableError, WfmError
 from wfm_bridge.ports.models import Meeting, MeetingStatus
@@ -19,7 +20,7 @@ class Cancellation:
     """The cancelling half of MeetingService."""
 
     def __init__(
-        self, provider_name: str, ledger: MeetingLedger, clock: Clock, writes: ProviderWrites
+        self, provider_name: str, ledger: MeetingLedger, clock: Clock, writes: CalendarWrites
     ) -> None:
         self._provider = provider_name
         self._ledger = ledger
@@ -37,7 +38,7 @@ class Cancellation:
             )
             self._ledger.put(intent)  # fails before anything happened: nothing to undo
         try:
-            self._remove_activity(meeting)
+            self._remove_booking(meeting)
         except WfmError as exc:
             if not isinstance(exc, OutcomeUnknownError) and self._restore(meeting, intent):
                 raise  # a definite refusal: the meeting is exactly as it was
@@ -53,14 +54,13 @@ class Cancellation:
             ) from exc
         return cancelled
 
-    def _remove_activity(self, meeting: Meeting) -> None:
-        """Delete the meeting's one activity by id (read back first if its id is unknown)."""
-        activity_id = meeting.provider_activity_id
-        if activity_id is None:  # the booking itself was never confirmed
-            found = self._writes.read_back(meeting)
-            activity_id = found.id if found is not None else None
-        if activity_id is not None:
-            self._writes.delete(activity_id)
+    def _remove_booking(self, meeting: Meeting) -> None:
+        """Cancel the meeting's one booking (read back first if it was never confirmed)."""
+        booked = recorded(meeting)
+        if booked is None:  # the booking itself was never confirmed
+            booked = self._writes.read_back(meeting)
+        if booked is not None:
+            self._writes.cancel(booked)
 
     def _restore(self, meeting: Meeting, intent: Meeting) -> bool:
         """Put the record back as it was before this cancel; False when that fails."""

@@ -4,11 +4,11 @@ One run, for one tenant, under the lock ``export:<tenant>``:
 
 1. Pending scores (held back earlier because their agent was not mapped) whose agent now maps
    are sent in batches, then released.
-2. Scores changed since the checkpoint are streamed page by page (``batch_size`` each, so
-   memory never grows with the backlog). Each page: unmapped scores are held pending with the
-   reason; a mapped score releases any older pending version of itself; the mapped ones are
-   pushed; **only after the provider acknowledged** does the checkpoint move to the page's
-   last score.
+2. Scores changed since the checkpoint are streamed page by page (``batch_size`` each, or
+   the sink's declared ``batch_limit`` if smaller, so memory never grows with the backlog).
+   Each page: unmapped scores are held pending with the reason; a mapped score releases any
+   older pending version of itself; the mapped ones are pushed; **only after the provider
+   acknowledged** does the checkpoint move to the page's last score.
 
 Why this loses and doubles nothing: the checkpoint only moves past scores that were either
 acknowledged or durably held pending; a kill anywhere re-reads at most the unacknowledged page,
@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 
 from wfm_bridge.core.export_report import ExportReport, UnmappedSample, UnmappedScore, run_record
 from wfm_bridge.core.export_state import ExportState
@@ -36,7 +37,7 @@ from wfm_bridge.core.score_agents import AgentLookup, ScoreAgents, to_push
 from wfm_bridge.ports.clock import Clock
 from wfm_bridge.ports.errors import BusyError, InvalidInputError
 from wfm_bridge.ports.models import QaScore, ScorePush
-from wfm_bridge.ports.provider import WfmProvider
+from wfm_bridge.ports.score_sink import ScoreSink
 from wfm_bridge.ports.scores import ScoreCursor, ScoreSource
 from wfm_bridge.ports.state import StateStore
 
@@ -65,7 +66,7 @@ class ExportScores:
     def __init__(
         self,
         source: ScoreSource,
-        provider: WfmProvider,
+        provider: ScoreSink,
         mapper: AgentLookup,
         state: StateStore,
         clock: Clock,
@@ -78,6 +79,8 @@ class ExportScores:
         self._mapper = mapper
         self._clock = clock
         self._policy = policy or ExportPolicy()
+        # the sink's declared limit bounds every batch (and so every page read)
+        self._batch = max(1, min(self._policy.batch_size, provider.batch_limit))
         self._records = ExportState(state, tenant)
         self._state = state
         self._on_step = on_step or (lambda step: None)
@@ -117,14 +120,14 @@ class ExportScores:
     @contextmanager
     def _lock(self) -> Iterator[None]:
         """Hold the tenant's export lock, waiting up to the policy's lock wait."""
-        deadline = self._clock.now().timestamp() + self._policy.lock_wait_seconds
+        deadline = self._clock.now() + timedelta(seconds=self._policy.lock_wait_seconds)
         with ExitStack() as stack:
             while True:
                 try:
                     stack.enter_context(self._state.lock(self._records.lock_name))
                     break
                 except BusyError as exc:
-                    if self._clock.now().timestamp() >= deadline:
+                    if self._clock.now() >= deadline:
                         waited = self._policy.lock_wait_seconds
                         hint = f"waited {waited:g} s; " if waited else ""
                         raise BusyError(
@@ -181,7 +184,7 @@ class _Pass:
                     records.hold(pending.score, reason, self.o._clock.now())
                 continue
             batch.append(to_push(pending.score, agent_id))
-            if len(batch) >= self.o._policy.batch_size:
+            if len(batch) >= self.o._batch:
                 self._send_pending(batch)
                 batch = []
                 if stop():
@@ -202,7 +205,7 @@ class _Pass:
 
     def _stream(self, stop: Callable[[], bool]) -> bool:
         """Export the backlog page by page; False if stopped before the end."""
-        size = self.o._policy.batch_size
+        size = self.o._batch
         while not stop():
             page = self.o._source.changed_since(self.checkpoint, size)
             if not page:
@@ -248,7 +251,7 @@ class _Pass:
             room = self.o._policy.preview - len(self.report.preview)
             self.report.preview.extend(batch[: max(0, room)])
         else:
-            self.o._provider.push_scores(batch)
+            self.o._provider.push(batch)
         self.report.batches += 1
         self.report.sent += len(batch)
         if not self.dry:

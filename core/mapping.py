@@ -36,7 +36,7 @@ from wfm_bridge.ports.models import (
     ProviderPerson,
     RuleCheck,
 )
-from wfm_bridge.ports.provider import WfmProvider
+from wfm_bridge.ports.schedule_source import ScheduleSource
 
 
 def mapping_namespace(scope: str) -> str:
@@ -49,7 +49,7 @@ class EmployeeMapper:
 
     def __init__(
         self,
-        provider: WfmProvider,
+        provider: ScheduleSource,
         directory: EmployeeDirectory,
         cache: Cache,
         clock: Clock,

@@ -1,8 +1,9 @@
-"""The rules a booking must pass before anything is written, and how a meeting is labelled.
+"""The rules a booking must pass before anything is written, and how a meeting is handed over.
 
-The provider activity's description is ``<title> - <description> (ref <meeting id>)``: the
-title and description are what people see in the WFM system, the trailing reference is the
-marker a read-back uses to recognise the activity after an ambiguous failure.
+The provider gets a ``OneToOne``: the title and description people see in the WFM system, and
+the meeting id as the booking reference by which the provider recognises its booking again
+(a read-back after an ambiguous failure, the sweep of stray copies). What the vendor requires
+of its account to book at all (an activity type, a calendar...) is checked by its plugin.
 """
 
 from __future__ import annotations
@@ -13,9 +14,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from wfm_bridge.ports.errors import InvalidInputError, NotFoundError
-from wfm_bridge.ports.models import ActivityType, EmployeeMapping, MappingStatus, Meeting
+from wfm_bridge.ports.models import (
+    BookedOneToOne,
+    EmployeeMapping,
+    MappingStatus,
+    Meeting,
+    OneToOne,
+)
 
-MEETING_TYPE = "Meeting"
 MAX_DESCRIPTION = 1000
 MAX_KEY = 128
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
@@ -29,37 +35,34 @@ class EmailMapper(Protocol):
         ...
 
 
-class MeetingTypeSource(Protocol):
-    """The part of the activity-type catalog that booking needs."""
-
-    def all(self) -> dict[str, ActivityType]:
-        """Every activity type, by id."""
-        ...
-
-    def refresh(self) -> None:
-        """Fetch the activity types again."""
-        ...
-
-
 def title_for(host_name: str) -> str:
     """The meeting title shown in the WFM system."""
     return f"One To One [Created via {host_name.strip() or 'evaluagent'}]"
 
 
-def marker(meeting_id: str) -> str:
-    """The reference that ends our activity's description and identifies the meeting."""
-    return f"(ref {meeting_id})"
+def one_to_one(meeting: Meeting) -> OneToOne:
+    """What the provider is asked to book for a ledger meeting (its id is the reference)."""
+    return OneToOne(
+        reference=meeting.id,
+        agent_id=meeting.agent_id,
+        start=meeting.start,
+        end=meeting.end,
+        title=meeting.title,
+        description=meeting.description,
+    )
 
 
-def provider_description(meeting: Meeting) -> str:
-    """The activity description: title, the facilitator's text, then the marker."""
-    head = f"{meeting.title} - {meeting.description}" if meeting.description else meeting.title
-    return f"{head} {marker(meeting.id)}"
-
-
-def is_meeting_activity(description: str, meeting_id: str) -> bool:
-    """Whether an activity description is the one written for this meeting."""
-    return description.endswith(" " + marker(meeting_id))
+def recorded(meeting: Meeting) -> BookedOneToOne | None:
+    """The booking the ledger records for ``meeting`` (None before the provider confirmed)."""
+    if meeting.provider_activity_id is None:
+        return None
+    return BookedOneToOne(
+        id=meeting.provider_activity_id,
+        reference=meeting.id,
+        agent_id=meeting.agent_id,
+        start=meeting.start,
+        end=meeting.end,
+    )
 
 
 def _email(value: str, what: str) -> str:
@@ -155,18 +158,4 @@ def agent_for(mapper: EmailMapper, email: str, provider: str, action: str = "boo
     raise NotFoundError(
         f"cannot {action} for {email}: not mapped to a {provider} agent: {reason} "
         f"(`wfm mapping explain {email}` shows each rule); nothing was created"
-    )
-
-
-def meeting_type_id(catalog: MeetingTypeSource, provider: str) -> str:
-    """The id of the activity type named exactly ``Meeting`` (refreshing once if missing)."""
-    for attempt in range(2):
-        found = sorted(t.id for t in catalog.all().values() if t.name == MEETING_TYPE)
-        if found:
-            return found[0]
-        if attempt == 0:
-            catalog.refresh()  # it may have been created since the daily refresh
-    raise NotFoundError(
-        f"{provider} has no activity type named exactly {MEETING_TYPE!r}; create one with that "
-        "exact name in the WFM system, then book again; nothing was created"
     )

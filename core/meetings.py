@@ -3,7 +3,7 @@
 The façade over ``core.booking`` and ``core.cancellation``. Every write records its intent
 in the ledger (a PENDING meeting) before the provider call; PENDING therefore means "a
 provider write is not confirmed yet": a booking when ``cancelled_at`` is None, else a cancel.
-Only meetings in the ledger can be cancelled, each by deleting exactly its one activity by id.
+Only meetings in the ledger can be cancelled, each by cancelling exactly its one booking.
 Not offered, by design: modifying, bulk create/delete, shift sync.
 """
 
@@ -17,13 +17,13 @@ from typing import NoReturn
 from wfm_bridge.core.booking import Booking
 from wfm_bridge.core.cancellation import Cancellation
 from wfm_bridge.core.ledger import MeetingLedger
-from wfm_bridge.core.meeting_rules import EmailMapper, MeetingTypeSource, title_for
+from wfm_bridge.core.meeting_rules import EmailMapper, title_for
 from wfm_bridge.core.meeting_sweep import StraySweep
-from wfm_bridge.core.meeting_writes import ProviderWrites
+from wfm_bridge.core.meeting_writes import CalendarWrites
 from wfm_bridge.ports.clock import Clock
 from wfm_bridge.ports.errors import BusyError, InvalidInputError, NotFoundError, NotSupportedError
 from wfm_bridge.ports.models import Meeting, MeetingStatus
-from wfm_bridge.ports.provider import WfmProvider
+from wfm_bridge.ports.one_to_one_calendar import OneToOneCalendar
 
 NOT_SUPPORTED: dict[str, str] = {
     "modify": (
@@ -53,9 +53,8 @@ class MeetingService:
 
     def __init__(
         self,
-        provider: WfmProvider,
+        calendar: OneToOneCalendar,
         mapper: EmailMapper,
-        catalog: MeetingTypeSource,
         ledger: MeetingLedger,
         clock: Clock,
         *,
@@ -64,13 +63,12 @@ class MeetingService:
         new_id: Callable[[], str] = _new_meeting_id,
         attempts: int = 2,
     ) -> None:
-        self._provider = provider
+        self._provider = calendar
         self._ledger = ledger
-        writes = ProviderWrites(provider, attempts)
+        writes = CalendarWrites(calendar, attempts)
         self._booking = Booking(
-            provider,
+            calendar,
             mapper,
-            catalog,
             ledger,
             clock,
             writes,
@@ -78,9 +76,9 @@ class MeetingService:
             max_length=max_length,
             new_id=new_id,
         )
-        self._cancellation = Cancellation(provider.name, ledger, clock, writes)
-        self._sweep = StraySweep(provider, ledger, writes, clock)
-        self.swept: list[str] = []  # stray copies the last reconcile removed (activity ids)
+        self._cancellation = Cancellation(calendar.name, ledger, clock, writes)
+        self._sweep = StraySweep(ledger, writes, clock)
+        self.swept: list[str] = []  # stray copies the last reconcile removed (booking ids)
 
     def book(
         self,
@@ -94,14 +92,15 @@ class MeetingService:
         """Book a 1:1; a retry with the same ``key`` returns the first booking, never a second.
 
         Refused, with nothing created, when the input is invalid or in the past, the agent
-        does not map, or the provider has no activity type named exactly ``Meeting``.
+        does not map, or the calendar refuses it (e.g. the account lacks what the vendor
+        needs for 1:1s: its plugin's error says what).
         """
         return self._booking.book(agent_email, start, minutes, description, facilitator, key)
 
     # --- cancel, list, reconcile ---------------------------------------------------------
 
     def cancel(self, meeting_id: str) -> Meeting:
-        """Cancel a meeting created here: delete exactly its one activity, by id.
+        """Cancel a meeting created here: cancel exactly its one booking.
 
         Any id not in the ledger is refused; cancelling twice makes no second provider call.
         """

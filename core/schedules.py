@@ -1,10 +1,11 @@
 """ScheduleService: employees' schedules over 7..60 days, one entry per date.
 
 Input is checked before any provider call. Employees are mapped (unmapped ones are listed with
-the reason), then ONE ``list_activities`` call covers every mapped agent over the whole range
-(the provider adapter plans its own chunking). Blocks are shown in the viewer's zone, split at
-local midnight so each piece sits under the date it covers. Nothing about activities is
-stored: only activity types and people are cached (by the catalog and the mapper).
+the reason), then ONE ``activities`` stream covers every mapped agent over the whole range
+(the provider adapter plans its own chunking; its batches are folded in as they arrive).
+Blocks are shown in the viewer's zone, split at local midnight so each piece sits under the
+date it covers. Nothing about activities is stored: only activity types and people are
+cached (by the catalog and the mapper).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from wfm_bridge.core.people_index import normalise_email
 from wfm_bridge.core.schedule_days import ScheduleDays
 from wfm_bridge.ports.errors import InvalidInputError
 from wfm_bridge.ports.models import (
-    ActivityBatch,
     Employee,
     EmployeeSchedule,
     MappingStatus,
@@ -27,7 +27,7 @@ from wfm_bridge.ports.models import (
     ScheduleView,
     UnmappedEmployee,
 )
-from wfm_bridge.ports.provider import ActivityStream, WfmProvider
+from wfm_bridge.ports.schedule_source import ScheduleSource
 
 MIN_DAYS, MAX_DAYS = 7, 60
 RECOMMENDED = "7-14 days is recommended"
@@ -65,11 +65,11 @@ def unique_emails(emails: Sequence[str] | str) -> list[str]:
 
 
 class ScheduleService:
-    """Builds ``ScheduleView``s from the provider, the mapper and the activity catalog."""
+    """Builds ``ScheduleView``s from the schedule source, the mapper and the activity catalog."""
 
     def __init__(
         self,
-        provider: WfmProvider,
+        provider: ScheduleSource,
         mapper: EmployeeMapper,
         catalog: ActivityTypeCatalog,
         created_here: Callable[[], set[str]] | None = None,
@@ -113,22 +113,18 @@ class ScheduleService:
         )
 
     def _days_by_agent(self, agent_ids: list[str], grid: DayGrid) -> dict[str, list[ScheduleDay]]:
-        """Each agent's days (one per date of the grid), from one provider listing; built
-        answer by answer when the provider streams them."""
+        """Each agent's days (one per date of the grid), from one provider listing, built
+        batch by batch as the answers arrive."""
         if not agent_ids:
             return {}
         window_start, window_end = grid.window
         days = ScheduleDays(agent_ids, grid, self._catalog, self._created_here)
-        if isinstance(self._provider, ActivityStream):
-            batches = self._provider.stream_activities(agent_ids, window_start, window_end)
-            try:
-                for batch in batches:
-                    days.add(batch)
-            finally:
-                close = getattr(batches, "close", None)
-                if close is not None:  # stop the provider's requests if we failed
-                    close()
-        else:
-            listed = self._provider.list_activities(agent_ids, window_start, window_end)
-            days.add(ActivityBatch(activities=listed))
+        batches = self._provider.activities(agent_ids, window_start, window_end)
+        try:
+            for batch in batches:
+                days.add(batch)
+        finally:
+            close = getattr(batches, "close", None)
+            if close is not None:  # stop the provider's requests if we failed
+                close()
         return days.days()

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from wfm_bridge.core.activity_types import ActivityTypeCatalog
 from wfm_bridge.core.day_grid import parse_zone
-from wfm_bridge.core.meeting_rules import EmailMapper, MeetingTypeSource, agent_for
+from wfm_bridge.core.meeting_rules import EmailMapper, agent_for
 from wfm_bridge.ports.clock import Clock
 from wfm_bridge.ports.errors import InvalidInputError
 from wfm_bridge.ports.models import Activity, ActivityType
-from wfm_bridge.ports.provider import WfmProvider
+from wfm_bridge.ports.schedule_source import ScheduleSource, collect
 
 MIN_DAYS, MAX_DAYS = 1, 14
 
@@ -74,9 +75,9 @@ class SlotFinder:
 
     def __init__(
         self,
-        provider: WfmProvider,
+        provider: ScheduleSource,
         mapper: EmailMapper,
-        catalog: MeetingTypeSource,
+        catalog: ActivityTypeCatalog,
         clock: Clock,
         *,
         hours: WorkingHours = WorkingHours(time(9), time(17)),
@@ -127,7 +128,7 @@ class SlotFinder:
                 f"{days} days from {first.isoformat()} in {tz} run past the calendar's limits "
                 "(years 1-9999 in UTC); pick dates closer to today"
             ) from None
-        activities = self._provider.list_activities([agent_id], window_start, window_end)
+        activities = collect(self._provider.activities([agent_id], window_start, window_end))
         types = self._catalog.all()
         busy = _busy(a for a in activities if self._is_busy(types.get(a.type_id)))
         now = self._clock.now()

@@ -100,7 +100,7 @@ def discover_plugins(
             registry.add(
                 spec.kind, spec.name, spec.factory, plugin=spec.plugin,
                 description=spec.description, credentials=spec.credentials,
-                secret_patterns=spec.secret_patterns,
+                secret_patterns=spec.secret_patterns, capabilities=spec.capabilities,
             )
     if commands is not None:
         commands.check()

@@ -2,8 +2,10 @@
 
 Handed out by ``Bridge.tenant(name)``, one object per tenant and provider. Each use case is
 built once, on first use, under the bridge's lock, so every thread shares one provider and
-one cache fill per tenant. The cache scope names tenant, provider and account (base URL and
-key fingerprint): a tenant pointed at another account never sees the old account's data.
+one cache fill per tenant. A use case needing a capability the provider did not declare at
+registration (``one_to_ones``, ``scores``) is refused before anything is built. The cache
+scope names tenant, provider and account (base URL and key fingerprint): a tenant pointed at
+another account never sees the old account's data.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import SecretStr
 
-from wfm_bridge.ports.registry import CallBudget
+from wfm_bridge.ports.errors import InvalidInputError
+from wfm_bridge.ports.provider import Capability
+from wfm_bridge.ports.registry import CallBudget, PortKind
 from wfm_bridge.ports.vault import credentials_fingerprint
 
 if TYPE_CHECKING:
@@ -68,6 +72,20 @@ class Tenant:
         return found
 
     # --- the provider -------------------------------------------------------------------
+
+    def supports(self, capability: Capability) -> bool:
+        """Whether the tenant's provider declared ``capability`` (nothing is built)."""
+        spec = self.bridge.registry.get(PortKind.PROVIDER, self.settings.provider)
+        return capability in spec.capabilities
+
+    def require(self, capability: Capability) -> None:
+        """``InvalidInputError`` (exit 2) unless the provider declared ``capability``."""
+        if not self.supports(capability):
+            provider = self.settings.provider
+            raise InvalidInputError(
+                f"{provider} does not support {capability.what}; choose a provider that "
+                "does with --provider"
+            )
 
     def _provider(self, budget: CallBudget) -> Any:
         credentials = self.bridge.stored_credentials(self.settings.tenant, self.settings.provider)
@@ -145,13 +163,13 @@ class Tenant:
         from wfm_bridge.core.meetings import MeetingService
         from wfm_bridge.core.slots import WorkingHours
 
+        self.require(Capability.ONE_TO_ONES)
         hours = WorkingHours.parse(self.settings.work_hours)
         return self._once(
             "meetings",
             lambda: MeetingService(
                 self.provider,
                 self.mapping,
-                self.activity_types,
                 self.ledger,
                 self.bridge.clock,
                 host_name=self.settings.host_name,
@@ -164,6 +182,7 @@ class Tenant:
         """Free start times for a one-to-one."""
         from wfm_bridge.core.slots import SlotFinder, WorkingHours
 
+        self.require(Capability.ONE_TO_ONES)  # free slots are offered for booking a 1:1
         s = self.settings
         return self._once(
             "slots",
@@ -184,6 +203,7 @@ class Tenant:
         """The QA score export of this tenant (a new use case per call: it holds options)."""
         from wfm_bridge.core.export import ExportScores
 
+        self.require(Capability.SCORES)
         b = self.bridge
         provider = self.background_provider
         return ExportScores(

@@ -71,7 +71,10 @@ class ProviderPerson(Dto):
 
 
 class ActivityType(Dto):
-    """A kind of activity (Shift, Break, Lunch, Meeting...)."""
+    """A kind of activity (Shift, Break, Lunch, Training...) and what the vendor says about it.
+
+    ``productive``, ``time_off`` and ``interruptible`` are None where the vendor says nothing.
+    """
 
     id: str = Field(min_length=1)
     name: str
@@ -79,6 +82,8 @@ class ActivityType(Dto):
     color: str | None = None  # background colour, e.g. "#4a90d9"
     font_color: str | None = None
     productive: bool | None = None
+    time_off: bool | None = None
+    interruptible: bool | None = None  # may a 1:1 replace time of this type
 
 
 class Activity(Dto):
@@ -122,8 +127,8 @@ class Activity(Dto):
 
 
 class ActivityBatch(Dto):
-    """Part of a streamed listing (``ActivityStream``): activities to add, and ids handed over
-    in earlier batches that no longer stand (those activities come again under new ids).
+    """Part of a listing (``ScheduleSource.activities``): activities to add, and ids handed
+    over in earlier batches that no longer stand (those activities come again under new ids).
     """
 
     activities: list[Activity]
@@ -133,22 +138,6 @@ class ActivityBatch(Dto):
     def trusted(cls, activities: list[Activity], withdrawn: list[str]) -> Self:
         """Unvalidated, for adapters (activities built by ``Activity.trusted``)."""
         return construct(cls, {"activities": activities, "withdrawn": withdrawn})
-
-
-class NewActivity(Dto):
-    """An activity to create. Creating it must never delete or trim other activities."""
-
-    agent_id: str = Field(min_length=1)
-    type_id: str = Field(min_length=1)
-    start: AwareDatetime
-    end: AwareDatetime
-    description: str = ""
-
-    @model_validator(mode="after")
-    def _ordered(self) -> NewActivity:
-        if self.end <= self.start:
-            raise ValueError("activity end must be after its start")
-        return self
 
 
 class ScorePush(Dto):
@@ -299,6 +288,41 @@ class ScheduleView(ReadModel):
     unmapped: list[UnmappedEmployee]
 
 
+class OneToOne(Dto):
+    """A one-to-one to book in the WFM system, carrying the product's booking reference.
+
+    People are provider ids: the agent, the facilitator when a provider person, and any other
+    attendees. ``title`` and ``description`` are what people see in the WFM system; the
+    vendor recognises its booking again by ``reference`` alone.
+    """
+
+    reference: str = Field(min_length=1)
+    agent_id: str = Field(min_length=1)
+    facilitator_id: str | None = None
+    attendee_ids: list[str] = Field(default_factory=list)
+    start: AwareDatetime
+    end: AwareDatetime
+    title: str = Field(min_length=1)
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> OneToOne:
+        if self.end <= self.start:
+            raise ValueError("a one-to-one must end after it starts")
+        return self
+
+
+class BookedOneToOne(Dto):
+    """A one-to-one as the WFM system holds it; ``id`` is the vendor's handle that cancels it
+    (for an activity-based vendor, the agent's activity id the schedule view shows)."""
+
+    id: str = Field(min_length=1)
+    reference: str = Field(min_length=1)
+    agent_id: str = Field(min_length=1)
+    start: AwareDatetime
+    end: AwareDatetime
+
+
 class MeetingStatus(StrEnum):
     """Lifecycle of a meeting created through this product."""
 
@@ -319,7 +343,7 @@ class Meeting(Dto):
     title: str
     description: str = ""
     facilitator: str | None = None
-    provider_activity_id: str | None = None
+    provider_activity_id: str | None = None  # BookedOneToOne.id, once the provider confirmed
     status: MeetingStatus
     idempotency_key: str | None = None
     created_at: AwareDatetime

@@ -1,92 +1,46 @@
-"""The WfmProvider port: what the use cases need from a workforce-management system."""
+"""What a provider can do: its declared capabilities, each one a port.
+
+A provider adapter is one object per tenant; at registration it declares which capability
+ports it implements (``registry.add(..., capabilities=(...))``). Every provider is a
+``ScheduleSource``; ``one_to_ones`` and ``scores`` are optional, and the host refuses a
+command needing a capability the configured provider did not declare, before building it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from datetime import datetime
-from typing import Protocol, runtime_checkable
-
-from wfm_bridge.ports.models import (
-    Activity,
-    ActivityBatch,
-    ActivityType,
-    NewActivity,
-    ProviderPerson,
-    ScorePush,
-)
+from enum import StrEnum
 
 
-@runtime_checkable
-class WfmProvider(Protocol):
-    """One tenant's connection to one WFM system, already holding its credentials.
+class Capability(StrEnum):
+    """A capability a provider declares; its value is what registration and `wfm plugins` use."""
 
-    Every method may raise ``AuthError`` (credentials refused; never retried),
-    ``RateLimitedError``/``UnavailableError`` (after the adapter's own retry budget),
-    ``ProviderResponseError`` (malformed answer). Datetimes are timezone-aware.
-    """
+    SCHEDULES = "schedules"  # ScheduleSource: people, activity types, activities
+    ONE_TO_ONES = "one_to_ones"  # OneToOneCalendar: book, find, cancel 1:1s
+    SCORES = "scores"  # ScoreSink: receives QA scores
 
-    name: str
-
-    def check_credentials(self) -> None:
-        """Make one cheap authenticated call; raise ``AuthError`` if the key is refused."""
-        ...
-
-    def list_people(self) -> list[ProviderPerson]:
-        """Every person, active or not, each exactly once (all pages fetched)."""
-        ...
-
-    def list_activity_types(self) -> list[ActivityType]:
-        """Every activity type."""
-        ...
-
-    def list_activities(
-        self, agent_ids: Sequence[str], start: datetime, end: datetime
-    ) -> list[Activity]:
-        """Activities of these agents overlapping ``[start, end)``, clipped to it, each once.
-
-        Order is unspecified. Unknown agent ids simply have no activities.
-        ``InvalidInputError`` when ``end <= start``.
-        """
-        ...
-
-    def create_activity(self, activity: NewActivity) -> Activity:
-        """Create one activity and return it with its id.
-
-        Must never delete or trim any other activity (overlaps are allowed). Raises
-        ``NotFoundError`` for an unknown agent or type, ``OutcomeUnknownError`` when the
-        request was sent but no answer came back (the caller reads back before retrying).
-        """
-        ...
-
-    def delete_activity(self, activity_id: str) -> None:
-        """Delete exactly this one activity by id; ``NotFoundError`` if it does not exist.
-
-        Never a time-window delete: no other activity is deleted or trimmed.
-        """
-        ...
-
-    def push_scores(self, scores: Sequence[ScorePush]) -> None:
-        """Send a batch of QA scores; returning means the provider acknowledged all of them.
-
-        Upserts by ``evaluation_id``: re-sending a batch never duplicates a score.
-        """
-        ...
+    @property
+    def what(self) -> str:
+        """What users lose without it, for "<provider> does not support <what>"."""
+        return _WHAT[self]
 
 
-@runtime_checkable
-class ActivityStream(Protocol):
-    """Optional, for providers that fetch activities with several requests: each answer is
-    handed over as it arrives, so the caller's work overlaps the waiting (rate limits).
-    """
+_WHAT = {
+    Capability.SCHEDULES: "schedules",
+    Capability.ONE_TO_ONES: "one-to-one meetings",
+    Capability.SCORES: "QA score export",
+}
 
-    def stream_activities(
-        self, agent_ids: Sequence[str], start: datetime, end: datetime
-    ) -> Iterator[ActivityBatch]:
-        """``list_activities`` in batches, in whatever order the answers arrive.
 
-        Applying every batch in turn (drop the ``withdrawn`` ids, then add ``activities``)
-        gives exactly the activities ``list_activities`` returns. Arguments are checked on
-        the call, before any request; errors are those of ``list_activities``, raised while
-        iterating. Closing the iterator early cancels the requests not yet sent.
-        """
-        ...
+def capability_port(capability: Capability) -> type:
+    """The runtime-checkable Protocol a provider declaring ``capability`` must satisfy."""
+    # imported here: plugins import the registry (and so this module) at registration
+    from wfm_bridge.ports.one_to_one_calendar import OneToOneCalendar
+    from wfm_bridge.ports.schedule_source import ScheduleSource
+    from wfm_bridge.ports.score_sink import ScoreSink
+
+    ports: dict[Capability, type] = {
+        Capability.SCHEDULES: ScheduleSource,
+        Capability.ONE_TO_ONES: OneToOneCalendar,
+        Capability.SCORES: ScoreSink,
+    }
+    return ports[capability]

@@ -21,6 +21,7 @@ from pydantic import SecretStr
 from wfm_bridge.ports.clock import Clock
 from wfm_bridge.ports.credentials import API_KEY, CredentialField, check_declaration
 from wfm_bridge.ports.errors import ConflictError, InvalidInputError
+from wfm_bridge.ports.provider import Capability, capability_port
 from wfm_bridge.ports.ratelimit import RateLimiters
 
 
@@ -95,6 +96,7 @@ class AdapterSpec:
     description: str = ""
     credentials: tuple[CredentialField, ...] = ()
     secret_patterns: tuple[str, ...] = ()
+    capabilities: tuple[Capability, ...] = ()  # providers only: the ports it implements
 
     @property
     def requires_key(self) -> bool:
@@ -124,12 +126,15 @@ class AdapterRegistry:
         requires_key: bool = False,
         credentials: Iterable[CredentialField] = (),
         secret_patterns: Iterable[str] = (),
+        capabilities: Iterable[str] = (Capability.SCHEDULES,),
     ) -> None:
         """Register one adapter; a second adapter with the same port and name is a conflict.
 
         Providers declare their ``credentials`` (``CredentialField``s, in the order
-        `wfm auth set-key` asks for them) and ``secret_patterns`` (regular expressions the
-        logs redact). ``requires_key=True`` without fields is the older spelling of
+        `wfm auth set-key` asks for them), ``secret_patterns`` (regular expressions the
+        logs redact) and the ``capabilities`` they implement (``schedules`` always, plus
+        ``one_to_ones`` and ``scores`` where they have them; ``build`` checks each one's
+        port). ``requires_key=True`` without fields is the older spelling of
         ``credentials=(API_KEY,)``. A malformed declaration is an ``InvalidInputError``."""
         fields, patterns = check_declaration(credentials, secret_patterns)
         if (fields or patterns) and kind is not PortKind.PROVIDER:
@@ -138,6 +143,7 @@ class AdapterRegistry:
             )
         if requires_key and not fields:
             fields = (API_KEY,)
+        declared = _capabilities(kind, name, plugin, capabilities)
         existing = self._specs.get((kind, name))
         if existing is not None:
             raise ConflictError(
@@ -145,7 +151,7 @@ class AdapterRegistry:
                 f"({existing.plugin} and {plugin}); block one with WFM_BLOCK_PLUGINS"
             )
         self._specs[(kind, name)] = AdapterSpec(
-            kind, name, factory, plugin, description, fields, patterns
+            kind, name, factory, plugin, description, fields, patterns, declared
         )
 
     def get(self, kind: PortKind, name: str) -> AdapterSpec:
@@ -169,16 +175,18 @@ class AdapterRegistry:
                 f"{type(context).__name__}; pass {wanted.__name__}"
             )
         adapter = spec.factory(context)
-        port = port_protocol(kind)
-        lacking = _lacking(adapter, port)
-        if lacking or not isinstance(adapter, port):
-            what = f" (missing or not callable: {', '.join(lacking)})" if lacking else ""
-            raise InvalidInputError(
-                f"plugin {spec.plugin!r}: its {kind} adapter {name!r} returned an object of "
-                f"type {type(adapter).__name__!r}, which is not a {port.__name__}{what}; fix or "
-                f"update the plugin, or choose another {kind} adapter "
-                f"(installed: {', '.join(self.names(kind))})"
-            )
+        ports = [port_protocol(kind)]
+        ports += [capability_port(c) for c in spec.capabilities if c is not Capability.SCHEDULES]
+        for port in ports:
+            lacking = _lacking(adapter, port)
+            if lacking or not isinstance(adapter, port):
+                what = f" (missing or not callable: {', '.join(lacking)})" if lacking else ""
+                raise InvalidInputError(
+                    f"plugin {spec.plugin!r}: its {kind} adapter {name!r} returned an object "
+                    f"of type {type(adapter).__name__!r}, which is not a {port.__name__}{what}; "
+                    f"fix or update the plugin, or choose another {kind} adapter "
+                    f"(installed: {', '.join(self.names(kind))})"
+                )
         return adapter
 
     def names(self, kind: PortKind) -> list[str]:
@@ -199,13 +207,13 @@ def port_protocol(kind: PortKind) -> type:
     # imported here: plugins import this module at registration, which must stay light
     from wfm_bridge.ports.cache import Cache
     from wfm_bridge.ports.directory import EmployeeDirectory
-    from wfm_bridge.ports.provider import WfmProvider
+    from wfm_bridge.ports.schedule_source import ScheduleSource
     from wfm_bridge.ports.scores import ScoreSource
     from wfm_bridge.ports.state import StateStore
     from wfm_bridge.ports.vault import KeyVault
 
     ports: dict[PortKind, type] = {
-        PortKind.PROVIDER: WfmProvider,
+        PortKind.PROVIDER: ScheduleSource,  # every provider; its other capabilities are declared
         PortKind.KEY_VAULT: KeyVault,
         PortKind.CLOCK: Clock,
         PortKind.CACHE: Cache,
@@ -215,6 +223,32 @@ def port_protocol(kind: PortKind) -> type:
         PortKind.RATE_LIMITER: RateLimiters,
     }
     return ports[kind]
+
+
+def _capabilities(
+    kind: PortKind, name: str, plugin: str, declared: Iterable[str]
+) -> tuple[Capability, ...]:
+    """The declared capabilities, checked: known names, ``schedules`` among them."""
+    if kind is not PortKind.PROVIDER:
+        return ()
+    known = ", ".join(c.value for c in Capability)
+    found: list[Capability] = []
+    for value in [declared] if isinstance(declared, str) else declared:
+        try:
+            capability = Capability(value)
+        except ValueError:
+            raise InvalidInputError(
+                f"plugin {plugin!r}: provider {name!r} declares an unknown capability "
+                f"{value!r}; declare some of: {known}"
+            ) from None
+        if capability not in found:
+            found.append(capability)
+    if Capability.SCHEDULES not in found:
+        raise InvalidInputError(
+            f"plugin {plugin!r}: provider {name!r} must declare the capability 'schedules' "
+            "(every provider is a schedule source); add it to capabilities"
+        )
+    return tuple(found)
 
 
 def _lacking(adapter: object, port: type) -> list[str]:

@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from wfm_bridge.host.settings import Settings
     from wfm_bridge.ports.vault import KeyInfo
 
-MEETING = "Meeting"
 TENANT_HELP = "Tenant (overrides the global --tenant)."
 PROVIDER_HELP = "WFM provider (overrides the global --provider)."
 
@@ -97,31 +96,33 @@ def validate_and_store(bridge: Bridge, credentials: Mapping[str, SecretStr]) -> 
     return info
 
 
-def _meeting_check(bridge: Bridge, settings: Settings, stored: bool) -> Any:
-    """(exists?, note): whether the provider has the `Meeting` activity type."""
+def _readiness(bridge: Bridge, settings: Settings, stored: bool) -> Any:
+    """(ready?, note): whether the provider can book 1:1s, in its own words (readiness())."""
     from wfm_bridge.ports.errors import WfmError
+    from wfm_bridge.ports.provider import Capability
     from wfm_bridge.ports.registry import CallBudget, PortKind
 
     try:
-        if not stored and bridge.registry.get(PortKind.PROVIDER, settings.provider).requires_key:
+        spec = bridge.registry.get(PortKind.PROVIDER, settings.provider)
+        if Capability.ONE_TO_ONES not in spec.capabilities:
+            return None, "not supported by this provider"
+        if not stored and spec.requires_key:
             return None, "unknown: no key stored; run `wfm auth set-key`"
         credentials = bridge.stored_credentials(settings.tenant, settings.provider)
         provider = bridge.build_provider(settings, credentials, CallBudget.INTERACTIVE)
         try:
-            names = {t.name for t in provider.list_activity_types()}
+            notes = provider.readiness()
         finally:
             _close(provider)
     except WfmError as exc:
         return None, f"unknown: {exc}"
-    if MEETING in names:
-        return True, "yes"
-    return False, f"missing: create an activity type named exactly `{MEETING}`"
+    return (False, "; ".join(notes)) if notes else (True, "yes")
 
 
 def status_rows(bridge: Bridge, all_keys: bool) -> list[dict[str, Any]]:
     """One row per (tenant, provider): stored fields, a fingerprint per secret field (and
-    ``fingerprint``, the record's: for one field, that field's), validated-at, `Meeting`
-    check."""
+    ``fingerprint``, the record's: for one field, that field's), validated-at, 1:1
+    readiness."""
     settings = bridge.settings
     vault = bridge.vault
     infos = vault.list() if all_keys else [vault.info(settings.tenant, settings.provider)]
@@ -137,7 +138,7 @@ def status_rows(bridge: Bridge, all_keys: bool) -> list[dict[str, Any]]:
 def status_row(bridge: Bridge, settings: Settings, info: Any) -> dict[str, Any]:
     """The row of ``settings``' tenant and provider (``info``: its KeyInfo, or None); the
     CLI's ``auth status --json`` and the HTTP face's ``/auth/status`` both show it."""
-    exists, note = _meeting_check(bridge, settings, info is not None)
+    ready, note = _readiness(bridge, settings, info is not None)
     return {
         "tenant": settings.tenant,
         "provider": settings.provider,
@@ -146,8 +147,8 @@ def status_row(bridge: Bridge, settings: Settings, info: Any) -> dict[str, Any]:
         "fingerprints": secret_fingerprints(bridge, info) if info else {},
         "validated_at": info.validated_at.isoformat() if info and info.validated_at else None,
         "master_key_id": info.master_key_id if info else None,
-        "meeting_type_exists": exists,
-        "meeting_type": note,
+        "one_to_ones_ready": ready,
+        "one_to_ones": note,
     }
 
 
@@ -198,8 +199,8 @@ def register(app: typer.Typer) -> None:
         all_keys: bool = typer.Option(False, "--all", help="Every stored key, all tenants."),
         as_json: bool = typer.Option(False, "--json", help="JSON output."),
     ) -> None:
-        """Tenant, provider, a fingerprint per secret field, last validation, whether
-        `Meeting` exists."""
+        """Tenant, provider, a fingerprint per secret field, last validation, whether 1:1s
+        can be booked."""
         rows = status_rows(_select(ctx, tenant, provider).bridge, all_keys)
         if as_json:
             print_json(rows)
@@ -209,7 +210,7 @@ def register(app: typer.Typer) -> None:
         table = Table(title="Stored credentials")
         for col in ("tenant", "provider", "fingerprints", "validated (UTC)"):
             table.add_column(col, no_wrap=True)
-        table.add_column(f"{MEETING} type", overflow="fold")
+        table.add_column("1:1 readiness", overflow="fold")
         for row in rows:
             validated = row["validated_at"]
             table.add_row(
@@ -217,7 +218,7 @@ def register(app: typer.Typer) -> None:
                 row["provider"],
                 fingerprint_cell(row),
                 validated[:19].replace("T", " ") if validated else "-",
-                row["meeting_type"],
+                row["one_to_ones"],
             )
         console().print(table)
         if not rows:

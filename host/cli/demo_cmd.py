@@ -161,7 +161,7 @@ def _preflight(rt: Runtime) -> None:
 
 
 def _meeting_steps(t: Tour, start: str) -> None:
-    t.say("Book a 1:1", "Created in the WFM as a `Meeting`; nothing else is touched.")
+    t.say("Book a 1:1", "Created in the WFM system; nothing else is touched.")
     description = "Coaching on the refund call"
     meeting = t.capture(
         "meetings",

@@ -44,7 +44,7 @@ def register(app: typer.Typer) -> None:
         ),
         as_json: bool = typer.Option(False, "--json", help="JSON output."),
     ) -> None:
-        """Book a 1:1 for an agent (activity type `Meeting`, never deleting others)."""
+        """Book a 1:1 for an agent in the WFM system (never deleting others)."""
         rt = runtime(ctx)
         zone = _zone(rt.settings.timezone)
         when = _parse_start(start, zone)

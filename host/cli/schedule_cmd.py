@@ -140,5 +140,3 @@ def _print_types(types: list[ActivityType], refreshed_at: datetime | None) -> No
     out.print(table)
     stamp = refreshed_at.isoformat(timespec="seconds") if refreshed_at else "never"
     out.print(f"fetched: {stamp} (cached for 24 h; `--refresh` re-fetches)")
-    if not any(t.name == "Meeting" for t in types):
-        out.print("[yellow]no activity type is named exactly 'Meeting': booking 1:1s will fail[/]")

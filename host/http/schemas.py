@@ -52,8 +52,8 @@ class AuthStatusRow(_Shape):
     fingerprints: dict[str, str]
     validated_at: str | None
     master_key_id: str | None
-    meeting_type_exists: bool | None
-    meeting_type: str
+    one_to_ones_ready: bool | None
+    one_to_ones: str
 
 
 class WhoAmI(_Shape):

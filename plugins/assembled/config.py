@@ -23,6 +23,7 @@ retry_after_cap     budget (5 s / 60 s)              longer ``Retry-After`` -> r
 scores_path         /v0/qa_scores/bulk               QA score endpoint (**unverified**, see doc)
 scores_envelope     qa_scores                        top-level key of the score batch body
 scores_fields       see ``DEFAULT_SCORE_FIELDS``     ``wire=source`` pairs, comma separated
+scores_batch_limit  10000                            most scores per request (**unverified**)
 ==================  ===============================  ==========================================
 
 "budget" values depend on ``ProviderContext.budget``: interactive calls (someone waiting) give
@@ -83,6 +84,7 @@ class AssembledConfig:
     scores_path: str = "/v0/qa_scores/bulk"
     scores_envelope: str = "qa_scores"
     scores_fields: str = DEFAULT_SCORE_FIELDS
+    scores_batch_limit: int = 10_000
 
     @classmethod
     def from_options(
@@ -121,6 +123,9 @@ class AssembledConfig:
             scores_path=scores_path,
             scores_envelope=options.get("scores_envelope", cls.scores_envelope),
             scores_fields=options.get("scores_fields", cls.scores_fields),
+            scores_batch_limit=_int(
+                options, "scores_batch_limit", cls.scores_batch_limit, minimum=1
+            ),
         )
 
 
@@ -141,6 +146,7 @@ _KNOWN = {
     "scores_path",
     "scores_envelope",
     "scores_fields",
+    "scores_batch_limit",
 }
 
 

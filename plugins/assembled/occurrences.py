@@ -1,4 +1,4 @@
-"""OccurrenceStream: ``merge_clipped`` one answer at a time, for ``stream_activities``.
+"""OccurrenceStream: ``merge_clipped`` one answer at a time, for ``activities``.
 
 The rules are merge_clipped's (see wire.py): each occurrence once (the first answer to
 bring its key wins), and an Assembled id shared by several occurrences is replaced by each

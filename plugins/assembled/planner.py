@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Generator, Sequence
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, as_completed, wait
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
@@ -102,7 +102,7 @@ def plan(
 
 
 class PageGetter(Protocol):
-    """What ``fetch`` needs from the client."""
+    """What ``fetch_each`` needs from the client."""
 
     def get(
         self, model: type[ActivitiesPage], path: str, params: tuple[tuple[str, str | int], ...]
@@ -111,47 +111,15 @@ class PageGetter(Protocol):
         ...
 
 
-def fetch(
-    client: PageGetter,
-    requests: Sequence[ScheduleRequest],
-    concurrency: int,
-    convert: Callable[[ActivitiesPage], list[T]],
-) -> list[T]:
-    """Run the planned requests, at most ``concurrency`` in flight, converting each answer in
-    its worker (while others wait on the rate limit); all results concatenated in plan order.
-
-    The first failure cancels the requests not started yet and is raised.
-    """
-
-    def one(request: ScheduleRequest) -> list[T]:
-        page: ActivitiesPage = client.get(ActivitiesPage, ACTIVITIES_PATH, request.params())
-        return convert(page)
-
-    if len(requests) <= 1 or concurrency <= 1:
-        return [item for r in requests for item in one(r)]
-    with ThreadPoolExecutor(max_workers=min(concurrency, len(requests))) as pool:
-        futures = [pool.submit(one, r) for r in requests]
-        wait(futures, return_when=FIRST_EXCEPTION)
-        errors = [
-            exc
-            for f in futures
-            if f.done() and not f.cancelled() and (exc := f.exception()) is not None
-        ]
-        if errors:
-            for f in futures:
-                f.cancel()
-            raise errors[0]
-        return [item for f in futures for item in f.result()]
-
-
 def fetch_each(
     client: PageGetter,
     requests: Sequence[ScheduleRequest],
     concurrency: int,
     convert: Callable[[ActivitiesPage], T],
 ) -> Generator[T, None, None]:
-    """Like ``fetch``, but yields each converted answer as soon as it is in (in any order),
-    so the caller works while later requests wait on the rate limit.
+    """Run the planned requests, at most ``concurrency`` in flight, converting each answer in
+    its worker, and yield each converted answer as soon as it is in (in any order), so the
+    caller works while later requests wait on the rate limit.
 
     The first failure to come in is raised; it, or closing the iterator early, cancels the
     requests not started yet (those in flight are let finish).

@@ -1,8 +1,11 @@
-"""AssembledProvider: the WfmProvider port over Assembled's REST API (see assembled-api.md).
+"""AssembledProvider: the capability ports over Assembled's REST API (see assembled-api.md).
 
-Safety rules kept here: creating always sends ``allow_conflicts: true`` (Assembled's default
-deletes overlapping activities); cancelling uses the bulk endpoint's delete-by-id action,
-never ``DELETE /v0/activities`` (a window delete that trims every other activity).
+It is a ``ScheduleSource``, a ``OneToOneCalendar`` (plugins/assembled/bookings.py: a 1:1 is
+one activity of the ``Meeting`` type, recognised by its reference in the description) and a
+``ScoreSink``. Safety rules kept here: creating always sends ``allow_conflicts: true``
+(Assembled's default deletes overlapping activities); cancelling uses the bulk endpoint's
+delete-by-id action, never ``DELETE /v0/activities`` (a window delete that trims every other
+activity).
 """
 
 from __future__ import annotations
@@ -15,10 +18,16 @@ from datetime import datetime
 import httpx
 from pydantic import SecretStr
 
+from wfm_bridge.plugins.assembled.bookings import (
+    MeetingType,
+    bookings,
+    description_for,
+    missing_type,
+)
 from wfm_bridge.plugins.assembled.client import AssembledClient
 from wfm_bridge.plugins.assembled.config import AssembledConfig
 from wfm_bridge.plugins.assembled.occurrences import OccurrenceStream
-from wfm_bridge.plugins.assembled.planner import ScheduleRequest, fetch, fetch_each, plan
+from wfm_bridge.plugins.assembled.planner import ScheduleRequest, fetch_each, plan
 from wfm_bridge.plugins.assembled.ratelimit import TokenBucket
 from wfm_bridge.plugins.assembled.scores import ScoreMapping
 from wfm_bridge.plugins.assembled.wire import (
@@ -31,7 +40,6 @@ from wfm_bridge.plugins.assembled.wire import (
     clip_page,
     create_body,
     delete_body,
-    merge_clipped,
     parse,
     to_activity_type,
     to_created,
@@ -47,13 +55,15 @@ from wfm_bridge.ports.errors import (
     ProviderResponseError,
 )
 from wfm_bridge.ports.models import (
-    Activity,
     ActivityBatch,
     ActivityType,
-    NewActivity,
+    BookedOneToOne,
+    OneToOne,
     ProviderPerson,
     ScorePush,
 )
+from wfm_bridge.ports.schedule_source import collect
+from wfm_bridge.ports.score_sink import Cadence
 from wfm_bridge.ports.vault import key_fingerprint
 
 PEOPLE = "/v0/people"
@@ -66,6 +76,7 @@ class AssembledProvider:
     """One tenant's Assembled account, reached over HTTPS with its API key."""
 
     name = "assembled"
+    cadence: Cadence = "hourly"
 
     def __init__(
         self,
@@ -87,6 +98,8 @@ class AssembledProvider:
             config, api_key, clock, transport=transport, bucket=bucket, rng=rng
         )
         self._fingerprint = key_fingerprint(api_key)
+        self._meeting_type = MeetingType(self.list_activity_types)
+        self.batch_limit = config.scores_batch_limit
 
     def __repr__(self) -> str:
         return (
@@ -127,18 +140,11 @@ class AssembledProvider:
         page = self.client.get(ActivityTypesPage, ACTIVITY_TYPES)
         return [to_activity_type(w) for w in (page.activity_types or {}).values()]
 
-    def list_activities(
-        self, agent_ids: Sequence[str], start: datetime, end: datetime
-    ) -> list[Activity]:
-        """Activities overlapping ``[start, end)``, clipped, each once (planned requests)."""
-        requests, convert = self._activity_requests(agent_ids, start, end)
-        pages = fetch(self.client, requests, self.config.concurrency, lambda p: [convert(p)])
-        return merge_clipped(pages)
-
-    def stream_activities(
+    def activities(
         self, agent_ids: Sequence[str], start: datetime, end: datetime
     ) -> Iterator[ActivityBatch]:
-        """``list_activities`` one answer at a time, as they arrive (``ActivityStream``)."""
+        """Activities overlapping ``[start, end)``, clipped, each once: the planned requests'
+        answers one batch each, as they arrive."""
         requests, convert = self._activity_requests(agent_ids, start, end)
         return self._batches(fetch_each(self.client, requests, self.config.concurrency, convert))
 
@@ -173,51 +179,83 @@ class AssembledProvider:
 
         return requests, convert
 
-    def create_activity(self, activity: NewActivity) -> Activity:
-        """Create one activity with ``allow_conflicts: true``: nothing else is touched."""
+    # --- OneToOneCalendar ---------------------------------------------------------------
+
+    def book(self, one_to_one: OneToOne) -> BookedOneToOne:
+        """One activity of the ``Meeting`` type, ``allow_conflicts: true``: nothing else moves."""
+        type_id = self._meeting_type.id()
         response = self.client.request(
             "POST",
             ACTIVITIES,
-            json=create_body(activity),
+            json=create_body(
+                one_to_one.agent_id,
+                type_id,
+                one_to_one.start,
+                one_to_one.end,
+                description_for(one_to_one),
+            ),
             idempotent=False,
             on_bad_request=lambda detail: NotFoundError(
                 f"Assembled refused the activity ({detail or '400'}): check that agent "
-                f"{activity.agent_id!r} and activity type {activity.type_id!r} exist"
+                f"{one_to_one.agent_id!r} and activity type {type_id!r} exist"
             ),
         )
-        return to_created(parse(WireActivity, response.content, f"POST {ACTIVITIES}"))
+        created = to_created(parse(WireActivity, response.content, f"POST {ACTIVITIES}"))
+        return BookedOneToOne(
+            id=created.id,
+            reference=one_to_one.reference,
+            agent_id=created.agent_id,
+            start=created.start,
+            end=created.end,
+        )
 
-    def delete_activity(self, activity_id: str) -> None:
-        """Delete exactly this activity by id (bulk delete action, never a window delete)."""
-        if not activity_id or not activity_id.strip():
+    def find(
+        self, reference: str, agent_id: str, start: datetime, end: datetime
+    ) -> list[BookedOneToOne]:
+        """The agent's activities in the window whose description carries ``reference``."""
+        return bookings(collect(self.activities([agent_id], start, end)), reference)
+
+    def cancel(self, booked: BookedOneToOne) -> None:
+        """Delete exactly the booking's activity by id (bulk delete, never a window delete)."""
+        activity_id = booked.id
+        if not activity_id.strip():
             raise InvalidInputError("an activity id is required")
         if OCCURRENCE_KEY.match(activity_id):
             raise NotSupportedError(
                 f"{activity_id!r} is one occurrence of a recurring activity; deleting it by id "
                 "would delete the whole series, so edit it in Assembled instead"
             )
+        gone = (
+            f"Assembled has no activity with id {activity_id!r} (it may already be deleted)"
+        )
         self.client.request(
             "POST",
             BULK,
             json=delete_body(activity_id),
             idempotent=False,
-            on_bad_request=lambda detail: NotFoundError(
-                f"Assembled has no activity with id {activity_id!r} (it may already be deleted)"
-            ),
-            on_not_found=lambda detail: NotFoundError(
-                f"Assembled has no activity with id {activity_id!r} (it may already be deleted)"
-            ),
+            on_bad_request=lambda detail: NotFoundError(gone),
+            on_not_found=lambda detail: NotFoundError(gone),
         )
 
-    def push_scores(self, scores: Sequence[ScorePush]) -> None:
+    def readiness(self) -> list[str]:
+        """Whether the ``Meeting`` activity type exists (fetched now)."""
+        return [] if self._meeting_type.lookup() is not None else [missing_type()]
+
+    # --- ScoreSink ------------------------------------------------------------------------
+
+    def push(self, batch: Sequence[ScorePush]) -> None:
         """POST one batch to the configured score endpoint; upserts by evaluation id."""
-        if not scores:
+        if not batch:
             return
+        if len(batch) > self.batch_limit:
+            raise InvalidInputError(
+                f"{len(batch)} scores in one batch; Assembled takes at most {self.batch_limit}"
+            )
         path = self.config.scores_path
         self.client.request(
             "POST",
             path,
-            json=self._scores.body(scores),
+            json=self._scores.body(batch),
             idempotent=True,  # upsert by evaluation id: a re-send cannot duplicate
             on_not_found=lambda detail: NotFoundError(
                 f"Assembled has no score endpoint at {path} (404); set the scores_path option "

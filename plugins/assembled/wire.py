@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, StringConstraints, TypeAdapter, Vali
 from typing_extensions import TypedDict
 
 from wfm_bridge.ports.errors import InvalidInputError, ProviderResponseError
-from wfm_bridge.ports.models import Activity, ActivityType, NewActivity, ProviderPerson
+from wfm_bridge.ports.models import Activity, ActivityType, ProviderPerson
 
 # id_with_timestamps is "<id>-<start unix>-<end unix>"; a UUID never ends like this.
 OCCURRENCE_KEY = re.compile(r"^(?P<id>.+)-(?P<start>\d{9,11})-(?P<end>\d{9,11})$")
@@ -67,6 +67,7 @@ class WireActivityType(Wire):
     name: str
     short_name: str | None = None
     productive: bool | None = None
+    timeoff: bool | None = None
     background_color: str | None = None
     font_color: str | None = None
 
@@ -142,7 +143,8 @@ def to_person(wire: WirePerson) -> ProviderPerson:
 
 
 def to_activity_type(wire: WireActivityType) -> ActivityType:
-    """An activity type with its colours."""
+    """An activity type with its colours and attributes (Assembled says nothing about
+    interruptible)."""
     if not wire.id:
         raise ProviderResponseError(
             f"Assembled sent activity type {wire.name[:80]!r} with an empty id; report it"
@@ -154,6 +156,7 @@ def to_activity_type(wire: WireActivityType) -> ActivityType:
         color=wire.background_color,
         font_color=wire.font_color,
         productive=wire.productive,
+        time_off=wire.timeoff,
     )
 
 
@@ -286,17 +289,19 @@ def to_created(wire: WireActivity) -> Activity:
 # --- DTO -> wire ---------------------------------------------------------------------------
 
 
-def create_body(new: NewActivity) -> dict[str, object]:
+def create_body(
+    agent_id: str, type_id: str, start: datetime, end: datetime, description: str
+) -> dict[str, object]:
     """Body of ``POST /v0/activities``: always ``allow_conflicts: true`` (never delete others)."""
-    start, end = to_unix(new.start), to_unix(new.end)
-    if end <= start:
+    start_time, end_time = to_unix(start), to_unix(end)
+    if end_time <= start_time:
         raise InvalidInputError("an activity must last at least one second")
     return {
-        "agent_id": new.agent_id,
-        "type_id": new.type_id,
-        "start_time": start,
-        "end_time": end,
-        "description": new.description,
+        "agent_id": agent_id,
+        "type_id": type_id,
+        "start_time": start_time,
+        "end_time": end_time,
+        "description": description,
         "allow_conflicts": True,
     }
 

@@ -16,10 +16,28 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
+from pydantic import AwareDatetime, Field, model_validator
+
 from wfm_bridge.ports.errors import NotFoundError, OutcomeUnknownError, WfmError
-from wfm_bridge.ports.models import Activity, ActivityType, NewActivity, ProviderPerson, ScorePush
+from wfm_bridge.ports.models import Activity, ActivityType, Dto, ProviderPerson, ScorePush
 
 T = TypeVar("T")
+
+
+class NewActivity(Dto):
+    """An activity to create in the fake server (what a create request carries)."""
+
+    agent_id: str = Field(min_length=1)
+    type_id: str = Field(min_length=1)
+    start: AwareDatetime
+    end: AwareDatetime
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> NewActivity:
+        if self.end <= self.start:
+            raise ValueError("activity end must be after its start")
+        return self
 
 
 @dataclass
@@ -171,4 +189,4 @@ class FakeWfmBackend:
         return self.accepted_keys is None or (key is not None and key in self.accepted_keys)
 
 
-__all__ = ["FakeWfmBackend", "Fault", "OutcomeUnknownError"]
+__all__ = ["FakeWfmBackend", "Fault", "NewActivity", "OutcomeUnknownError"]

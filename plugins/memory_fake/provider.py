@@ -1,30 +1,62 @@
-"""InMemoryProvider: the WfmProvider port over a FakeWfmBackend, used safely."""
+"""InMemoryProvider: the capability ports over a FakeWfmBackend, used safely.
+
+The fake WFM server mirrors Assembled's semantics, and its 1:1s follow Assembled's
+conventions too: a 1:1 is one activity of the type named exactly ``Meeting`` (booking is
+refused without one), created with conflicts allowed, recognised again by the booking
+reference that ends its description, and cancelled by deleting exactly that activity by id.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 from pydantic import SecretStr
 
-from wfm_bridge.plugins.memory_fake.backend import FakeWfmBackend
-from wfm_bridge.ports.errors import AuthError, InvalidInputError
-from wfm_bridge.ports.models import Activity, ActivityType, NewActivity, ProviderPerson, ScorePush
+from wfm_bridge.plugins.memory_fake.backend import FakeWfmBackend, NewActivity
+from wfm_bridge.ports.errors import AuthError, InvalidInputError, NotFoundError
+from wfm_bridge.ports.models import (
+    Activity,
+    ActivityBatch,
+    ActivityType,
+    BookedOneToOne,
+    OneToOne,
+    ProviderPerson,
+    ScorePush,
+)
+from wfm_bridge.ports.score_sink import Cadence
+
+MEETING_TYPE = "Meeting"
+
+
+def _marker(reference: str) -> str:
+    return f"(ref {reference})"
 
 
 class InMemoryProvider:
-    """Fake WfmProvider: same contract and errors as a real adapter, no network."""
+    """Fake provider: same contracts and errors as a real adapter, no network."""
 
     name = "memory_fake"
 
-    def __init__(self, backend: FakeWfmBackend, api_key: SecretStr | None = None) -> None:
+    def __init__(
+        self,
+        backend: FakeWfmBackend,
+        api_key: SecretStr | None = None,
+        *,
+        batch_limit: int = 10_000,
+        cadence: Cadence = "hourly",
+    ) -> None:
         self.backend = backend
         self._api_key = api_key
+        self.batch_limit = batch_limit
+        self.cadence: Cadence = cadence
 
     def _authorised(self) -> None:
         key = self._api_key.get_secret_value() if self._api_key else None
         if not self.backend.check_key(key):
             raise AuthError.invalid_key(self.name)
+
+    # --- ScheduleSource -------------------------------------------------------------------
 
     def check_credentials(self) -> None:
         """Raise AuthError unless the backend accepts our key."""
@@ -40,30 +72,108 @@ class InMemoryProvider:
         self._authorised()
         return self.backend.read_activity_types()
 
-    def list_activities(
+    def activities(
         self, agent_ids: Sequence[str], start: datetime, end: datetime
-    ) -> list[Activity]:
-        """Activities overlapping [start, end), clipped to it."""
+    ) -> Iterator[ActivityBatch]:
+        """Activities overlapping [start, end), clipped to it: one batch (one request)."""
+        if start.utcoffset() is None or end.utcoffset() is None:
+            raise InvalidInputError("the activities window needs timezone-aware datetimes")
         if end <= start:
             raise InvalidInputError("the activities window must end after it starts")
+        return self._one_batch(list(agent_ids), start, end)
+
+    def _one_batch(
+        self, agent_ids: list[str], start: datetime, end: datetime
+    ) -> Iterator[ActivityBatch]:
         self._authorised()
         found = self.backend.read_activities(agent_ids, start, end)
-        return [
-            a.model_copy(update={"start": max(a.start, start), "end": min(a.end, end)})
-            for a in found
-        ]
+        yield ActivityBatch(
+            activities=[
+                a.model_copy(update={"start": max(a.start, start), "end": min(a.end, end)})
+                for a in found
+            ]
+        )
 
-    def create_activity(self, activity: NewActivity) -> Activity:
-        """Create with conflicts allowed: nothing else is deleted or trimmed."""
-        self._authorised()
-        return self.backend.create(activity, allow_conflicts=True)
+    # --- OneToOneCalendar -----------------------------------------------------------------
 
-    def delete_activity(self, activity_id: str) -> None:
-        """Delete exactly one activity by id."""
+    def book(self, one_to_one: OneToOne) -> BookedOneToOne:
+        """One activity of the ``Meeting`` type, conflicts allowed: nothing else moves."""
         self._authorised()
+        type_id = self._meeting_type()
+        if type_id is None:
+            raise NotFoundError(
+                f"the {self.name} WFM has no activity type named exactly {MEETING_TYPE!r}; "
+                "create one with that exact name, then book again; nothing was created"
+            )
+        head = one_to_one.title
+        if one_to_one.description:
+            head = f"{head} - {one_to_one.description}"
+        created = self._create(
+            NewActivity(
+                agent_id=one_to_one.agent_id,
+                type_id=type_id,
+                start=one_to_one.start,
+                end=one_to_one.end,
+                description=f"{head} {_marker(one_to_one.reference)}",
+            )
+        )
+        return _booked(created, one_to_one.reference)
+
+    def find(
+        self, reference: str, agent_id: str, start: datetime, end: datetime
+    ) -> list[BookedOneToOne]:
+        """The agent's activities in the window whose description ends with the reference."""
+        found: list[BookedOneToOne] = []
+        for batch in self.activities([agent_id], start, end):
+            found += [
+                _booked(a, reference)
+                for a in batch.activities
+                if a.description.endswith(" " + _marker(reference))
+            ]
+        return found
+
+    def cancel(self, booked: BookedOneToOne) -> None:
+        """Delete exactly the booking's activity by id; NotFoundError if it is gone."""
+        self._authorised()
+        self._delete(booked.id)
+
+    def readiness(self) -> list[str]:
+        """Whether the ``Meeting`` activity type exists."""
+        self._authorised()
+        if self._meeting_type() is not None:
+            return []
+        return [f"missing: create an activity type named exactly `{MEETING_TYPE}`"]
+
+    def _meeting_type(self) -> str | None:
+        found = sorted(t.id for t in self.backend.read_activity_types() if t.name == MEETING_TYPE)
+        return found[0] if found else None
+
+    def _create(self, new: NewActivity) -> Activity:
+        """The one create this calendar sends (conflicts allowed)."""
+        return self.backend.create(new, allow_conflicts=True)
+
+    def _delete(self, activity_id: str) -> None:
+        """The one delete this calendar sends (exactly one activity, by id)."""
         self.backend.delete_by_id(activity_id)
 
-    def push_scores(self, scores: Sequence[ScorePush]) -> None:
-        """Upsert a batch of scores."""
+    # --- ScoreSink ------------------------------------------------------------------------
+
+    def push(self, batch: Sequence[ScorePush]) -> None:
+        """Upsert a batch of scores (at most ``batch_limit``)."""
+        if len(batch) > self.batch_limit:
+            raise InvalidInputError(
+                f"{len(batch)} scores in one batch; {self.name} takes at most {self.batch_limit}"
+            )
         self._authorised()
-        self.backend.receive_scores(scores)
+        if batch:
+            self.backend.receive_scores(batch)
+
+
+def _booked(activity: Activity, reference: str) -> BookedOneToOne:
+    return BookedOneToOne(
+        id=activity.id,
+        reference=reference,
+        agent_id=activity.agent_id,
+        start=activity.start,
+        end=activity.end,
+    )

@@ -23,9 +23,9 @@ from wfm_bridge.plugins.assembled.provider import AssembledProvider
 from wfm_bridge.plugins.assembled.wire import from_unix
 from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
 from wfm_bridge.ports.models import Activity, ActivityType, ProviderPerson, ScorePush
-from wfm_bridge.ports.provider import WfmProvider
 
 GOOD_KEY = "sk_live_" + "g" * 32  # the same key tests/contract/harness.py accepts
+MEETING_TYPE = ActivityType(id="t-1to1", name="Meeting")  # what Assembled books 1:1s as
 LOSSLESS_SCORES = DEFAULT_SCORE_FIELDS + ",updated_at=updated_at"
 
 
@@ -34,6 +34,7 @@ class AssembledEmulatorHarness:
 
     name = "assembled_emulator"
     paging_people = 25
+    capabilities: tuple[str, ...] = ("schedules", "one_to_ones", "scores")
 
     def __init__(self, server: EmulatorServer) -> None:
         self.server = server
@@ -41,7 +42,7 @@ class AssembledEmulatorHarness:
         self.clock = InMemoryClock()
         self._providers: list[AssembledProvider] = []
 
-    def provider(self, api_key: str = GOOD_KEY) -> WfmProvider:
+    def provider(self, api_key: str = GOOD_KEY) -> AssembledProvider:
         """A provider holding ``api_key``, talking to the emulator."""
         config = AssembledConfig.from_options(
             {
@@ -55,6 +56,10 @@ class AssembledEmulatorHarness:
         provider = AssembledProvider(config, SecretStr(api_key), self.clock)
         self._providers.append(provider)
         return provider
+
+    def enable_one_to_ones(self) -> None:
+        """Assembled books 1:1s as activities of the type named exactly ``Meeting``."""
+        self.seed(activity_types=[MEETING_TYPE])
 
     def seed(
         self,

@@ -12,7 +12,7 @@ import random
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -25,6 +25,7 @@ from wfm_bridge.plugins.assembled.provider import AssembledProvider
 from wfm_bridge.plugins.assembled.ratelimit import TokenBucket
 from wfm_bridge.plugins.local.clock import SystemClock
 from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
+from wfm_bridge.ports.models import BookedOneToOne, OneToOne
 from wfm_bridge.ports.registry import CallBudget
 
 KEY = "sk_live_" + "k" * 32
@@ -61,6 +62,38 @@ def answer(status: int = 200, body: Any = None, **headers: str) -> Callable[...,
         return httpx.Response(status, content=content, headers=headers)
 
     return respond
+
+
+def meeting_types(type_id: str = "t") -> Callable[..., httpx.Response]:
+    """A scripted ``GET /v0/activity_types`` holding the ``Meeting`` type (what ``book``
+    looks up first)."""
+    return answer(200, {"activity_types": {type_id: {"id": type_id, "name": "Meeting"}}})
+
+
+def one_to_one(
+    reference: str = "mtg-1",
+    agent_id: str = "a",
+    start: datetime = T0,
+    minutes: int = 60,
+    title: str = "1:1",
+    description: str = "",
+) -> OneToOne:
+    """A 1:1 to book."""
+    return OneToOne(
+        reference=reference,
+        agent_id=agent_id,
+        start=start,
+        end=start + timedelta(minutes=minutes),
+        title=title,
+        description=description,
+    )
+
+
+def booked(activity_id: str, reference: str = "mtg-1", agent_id: str = "a") -> BookedOneToOne:
+    """A booking as the ledger would hand it to ``cancel``."""
+    return BookedOneToOne(
+        id=activity_id, reference=reference, agent_id=agent_id, start=T0, end=T0 + timedelta(1)
+    )
 
 
 def raises(exc: type[httpx.TransportError]) -> Callable[[httpx.Request], httpx.Response]:

@@ -17,7 +17,6 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
-from wfm_bridge.core.activity_types import ActivityTypeCatalog
 from wfm_bridge.core.ledger import MeetingLedger
 from wfm_bridge.core.mapping import EmployeeMapper
 from wfm_bridge.core.meetings import MeetingService
@@ -84,9 +83,8 @@ class MeetingsOverHttp(RuleBasedStateMachine):
         cache = InMemoryCache(clock)
         directory = InMemoryEmployeeDirectory(Employee(host_id=e, email=e) for e in sorted(EMAILS))
         mapper = EmployeeMapper(provider, directory, cache, clock, "t")
-        catalog = ActivityTypeCatalog(provider, cache, clock, "t")
         self.ledger = MeetingLedger(InMemoryStateStore(), "t")
-        self.meetings = MeetingService(provider, mapper, catalog, self.ledger, clock)
+        self.meetings = MeetingService(provider, mapper, self.ledger, clock)
 
     def _with(self, fault: str) -> None:
         for f in FAULTS[fault]:

@@ -14,9 +14,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wfm_bridge.plugins.assembled.planner import agent_groups, fetch, fetch_each, plan, time_slices
+from wfm_bridge.plugins.assembled.planner import agent_groups, fetch_each, plan, time_slices
 from wfm_bridge.plugins.assembled.wire import ActivitiesPage
 from wfm_bridge.ports.errors import InvalidInputError, UnavailableError
+from wfm_bridge.ports.schedule_source import collect
 
 from .support import T0, Recorder, answer, mock_provider
 
@@ -134,27 +135,6 @@ class SlowPages:
         return {"activities": {tag: activity}}  # type: ignore[dict-item]
 
 
-def test_fetch_keeps_at_most_concurrency_requests_in_flight_and_keeps_plan_order() -> None:
-    requests = plan(UUIDS, START, START + 30 * DAY, slice_days=2, base_url=BASE, max_url_bytes=8000)
-    assert len(requests) % 3 == 0
-    pages = SlowPages(together=3)  # would deadlock (and time out) below 3 in flight
-
-    tags = fetch(pages, requests, 3, lambda page: list(page.get("activities") or {}))
-
-    assert tags == [f"{r.start_time}/{r.agents[-1]}" for r in requests]
-    assert pages.calls == len(requests) and pages.peak == 3
-
-
-def test_a_failing_request_fails_the_whole_fetch() -> None:
-    requests = plan(UUIDS, START, START + 30 * DAY, slice_days=2, base_url=BASE, max_url_bytes=8000)
-    pages = SlowPages(fail_on=2)
-
-    with pytest.raises(UnavailableError, match="boom"):
-        fetch(pages, requests, 4, lambda page: [])
-
-    assert pages.calls < len(requests)  # the rest were cancelled
-
-
 def test_fetch_each_hands_every_answer_over_once_with_bounded_concurrency() -> None:
     requests = plan(UUIDS, START, START + 30 * DAY, slice_days=2, base_url=BASE, max_url_bytes=8000)
     pages = SlowPages(together=3)
@@ -206,7 +186,7 @@ def test_the_provider_merges_slices_dedupes_and_clips_over_http() -> None:
         return answer(200, {"activities": found})(request)
 
     rec = Recorder(fallback=handler)
-    got = mock_provider(rec).list_activities(["agent-1"], T0, T0 + timedelta(days=14))
+    got = collect(mock_provider(rec).activities(["agent-1"], T0, T0 + timedelta(days=14)))
 
     assert len(rec.seen) == 2  # two one-week slices
     by_id = {a.id: a for a in got}

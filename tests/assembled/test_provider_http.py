@@ -20,7 +20,8 @@ from wfm_bridge.plugins.assembled.planner import agent_groups
 from wfm_bridge.plugins.assembled.provider import AssembledProvider
 from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
 from wfm_bridge.ports.errors import AuthError, NotFoundError, OutcomeUnknownError
-from wfm_bridge.ports.models import Activity, ActivityType, NewActivity, ProviderPerson
+from wfm_bridge.ports.models import Activity, ActivityType, OneToOne, ProviderPerson
+from wfm_bridge.ports.schedule_source import collect
 
 from .support import KEY, T0, http_provider
 
@@ -29,13 +30,14 @@ PEOPLE = [
     for i in range(200)
 ]
 TYPES = [ActivityType(id="shift", name="Shift"), ActivityType(id="mtg", name="Meeting")]
-MEETING = NewActivity(
+MEETING = OneToOne(
+    reference="mtg-http",
     agent_id="agent-001",
-    type_id="mtg",
     start=T0 + timedelta(hours=2),
     end=T0 + timedelta(hours=3),
-    description="One To One",
+    title="One To One",
 )
+DAY = (T0, T0 + timedelta(days=1))
 
 
 def shifts(days: int, agents: int = 200) -> list[Activity]:
@@ -134,11 +136,13 @@ def test_a_create_whose_answer_never_comes_is_outcome_unknown_and_found_on_read_
     provider = world.provider(timeout="0.3")
 
     with pytest.raises(OutcomeUnknownError):
-        provider.create_activity(MEETING)
+        provider.book(MEETING)
 
     assert world.emulator.state.ledger.arrivals["POST /v0/activities"] == 1  # sent once
-    found = provider.list_activities(["agent-001"], T0, T0 + timedelta(days=1))
-    assert [a.description for a in found if a.type_id == "mtg"] == ["One To One"]
+    (found,) = provider.find(MEETING.reference, "agent-001", *DAY)
+    listed = collect(provider.activities(["agent-001"], *DAY))
+    (activity,) = [a for a in listed if a.type_id == "mtg"]
+    assert activity.id == found.id and activity.description == "One To One (ref mtg-http)"
 
 
 def test_a_create_dropped_before_it_applied_is_outcome_unknown_and_absent(world: World) -> None:
@@ -146,21 +150,22 @@ def test_a_create_dropped_before_it_applied_is_outcome_unknown_and_absent(world:
     provider = world.provider()
 
     with pytest.raises(OutcomeUnknownError):
-        provider.create_activity(MEETING)
+        provider.book(MEETING)
 
-    found = provider.list_activities(["agent-001"], T0, T0 + timedelta(days=1))
+    assert provider.find(MEETING.reference, "agent-001", *DAY) == []
+    found = collect(provider.activities(["agent-001"], *DAY))
     assert [a for a in found if a.type_id == "mtg"] == []
 
 
 def test_a_delete_whose_answer_was_lost_is_outcome_unknown_then_not_found(world: World) -> None:
     provider = world.provider()
-    created = provider.create_activity(MEETING)
+    created = provider.book(MEETING)
     world.emulator.faults.add(Fault("drop", path="/v0/activities/bulk", after_apply=True))
 
     with pytest.raises(OutcomeUnknownError):
-        provider.delete_activity(created.id)
+        provider.cancel(created)
     with pytest.raises(NotFoundError):
-        provider.delete_activity(created.id)
+        provider.cancel(created)
 
     deleted = [(a["id"], why) for a, why in world.emulator.state.ledger.deleted]
     assert deleted == [(created.id, "bulk delete by id")]
@@ -170,7 +175,7 @@ def test_creating_over_other_activities_deletes_nothing(world: World) -> None:
     provider = world.provider()
     before = len(world.emulator.state.activities)
 
-    provider.create_activity(MEETING)  # overlaps agent-001's shift
+    provider.book(MEETING)  # overlaps agent-001's shift
 
     assert len(world.emulator.state.activities) == before + 1
     assert world.emulator.state.ledger.deleted == [] and world.emulator.state.ledger.trimmed == []
@@ -195,7 +200,7 @@ def test_a_big_schedule_is_exactly_the_planned_requests_and_every_activity_once(
         agents = [p.agent_id for p in PEOPLE if p.agent_id]
         groups = agent_groups(agents, server.base_url, 1500)
 
-        got = provider.list_activities(agents, T0, T0 + timedelta(days=30))
+        got = collect(provider.activities(agents, T0, T0 + timedelta(days=30)))
 
     assert len(groups) == 3  # 200 agents at 1500 bytes per URL; 30 days -> 5 slices
     assert emulator.state.ledger.requests == {"GET /v0/activities 200": 5 * 3}

@@ -19,12 +19,22 @@ from wfm_bridge.ports.errors import (
     AuthError,
     InvalidInputError,
     MissingKeyError,
+    NotFoundError,
     ProviderResponseError,
 )
-from wfm_bridge.ports.models import NewActivity, ScorePush
+from wfm_bridge.ports.models import ScorePush
 from wfm_bridge.ports.registry import ProviderContext
 
-from .support import KEY, T0, Recorder, answer, mock_provider
+from .support import (
+    KEY,
+    T0,
+    Recorder,
+    answer,
+    booked,
+    meeting_types,
+    mock_provider,
+    one_to_one,
+)
 
 
 def people_pages(total: int, page_cap: int | None = None, stall_at: int | None = None):  # type: ignore[no-untyped-def]
@@ -78,43 +88,53 @@ def test_check_credentials_is_one_cheap_call() -> None:
     assert rec.paths() == ["GET /v0/people"] and rec.seen[0].url.params["limit"] == "1"
 
 
-def test_create_always_allows_conflicts_and_sends_unix_seconds() -> None:
+def test_booking_creates_a_meeting_activity_allowing_conflicts_in_unix_seconds() -> None:
     created = {
         "id": "new",
         "agent_id": "a",
         "type_id": "t",
         "start_time": 1718013600,
         "end_time": 1718017200,
-        "description": "1:1",
+        "description": "1:1 - coaching (ref mtg-1)",
     }
-    rec = Recorder([answer(200, created)])
-    new = NewActivity(
-        agent_id="a",
-        type_id="t",
-        start=T0 + timedelta(hours=1),
-        end=T0 + timedelta(hours=2),
-        description="1:1",
-    )
+    rec = Recorder([meeting_types("t"), answer(200, created), answer(200, created)])
+    wanted = one_to_one(start=T0 + timedelta(hours=1), description="coaching")
+    provider = mock_provider(rec)
 
-    got = mock_provider(rec).create_activity(new)
+    got = provider.book(wanted)
+    provider.book(wanted)  # the Meeting type is looked up once per provider
 
-    assert rec.paths() == ["POST /v0/activities"]
-    body = json.loads(rec.seen[0].content)
+    assert rec.paths() == ["GET /v0/activity_types", "POST /v0/activities", "POST /v0/activities"]
+    body = json.loads(rec.seen[1].content)
     assert body == {
         "agent_id": "a",
         "type_id": "t",
         "start_time": 1718013600,
         "end_time": 1718017200,
-        "description": "1:1",
+        "description": "1:1 - coaching (ref mtg-1)",
         "allow_conflicts": True,
     }
-    assert (got.id, got.start, got.end) == ("new", new.start, new.end)
+    assert (got.id, got.reference, got.start, got.end) == ("new", "mtg-1", wanted.start, wanted.end)
 
 
-def test_delete_uses_the_bulk_delete_action_by_id_never_the_window_delete() -> None:
+def test_without_a_meeting_type_booking_is_refused_naming_it_and_nothing_is_sent() -> None:
+    shift_only = answer(200, {"activity_types": {"s": {"id": "s", "name": "Shift"}}})
+    rec = Recorder([shift_only, shift_only, shift_only])
+    provider = mock_provider(rec)
+
+    with pytest.raises(NotFoundError, match="activity type named exactly 'Meeting'"):
+        provider.book(one_to_one())
+    assert provider.readiness() == ["missing: create an activity type named exactly `Meeting`"]
+    with pytest.raises(NotFoundError):  # looked up again: it may have been created since
+        provider.book(one_to_one())
+
+    assert rec.paths() == ["GET /v0/activity_types"] * 3
+
+
+def test_cancel_uses_the_bulk_delete_action_by_id_never_the_window_delete() -> None:
     rec = Recorder([answer(200, {"activities": {}})])
 
-    mock_provider(rec).delete_activity("act-7")
+    mock_provider(rec).cancel(booked("act-7"))
 
     assert rec.paths() == ["POST /v0/activities/bulk"]
     assert json.loads(rec.seen[0].content) == {
@@ -122,10 +142,9 @@ def test_delete_uses_the_bulk_delete_action_by_id_never_the_window_delete() -> N
     }
 
 
-@pytest.mark.parametrize("bad", ["", "  "])
-def test_delete_needs_an_id(bad: str) -> None:
+def test_cancel_needs_an_id() -> None:
     with pytest.raises(InvalidInputError):
-        mock_provider(Recorder()).delete_activity(bad)
+        mock_provider(Recorder()).cancel(booked("  "))
 
 
 SCORE = ScorePush(
@@ -142,7 +161,7 @@ SCORE = ScorePush(
 def test_scores_go_to_the_documented_default_path_and_fields() -> None:
     rec = Recorder([answer(202, {})])
 
-    mock_provider(rec).push_scores([SCORE])
+    mock_provider(rec).push([SCORE])
 
     assert rec.paths() == ["POST /v0/qa_scores/bulk"]
     assert json.loads(rec.seen[0].content) == {
@@ -170,8 +189,8 @@ def test_score_path_and_fields_are_configuration() -> None:
         "updated=updated_at, tool='qa'",
     )
 
-    provider.push_scores([SCORE])
-    provider.push_scores([])  # nothing to send: no request
+    provider.push([SCORE])
+    provider.push([])  # nothing to send: no request
 
     assert rec.paths() == ["POST /v1/scorecards/import"]
     assert json.loads(rec.seen[0].content) == {

@@ -36,10 +36,20 @@ from wfm_bridge.ports.errors import (
     RateLimitedError,
     UnavailableError,
 )
-from wfm_bridge.ports.models import NewActivity, ScorePush
+from wfm_bridge.ports.models import ScorePush
 from wfm_bridge.ports.registry import CallBudget
 
-from .support import KEY, T0, Recorder, answer, mock_provider, raises
+from .support import (
+    KEY,
+    T0,
+    Recorder,
+    answer,
+    booked,
+    meeting_types,
+    mock_provider,
+    one_to_one,
+    raises,
+)
 
 TYPES_OK = answer(200, {"activity_types": {}})
 CREATED = answer(
@@ -53,13 +63,14 @@ CREATED = answer(
         "description": "1:1",
     },
 )
-NEW = NewActivity(
-    agent_id="agent-1",
-    type_id="type-m",
-    start=T0,
-    end=T0 + timedelta(hours=1),
-    description="1:1",
-)
+NEW = one_to_one(agent_id="agent-1", start=T0, title="1:1")
+TYPES_LOOKUP = "GET /v0/activity_types"  # booking looks the Meeting type up first
+
+
+def primed(rec: Recorder) -> Recorder:
+    """``rec`` answering the Meeting type lookup first, then its own script."""
+    rec.script.insert(0, meeting_types("type-m"))
+    return rec
 SCORE = ScorePush(
     evaluation_id="ev-1",
     agent_id="agent-1",
@@ -170,7 +181,7 @@ def test_auth_failures_are_never_retried_and_give_the_one_message(status: int) -
     with pytest.raises(AuthError) as err:
         provider.check_credentials()
     with pytest.raises(AuthError):
-        provider.create_activity(NEW)
+        provider.book(NEW)  # refused at its first request (the Meeting type lookup)
 
     assert str(err.value) == str(AuthError.invalid_key("assembled"))
     assert len(rec.seen) == 2 and clock.slept == []
@@ -312,43 +323,43 @@ def test_backoff_grows_exponentially_is_jittered_and_capped() -> None:
     ],
 )
 def test_a_create_that_got_no_clear_answer_is_outcome_unknown_and_not_resent(failure) -> None:  # type: ignore[no-untyped-def]
-    rec = Recorder([failure], fallback=CREATED)
+    rec = primed(Recorder([failure], fallback=CREATED))
 
     with pytest.raises(OutcomeUnknownError, match="read back"):
-        mock_provider(rec).create_activity(NEW)
+        mock_provider(rec).book(NEW)
 
-    assert rec.paths() == ["POST /v0/activities"]
+    assert rec.paths() == [TYPES_LOOKUP, "POST /v0/activities"]
 
 
 def test_a_delete_that_timed_out_is_outcome_unknown_and_not_resent() -> None:
     rec = Recorder([raises(httpx.ReadTimeout)], fallback=answer(200, {"activities": {}}))
 
     with pytest.raises(OutcomeUnknownError):
-        mock_provider(rec).delete_activity("act-1")
+        mock_provider(rec).cancel(booked("act-1"))
 
     assert rec.paths() == ["POST /v0/activities/bulk"]
 
 
 @pytest.mark.parametrize("failure", [raises(httpx.ConnectError), raises(httpx.ConnectTimeout)])
 def test_a_create_that_never_left_is_retried(failure) -> None:  # type: ignore[no-untyped-def]
-    rec = Recorder([failure, CREATED])
+    rec = primed(Recorder([failure, CREATED]))
 
-    created = mock_provider(rec).create_activity(NEW)
+    created = mock_provider(rec).book(NEW)
 
-    assert created.id == "new-1" and len(rec.seen) == 2
+    assert created.id == "new-1" and rec.paths() == [TYPES_LOOKUP] + ["POST /v0/activities"] * 2
 
 
 def test_a_rate_limited_create_is_retried_it_was_not_applied() -> None:
-    rec = Recorder([answer(429, **{"Retry-After": "1"}), CREATED])
+    rec = primed(Recorder([answer(429, **{"Retry-After": "1"}), CREATED]))
 
-    assert mock_provider(rec).create_activity(NEW).id == "new-1"
-    assert len(rec.seen) == 2
+    assert mock_provider(rec).book(NEW).id == "new-1"
+    assert rec.paths() == [TYPES_LOOKUP] + ["POST /v0/activities"] * 2
 
 
 def test_a_score_push_is_an_upsert_so_a_timeout_is_retried() -> None:
     rec = Recorder([raises(httpx.ReadTimeout), answer(503), answer(202, {})])
 
-    mock_provider(rec).push_scores([SCORE])
+    mock_provider(rec).push([SCORE])
 
     assert rec.paths() == ["POST /v0/qa_scores/bulk"] * 3
     assert len({r.content for r in rec.seen}) == 1  # the same batch each time
@@ -359,16 +370,16 @@ def test_deleting_an_unknown_id_is_not_found(status: int) -> None:
     rec = Recorder([answer(status, {"message": "invalid activity id"})])
 
     with pytest.raises(NotFoundError, match="act-404"):
-        mock_provider(rec).delete_activity("act-404")
+        mock_provider(rec).cancel(booked("act-404"))
 
     assert len(rec.seen) == 1
 
 
 def test_creating_for_an_unknown_agent_or_type_is_not_found() -> None:
-    rec = Recorder([answer(400, {"message": "invalid agent_id"})])
+    rec = primed(Recorder([answer(400, {"message": "invalid agent_id"})]))
 
     with pytest.raises(NotFoundError, match="agent-1"):
-        mock_provider(rec).create_activity(NEW)
+        mock_provider(rec).book(NEW)
 
 
 # --- every attempt ---------------------------------------------------------------------

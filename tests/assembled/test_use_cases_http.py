@@ -41,7 +41,6 @@ from wfm_bridge.plugins.memory_fake.provider import InMemoryProvider
 from wfm_bridge.plugins.memory_fake.scores import InMemoryScoreSource
 from wfm_bridge.plugins.memory_fake.state import InMemoryStateStore
 from wfm_bridge.ports.models import MeetingStatus, QaScore
-from wfm_bridge.ports.provider import WfmProvider
 from wfm_bridge.ports.registry import CallBudget
 
 from .support import KEY, http_provider
@@ -56,7 +55,7 @@ ANA = "ana.lee@example.com"
 class UseCases:
     """The core use cases of one tenant over one provider."""
 
-    provider: WfmProvider
+    provider: Any  # every capability port: a ScheduleSource, OneToOneCalendar, ScoreSink
     clock: InMemoryClock
     mapper: EmployeeMapper
     catalog: ActivityTypeCatalog
@@ -65,7 +64,7 @@ class UseCases:
     meetings: MeetingService
 
 
-def use_cases(provider: WfmProvider, clock: InMemoryClock) -> UseCases:
+def use_cases(provider: Any, clock: InMemoryClock) -> UseCases:
     cache = InMemoryCache(clock)
     mapper = EmployeeMapper(
         provider, InMemoryEmployeeDirectory(demo_employees()), cache, clock, TENANT
@@ -73,7 +72,7 @@ def use_cases(provider: WfmProvider, clock: InMemoryClock) -> UseCases:
     catalog = ActivityTypeCatalog(provider, cache, clock, TENANT)
     ledger = MeetingLedger(InMemoryStateStore(), TENANT)
     schedules = ScheduleService(provider, mapper, catalog, ledger.booked_activity_ids)
-    meetings = MeetingService(provider, mapper, catalog, ledger, clock)
+    meetings = MeetingService(provider, mapper, ledger, clock)
     return UseCases(provider, clock, mapper, catalog, ledger, schedules, meetings)
 
 

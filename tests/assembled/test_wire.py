@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from wfm_bridge.plugins.assembled.wire import PeoplePage, parse, to_person
 from wfm_bridge.ports.errors import NotSupportedError, ProviderResponseError
-from wfm_bridge.ports.models import NewActivity
+from wfm_bridge.ports.schedule_source import collect
 
-from .support import T0, Recorder, answer, mock_provider
+from .support import T0, Recorder, answer, booked, meeting_types, mock_provider, one_to_one
 
 PERSON = {
     "id": "person-1",
@@ -121,15 +121,14 @@ def test_malformed_activities_are_provider_errors_naming_the_endpoint(body: obje
     rec = Recorder(fallback=answer(200, body))
 
     with pytest.raises(ProviderResponseError, match="GET /v0/activities"):
-        mock_provider(rec).list_activities(["x"], T0, T0 + timedelta(days=1))
+        collect(mock_provider(rec).activities(["x"], T0, T0 + timedelta(days=1)))
 
 
 def test_a_malformed_create_answer_is_a_provider_error() -> None:
-    rec = Recorder(fallback=answer(200, {"ok": True}))
-    new = NewActivity(agent_id="a", type_id="t", start=T0, end=T0 + timedelta(hours=1))
+    rec = Recorder([meeting_types("t")], fallback=answer(200, {"ok": True}))
 
     with pytest.raises(ProviderResponseError, match="POST /v0/activities"):
-        mock_provider(rec).create_activity(new)
+        mock_provider(rec).book(one_to_one())
 
 
 @given(st.binary(max_size=200))
@@ -165,7 +164,7 @@ def test_null_maps_mean_empty_and_zero_length_activities_are_dropped() -> None:
     provider = mock_provider(rec)
 
     assert provider.list_activity_types() == []
-    assert provider.list_activities(["x"], T0, T0 + timedelta(hours=1)) == []
+    assert collect(provider.activities(["x"], T0, T0 + timedelta(hours=1))) == []
 
 
 def test_recurring_occurrences_get_unique_ids_that_cannot_delete_the_series() -> None:
@@ -183,9 +182,9 @@ def test_recurring_occurrences_get_unique_ids_that_cannot_delete_the_series() ->
     rec = Recorder(fallback=answer(200, {"activities": occurrences}))
     provider = mock_provider(rec)
 
-    got = provider.list_activities(["x"], T0, T0 + timedelta(days=2))
+    got = collect(provider.activities(["x"], T0, T0 + timedelta(days=2)))
 
     assert sorted(a.id for a in got) == sorted(occurrences)
     with pytest.raises(NotSupportedError, match="whole series"):
-        provider.delete_activity(got[0].id)
+        provider.cancel(booked(got[0].id, agent_id="x"))
     assert len(rec.seen) == 1  # nothing was sent for the refused delete

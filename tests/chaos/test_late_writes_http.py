@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from wfm_bridge.core.activity_types import ActivityTypeCatalog
 from wfm_bridge.core.ledger import MeetingLedger
 from wfm_bridge.core.mapping import EmployeeMapper
 from wfm_bridge.core.meetings import MeetingService
@@ -61,8 +60,7 @@ def _service(world: ChaosWorld) -> MeetingService:
     directory = InMemoryEmployeeDirectory(demo_employees())
     mapper = EmployeeMapper(provider, directory, cache, clock, "t")
     ledger = MeetingLedger(InMemoryStateStore(), "t")
-    catalog = ActivityTypeCatalog(provider, cache, clock, "t")
-    return MeetingService(provider, mapper, catalog, ledger, clock)
+    return MeetingService(provider, mapper, ledger, clock)
 
 
 def _marked(world: ChaosWorld) -> list[str]:

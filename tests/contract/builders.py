@@ -12,8 +12,8 @@ _ids = itertools.count(1)
 
 SHIFT = ActivityType(id="t-shift", name="Shift", short_name="SHF", color="#2e7d32")
 BREAK = ActivityType(id="t-break", name="Break", color="#f9a825")
-MEETING = ActivityType(id="t-meeting", name="Meeting", color="#4a90d9", font_color="#ffffff")
-TYPES = (SHIFT, BREAK, MEETING)
+TRAINING = ActivityType(id="t-training", name="Training", color="#4a90d9", font_color="#ffffff")
+TYPES = (SHIFT, BREAK, TRAINING)
 
 
 def person(n: int, *, active: bool = True, agent: bool = True) -> ProviderPerson:

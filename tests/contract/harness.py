@@ -1,10 +1,12 @@
 """Harnesses that put adapters under the conformance suites (tests/contract/test_*.py).
 
-Provider harnesses. A ``ProviderHarness`` gives the ``WfmProvider`` under test plus a
-backdoor into the server behind it: ``seed`` puts people, activity types and activities
-straight into the server (ids as given), ``server_activities``/``server_scores`` read back
-what the server really holds (unclipped; every stored score row, so a duplicate would show),
-``reset`` empties it. A harness factory is a context manager taking a fresh temporary
+Provider harnesses. A ``ProviderHarness`` gives the provider under test (one object
+implementing every capability port it declares in ``capabilities``) plus a backdoor into the
+server behind it: ``seed`` puts people, activity types and activities straight into the
+server (ids as given), ``enable_one_to_ones`` seeds whatever the vendor needs before it
+accepts 1:1 bookings, ``server_activities``/``server_scores`` read back what the server
+really holds (unclipped; every stored score row, so a duplicate would show), ``reset``
+empties it. A harness factory is a context manager taking a fresh temporary
 directory and yielding one harness (start servers on entry, stop them on exit).
 
 To run the whole provider suite against another adapter, write its factory (anywhere under
@@ -39,10 +41,12 @@ from wfm_bridge.plugins.memory_fake.state import InMemoryStateStore
 from wfm_bridge.plugins.memory_fake.store import PersistentFakeBackend
 from wfm_bridge.ports.cache import Cache
 from wfm_bridge.ports.models import Activity, ActivityType, ProviderPerson, ScorePush
-from wfm_bridge.ports.provider import WfmProvider
 from wfm_bridge.ports.state import StateStore
 
 GOOD_KEY = "sk_live_" + "g" * 32
+ALL: tuple[str, ...] = ("schedules", "one_to_ones", "scores")
+# what memory_fake and Assembled need before they book 1:1s (plugins/assembled/bookings.py)
+MEETING_TYPE = ActivityType(id="t-1to1", name="Meeting")
 
 
 class ProviderHarness(Protocol):
@@ -50,9 +54,14 @@ class ProviderHarness(Protocol):
 
     name: str
     paging_people: int  # seeding this many people makes listing them take several pages
+    capabilities: tuple[str, ...]  # as the provider declares them at registration
 
-    def provider(self, api_key: str = GOOD_KEY) -> WfmProvider:
+    def provider(self, api_key: str = GOOD_KEY) -> Any:
         """The provider under test, holding ``api_key`` (only ``GOOD_KEY`` is accepted)."""
+        ...
+
+    def enable_one_to_ones(self) -> None:
+        """Seed whatever the server needs before it accepts 1:1 bookings."""
         ...
 
     def seed(
@@ -88,13 +97,18 @@ class MemoryFakeHarness:
 
     name = "memory_fake"
     paging_people = 25
+    capabilities: tuple[str, ...] = ALL
 
     def __init__(self) -> None:
         self.backend = FakeWfmBackend(accepted_keys=[GOOD_KEY])
 
-    def provider(self, api_key: str = GOOD_KEY) -> WfmProvider:
+    def provider(self, api_key: str = GOOD_KEY) -> InMemoryProvider:
         """A provider over the shared backend."""
         return InMemoryProvider(self.backend, SecretStr(api_key))
+
+    def enable_one_to_ones(self) -> None:
+        """The fake books 1:1s as activities of the ``Meeting`` type."""
+        self.seed(activity_types=[MEETING_TYPE])
 
     def seed(
         self,
@@ -124,6 +138,7 @@ class PersistentMemoryFakeHarness:
 
     name = "memory_fake_persistent"
     paging_people = 25
+    capabilities: tuple[str, ...] = ALL
 
     def __init__(self, directory: Path) -> None:
         self.path = directory / "memory_fake" / "contract.json"
@@ -132,9 +147,13 @@ class PersistentMemoryFakeHarness:
     def _open(self) -> PersistentFakeBackend:
         return PersistentFakeBackend(self.path, _empty, accepted_keys=[GOOD_KEY])
 
-    def provider(self, api_key: str = GOOD_KEY) -> WfmProvider:
+    def provider(self, api_key: str = GOOD_KEY) -> InMemoryProvider:
         """A provider over its own freshly loaded backend."""
         return InMemoryProvider(self._open(), SecretStr(api_key))
+
+    def enable_one_to_ones(self) -> None:
+        """The fake books 1:1s as activities of the ``Meeting`` type."""
+        self.seed(activity_types=[MEETING_TYPE])
 
     def seed(
         self,

@@ -1,4 +1,4 @@
-"""Conformance: reading people, activity types and activities from any WfmProvider."""
+"""Conformance: reading people, activity types and activities from any ScheduleSource."""
 
 from __future__ import annotations
 
@@ -11,12 +11,13 @@ from hypothesis import strategies as st
 
 from wfm_bridge.ports.errors import InvalidInputError
 from wfm_bridge.ports.models import Activity
-from wfm_bridge.ports.provider import ActivityStream
+from wfm_bridge.ports.provider import Capability, capability_port
+from wfm_bridge.ports.schedule_source import ScheduleSource, collect
 
 from .builders import (
     BREAK,
-    MEETING,
     SHIFT,
+    TRAINING,
     TYPES,
     activity,
     agent_id,
@@ -28,6 +29,20 @@ from .builders import (
 from .harness import ProviderHarness
 
 CHICAGO = ZoneInfo("America/Chicago")
+
+
+def listed(
+    provider: ScheduleSource, agents: list[str], start: datetime, end: datetime
+) -> list[Activity]:
+    """Every batch of one listing, folded."""
+    return collect(provider.activities(agents, start, end))
+
+
+def test_the_provider_implements_every_capability_it_declares(harness: ProviderHarness) -> None:
+    provider = harness.provider()
+    assert "schedules" in harness.capabilities
+    for capability in harness.capabilities:
+        assert isinstance(provider, capability_port(Capability(capability)))
 
 
 def test_good_key_is_accepted(harness: ProviderHarness) -> None:
@@ -58,8 +73,8 @@ def test_activity_types_come_back_with_names_and_colours(harness: ProviderHarnes
     got = {t.id: t for t in harness.provider().list_activity_types()}
 
     assert set(got) == {t.id for t in TYPES}
-    assert got[MEETING.id].name == "Meeting"
-    assert got[MEETING.id].color == MEETING.color
+    assert got[TRAINING.id].name == "Training"
+    assert (got[TRAINING.id].color, got[TRAINING.id].font_color) == ("#4a90d9", "#ffffff")
     assert got[SHIFT.id].name == "Shift"
 
 
@@ -71,9 +86,7 @@ def test_activities_of_many_agents_come_back_each_exactly_once(harness: Provider
         seeded.append(activity(agent_id(n), at(1, 8), at(1, 12), BREAK.id, "after"))
     harness.seed([person(n) for n in range(agents)], TYPES, seeded)
 
-    got = harness.provider().list_activities(
-        [agent_id(n) for n in range(agents)], at(0, 0), at(3, 0)
-    )
+    got = listed(harness.provider(), [agent_id(n) for n in range(agents)], at(0, 0), at(3, 0))
 
     assert sorted(map(key, got)) == sorted(map(key, seeded))
 
@@ -86,7 +99,7 @@ def test_long_window_returns_overnight_and_multi_day_activities_once(
     three_days = activity(agent, at(5, 0), at(8, 0), description="time off")
     harness.seed([person(1)], TYPES, [overnight, three_days])
 
-    got = harness.provider().list_activities([agent], at(0, 0), at(20, 0))
+    got = listed(harness.provider(), [agent], at(0, 0), at(20, 0))
 
     assert sorted(map(key, got)) == sorted(map(key, [overnight, three_days]))
 
@@ -98,7 +111,7 @@ def test_activities_are_clipped_to_the_window(harness: ProviderHarness) -> None:
     after = activity(agent, at(0, 11), at(0, 13))  # starts exactly at the window end
     harness.seed([person(1)], TYPES, [long_one, before, after])
 
-    got = harness.provider().list_activities([agent], at(0, 10), at(0, 11))
+    got = listed(harness.provider(), [agent], at(0, 10), at(0, 11))
 
     clipped = long_one.model_copy(update={"start": at(0, 10), "end": at(0, 11)})
     assert [key(a) for a in got] == [key(clipped)]
@@ -112,9 +125,9 @@ def test_only_the_requested_agents_and_unknown_agents_are_empty(
     harness.seed([person(1), person(2)], TYPES, [mine, theirs])
     provider = harness.provider()
 
-    assert provider.list_activities(["no-such-agent"], at(0, 0), at(1, 0)) == []
-    assert provider.list_activities([], at(0, 0), at(1, 0)) == []
-    got = provider.list_activities([agent_id(1), "no-such-agent"], at(0, 0), at(1, 0))
+    assert listed(provider, ["no-such-agent"], at(0, 0), at(1, 0)) == []
+    assert listed(provider, [], at(0, 0), at(1, 0)) == []
+    got = listed(provider, [agent_id(1), "no-such-agent"], at(0, 0), at(1, 0))
     assert [key(a) for a in got] == [key(mine)]
 
 
@@ -123,8 +136,15 @@ def test_a_window_that_does_not_end_after_it_starts_is_refused(
     harness: ProviderHarness, length: timedelta
 ) -> None:
     harness.seed([person(1)], TYPES)
+    with pytest.raises(InvalidInputError):  # on the call, before anything is iterated
+        harness.provider().activities([agent_id(1)], at(0, 8), at(0, 8) + length)
+
+
+def test_a_naive_window_is_refused_on_the_call(harness: ProviderHarness) -> None:
+    harness.seed([person(1)], TYPES)
+    naive = datetime(2024, 6, 10, 8)
     with pytest.raises(InvalidInputError):
-        harness.provider().list_activities([agent_id(1)], at(0, 8), at(0, 8) + length)
+        harness.provider().activities([agent_id(1)], naive, naive + timedelta(hours=1))
 
 
 def test_times_are_aware_and_a_window_in_any_zone_means_the_same_instants(
@@ -135,8 +155,8 @@ def test_times_are_aware_and_a_window_in_any_zone_means_the_same_instants(
     provider = harness.provider()
 
     start_local = at(0, 0).astimezone(CHICAGO)
-    in_chicago = provider.list_activities([agent_id(1)], start_local, start_local + timedelta(1))
-    in_utc = provider.list_activities([agent_id(1)], at(0, 0), at(1, 0))
+    in_chicago = listed(provider, [agent_id(1)], start_local, start_local + timedelta(1))
+    in_utc = listed(provider, [agent_id(1)], at(0, 0), at(1, 0))
 
     assert all(a.start.tzinfo is not None and a.end.tzinfo is not None for a in in_chicago)
     assert sorted(map(key, in_chicago)) == sorted(map(key, in_utc)) == [key(seeded)]
@@ -151,7 +171,7 @@ def test_a_window_crossing_a_dst_change_keeps_local_wall_times(harness: Provider
     night = activity(agent_id(1), local(10, 1), local(10, 4))  # 2 real hours
     harness.seed([person(1)], TYPES, [*shifts, night])
 
-    got = harness.provider().list_activities([agent_id(1)], local(9, 0), local(12, 0))
+    got = listed(harness.provider(), [agent_id(1)], local(9, 0), local(12, 0))
 
     assert sorted(map(key, got)) == sorted(map(key, [*shifts[1:4], night]))
     for a in got:
@@ -165,18 +185,6 @@ def test_a_window_crossing_a_dst_change_keeps_local_wall_times(harness: Provider
 def _duration(a: Activity) -> timedelta:
     # in UTC: subtracting two datetimes of the same zone would give wall-clock time
     return a.end.astimezone(UTC) - a.start.astimezone(UTC)
-
-
-def test_the_listed_id_deletes_exactly_that_activity(harness: ProviderHarness) -> None:
-    first = activity(agent_id(1), at(0, 8), at(0, 12))
-    second = activity(agent_id(1), at(0, 12), at(0, 16))
-    harness.seed([person(1)], TYPES, [first, second])
-    provider = harness.provider()
-    (listed,) = provider.list_activities([agent_id(1)], at(0, 9), at(0, 10))
-
-    provider.delete_activity(listed.id)
-
-    assert [key(a) for a in harness.server_activities()] == [key(second)]
 
 
 _minutes = st.integers(min_value=0, max_value=3 * 24 * 60)
@@ -207,7 +215,7 @@ def test_listing_equals_the_overlapping_activities_clipped(
     harness.seed([person(n) for n in range(4)], TYPES, seeded)
     agents = [agent_id(n) for n in sorted(asked)]
 
-    got = harness.provider().list_activities(agents, start, end)
+    got = listed(harness.provider(), agents, start, end)
 
     expected = [
         a.model_copy(update={"start": max(a.start, start), "end": min(a.end, end)})
@@ -219,26 +227,27 @@ def test_listing_equals_the_overlapping_activities_clipped(
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=15)
 @given(case=_schedules(), asked=st.sets(st.integers(min_value=0, max_value=4)))
-def test_a_streamed_listing_folds_into_the_same_activities(
+def test_batches_hand_each_activity_over_once_and_withdraw_only_earlier_ids(
     harness: ProviderHarness,
     case: tuple[list[Activity], datetime, datetime],
     asked: set[int],
 ) -> None:
-    provider = harness.provider()
-    if not isinstance(provider, ActivityStream):
-        pytest.skip("this adapter does not stream activities (optional)")
     seeded, start, end = case
     harness.reset()
     harness.seed([person(n) for n in range(4)], TYPES, seeded)
     agents = [agent_id(n) for n in sorted(asked)]
 
     folded: dict[str, Activity] = {}
-    for batch in provider.stream_activities(agents, start, end):
+    for batch in harness.provider().activities(agents, start, end):
         for gone in batch.withdrawn:
             del folded[gone]
         for a in batch.activities:
             assert a.id not in folded
             folded[a.id] = a
 
-    listed = provider.list_activities(agents, start, end)
-    assert sorted(map(key, folded.values())) == sorted(map(key, listed))
+    expected = [
+        a.model_copy(update={"start": max(a.start, start), "end": min(a.end, end)})
+        for a in seeded
+        if a.agent_id in agents and a.start < end and a.end > start
+    ]
+    assert sorted(map(key, folded.values())) == sorted(map(key, expected))

@@ -1,22 +1,24 @@
-"""Conformance: creating and deleting activities, pushing scores, and refusing bad keys."""
+"""Conformance: booking, finding and cancelling 1:1s, pushing scores, refusing bad keys."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 import pytest
 
-from wfm_bridge.ports.errors import AuthError, NotFoundError
-from wfm_bridge.ports.models import NewActivity
+from wfm_bridge.ports.errors import AuthError, InvalidInputError, NotFoundError
+from wfm_bridge.ports.models import BookedOneToOne, OneToOne
+from wfm_bridge.ports.schedule_source import collect
 
-from .builders import BREAK, MEETING, TYPES, ActivityKey, activity, agent_id, at, key, person, score
+from .builders import BREAK, TYPES, ActivityKey, activity, agent_id, at, key, person, score
 from .harness import GOOD_KEY, ProviderHarness
 
 BAD_KEY = "sk_live_" + "b" * 32
 
 
 def _seed_day(harness: ProviderHarness) -> list[ActivityKey]:
-    """Agent 1 and agent 2 each with a shift split by a break."""
+    """Agent 1 and agent 2 each with a shift split by a break; 1:1s enabled."""
     seeded = []
     for n in (1, 2):
         seeded += [
@@ -25,136 +27,191 @@ def _seed_day(harness: ProviderHarness) -> list[ActivityKey]:
             activity(agent_id(n), at(0, 10.25), at(0, 16)),
         ]
     harness.seed([person(1), person(2)], TYPES, seeded)
+    harness.enable_one_to_ones()
     return [key(a) for a in seeded]
 
 
-def _meeting(start: float = 9.5, end: float = 11, type_id: str = MEETING.id) -> NewActivity:
-    return NewActivity(
-        agent_id=agent_id(1),
-        type_id=type_id,
+def _one_to_one(
+    reference: str = "mtg-0001", start: float = 9.5, end: float = 11, agent: str = agent_id(1)
+) -> OneToOne:
+    return OneToOne(
+        reference=reference,
+        agent_id=agent,
         start=at(0, start),
         end=at(0, end),
-        description="One To One [Created via evaluagent] coaching",
+        title="One To One [Created via evaluagent]",
+        description="coaching",
     )
 
 
-def test_create_returns_the_activity_and_it_is_then_listed(harness: ProviderHarness) -> None:
-    _seed_day(harness)
-    provider = harness.provider()
-    new = _meeting()
-
-    created = provider.create_activity(new)
-
-    assert created.id
-    assert (created.agent_id, created.type_id, created.description) == (
-        new.agent_id,
-        new.type_id,
-        new.description,
-    )
-    assert (created.start, created.end) == (new.start, new.end)
-    listed = provider.list_activities([agent_id(1)], at(0, 0), at(1, 0))
-    assert key(created) in [key(a) for a in listed]
-    assert key(created) in [key(a) for a in harness.server_activities()]
+def _needs(harness: ProviderHarness, capability: str) -> None:
+    if capability not in harness.capabilities:
+        pytest.skip(f"{harness.name} does not declare {capability}")
 
 
-def test_create_over_existing_activities_deletes_and_trims_nothing(
+def _ids(found: list[BookedOneToOne]) -> list[str]:
+    return sorted(b.id for b in found)
+
+
+def _server_keys(harness: ProviderHarness) -> list[ActivityKey]:
+    return sorted(key(a) for a in harness.server_activities())
+
+
+def test_a_booking_is_found_by_its_reference_and_shows_in_the_schedule(
     harness: ProviderHarness,
 ) -> None:
+    _needs(harness, "one_to_ones")
+    _seed_day(harness)
+    provider = harness.provider()
+    wanted = _one_to_one()
+
+    booked = provider.book(wanted)
+
+    assert booked.id and booked.reference == wanted.reference
+    assert (booked.agent_id, booked.start) == (wanted.agent_id, wanted.start)
+    assert booked.end == wanted.end
+    assert provider.find(wanted.reference, agent_id(1), at(0, 0), at(1, 0)) == [booked]
+    assert provider.find("mtg-other", agent_id(1), at(0, 0), at(1, 0)) == []
+    assert provider.find(wanted.reference, agent_id(2), at(0, 0), at(1, 0)) == []
+    shown = collect(provider.activities([agent_id(1)], at(0, 0), at(1, 0)))
+    (mine,) = [a for a in shown if a.id == booked.id]
+    assert (mine.start, mine.end) == (wanted.start, wanted.end)
+    assert wanted.title in mine.description and wanted.description in mine.description
+
+
+def test_booking_over_existing_activities_deletes_and_trims_nothing(
+    harness: ProviderHarness,
+) -> None:
+    _needs(harness, "one_to_ones")
     before = _seed_day(harness)
 
-    created = harness.provider().create_activity(_meeting(9.5, 11))  # overlaps three blocks
+    harness.provider().book(_one_to_one(start=9.5, end=11))  # overlaps three blocks
 
-    after = sorted(key(a) for a in harness.server_activities())
-    assert after == sorted([*before, key(created)])
+    after = [k for k in _server_keys(harness) if k in before]
+    assert after == sorted(before) and len(_server_keys(harness)) == len(before) + 1
 
 
-@pytest.mark.parametrize(
-    "new",
-    [
-        _meeting(type_id="no-such-type"),
-        NewActivity(agent_id="no-such-agent", type_id=MEETING.id, start=at(0, 9), end=at(0, 10)),
-    ],
-    ids=["unknown type", "unknown agent"],
-)
-def test_create_with_an_unknown_type_or_agent_is_not_found_and_creates_nothing(
-    harness: ProviderHarness, new: NewActivity
+def test_a_reference_booked_twice_is_found_twice_and_each_copy_cancels_alone(
+    harness: ProviderHarness,
 ) -> None:
+    _needs(harness, "one_to_ones")
+    before = _seed_day(harness)
+    provider = harness.provider()
+    first = provider.book(_one_to_one())
+    second = provider.book(_one_to_one())  # a late-landing retry leaves such a copy
+    other = provider.book(_one_to_one("mtg-0002"))
+
+    assert _ids(provider.find("mtg-0001", agent_id(1), at(0, 0), at(1, 0))) == _ids(
+        [first, second]
+    )
+    provider.cancel(second)
+
+    assert provider.find("mtg-0001", agent_id(1), at(0, 0), at(1, 0)) == [first]
+    assert provider.find("mtg-0002", agent_id(1), at(0, 0), at(1, 0)) == [other]
+    provider.cancel(first)
+    provider.cancel(other)
+    assert _server_keys(harness) == sorted(before)
+
+
+def test_booking_for_an_unknown_agent_is_not_found_and_creates_nothing(
+    harness: ProviderHarness,
+) -> None:
+    _needs(harness, "one_to_ones")
     before = _seed_day(harness)
 
     with pytest.raises(NotFoundError):
-        harness.provider().create_activity(new)
+        harness.provider().book(_one_to_one(agent="no-such-agent"))
 
-    assert sorted(key(a) for a in harness.server_activities()) == sorted(before)
+    assert _server_keys(harness) == sorted(before)
 
 
-def test_delete_by_id_removes_exactly_that_one(harness: ProviderHarness) -> None:
+def test_cancel_removes_exactly_that_booking(harness: ProviderHarness) -> None:
+    _needs(harness, "one_to_ones")
     before = _seed_day(harness)
     provider = harness.provider()
-    created = provider.create_activity(_meeting(9.5, 11))
+    booked = provider.book(_one_to_one(start=9.5, end=11))
 
-    provider.delete_activity(created.id)
+    provider.cancel(booked)
 
-    assert sorted(key(a) for a in harness.server_activities()) == sorted(before)
+    assert _server_keys(harness) == sorted(before)
+    assert provider.find(booked.reference, agent_id(1), at(0, 0), at(1, 0)) == []
 
 
-def test_delete_of_a_seeded_activity_leaves_its_neighbours_whole(
-    harness: ProviderHarness,
-) -> None:
+def test_cancelling_a_booking_already_gone_is_not_found(harness: ProviderHarness) -> None:
+    _needs(harness, "one_to_ones")
     before = _seed_day(harness)
-    victim = next(a for a in harness.server_activities() if a.type_id == BREAK.id)
-
-    harness.provider().delete_activity(victim.id)
-
-    assert sorted(key(a) for a in harness.server_activities()) == sorted(
-        k for k in before if k[0] != victim.id
-    )
-
-
-@pytest.mark.parametrize("twice", [False, True], ids=["unknown id", "already deleted"])
-def test_delete_of_an_unknown_id_is_not_found(harness: ProviderHarness, twice: bool) -> None:
-    _seed_day(harness)
     provider = harness.provider()
-    target = "no-such-activity"
-    if twice:
-        target = provider.create_activity(_meeting()).id
-        provider.delete_activity(target)
-    before = sorted(key(a) for a in harness.server_activities())
+    booked = provider.book(_one_to_one())
+    provider.cancel(booked)
 
     with pytest.raises(NotFoundError):
-        provider.delete_activity(target)
+        provider.cancel(booked)
 
-    assert sorted(key(a) for a in harness.server_activities()) == before
+    assert _server_keys(harness) == sorted(before)
+
+
+def test_a_ready_account_says_so(harness: ProviderHarness) -> None:
+    _needs(harness, "one_to_ones")
+    _seed_day(harness)
+    assert harness.provider().readiness() == []
 
 
 def test_scores_upsert_by_evaluation_id_and_resending_never_duplicates(
     harness: ProviderHarness,
 ) -> None:
+    _needs(harness, "scores")
     harness.seed([person(1), person(2)], TYPES)
     provider = harness.provider()
     batch = [score("ev-1", agent_id(1), 80), score("ev-2", agent_id(2), 90)]
 
-    provider.push_scores(batch)
-    provider.push_scores(batch)  # a retry after a lost acknowledgement
-    provider.push_scores([score("ev-1", agent_id(1), 95, updated_minute=5)])  # re-scored
-    provider.push_scores([])
+    provider.push(batch)
+    provider.push(batch)  # a retry after a lost acknowledgement
+    provider.push([score("ev-1", agent_id(1), 95, updated_minute=5)])  # re-scored
+    provider.push([])
 
     stored = harness.server_scores()
     assert sorted(s.evaluation_id for s in stored) == ["ev-1", "ev-2"]
     assert {s.evaluation_id: s.score for s in stored} == {"ev-1": 95, "ev-2": 90}
 
 
+def test_the_sink_declares_a_batch_limit_and_a_cadence_and_keeps_to_the_limit(
+    harness: ProviderHarness,
+) -> None:
+    _needs(harness, "scores")
+    harness.seed([person(1)], TYPES)
+    provider = harness.provider()
+
+    assert isinstance(provider.batch_limit, int) and provider.batch_limit >= 1
+    assert provider.cadence in ("hourly", "daily")
+    if provider.batch_limit <= 10_000:  # a batch over the limit is refused, never half-sent
+        too_many = [score(f"ev-{n}", agent_id(1), 50) for n in range(provider.batch_limit + 1)]
+        with pytest.raises(InvalidInputError):
+            provider.push(too_many)
+        assert harness.server_scores() == []
+
+
 def test_a_bad_key_is_an_auth_error_that_never_shows_the_key(harness: ProviderHarness) -> None:
     before = _seed_day(harness)
     provider = harness.provider(BAD_KEY)
+    good = harness.provider()
+    some_booking = good.book(_one_to_one()) if "one_to_ones" in harness.capabilities else None
+    with_booking = _server_keys(harness)
+    window: tuple[datetime, datetime] = (at(0, 0), at(1, 0))
     attempts: list[Callable[[], object]] = [
         provider.check_credentials,
         provider.list_people,
         provider.list_activity_types,
-        lambda: provider.list_activities([agent_id(1)], at(0, 0), at(1, 0)),
-        lambda: provider.create_activity(_meeting()),
-        lambda: provider.delete_activity(before[0][0]),
-        lambda: provider.push_scores([score("ev-1", agent_id(1), 80)]),
+        lambda: collect(provider.activities([agent_id(1)], *window)),
     ]
+    if some_booking is not None:
+        attempts += [
+            lambda: provider.book(_one_to_one("mtg-bad")),
+            lambda: provider.find("mtg-0001", agent_id(1), *window),
+            lambda: provider.cancel(some_booking),
+            provider.readiness,
+        ]
+    if "scores" in harness.capabilities:
+        attempts.append(lambda: provider.push([score("ev-1", agent_id(1), 80)]))
 
     for attempt in attempts:
         with pytest.raises(AuthError) as caught:
@@ -162,5 +219,5 @@ def test_a_bad_key_is_an_auth_error_that_never_shows_the_key(harness: ProviderHa
         assert BAD_KEY not in str(caught.value) and BAD_KEY not in repr(caught.value)
         assert GOOD_KEY not in str(caught.value)
 
-    assert sorted(key(a) for a in harness.server_activities()) == sorted(before)
+    assert _server_keys(harness) == with_booking and len(with_booking) >= len(before)
     assert harness.server_scores() == []

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from wfm_bridge.core.schedules import ScheduleService
 from wfm_bridge.ports.models import Activity, ActivityBatch, ActivityType, Employee
-from wfm_bridge.ports.provider import ActivityStream
+from wfm_bridge.ports.schedule_source import collect
 
 OLD_TYPES = [
     ActivityType(id="t1", name="Shift", color="#4a90d9"),
@@ -29,7 +29,7 @@ EMAILS = ["ana@example.com", "bo@example.com"]
 
 
 class Streamed:
-    """The fake's listing handed over as an ``ActivityStream``, following a plan: which
+    """The fake's listing handed over in many batches, following a plan: which
     activities go in which batch, and which come first under a stand-in id that a later
     batch withdraws (as the Assembled adapter does when an id turns out to be shared)."""
 
@@ -40,10 +40,10 @@ class Streamed:
     def __getattr__(self, method: str) -> Any:
         return getattr(self.inner, method)
 
-    def stream_activities(
+    def activities(
         self, agent_ids: Sequence[str], start: datetime, end: datetime
     ) -> Iterator[ActivityBatch]:
-        listed = self.inner.list_activities(agent_ids, start, end)
+        listed = collect(self.inner.activities(agent_ids, start, end))
         order = [i for i in self.order if i < len(listed)]
         batches: list[list[Activity]] = [[]]
         withdrawn: list[list[str]] = [[]]
@@ -104,7 +104,6 @@ def test_a_streamed_view_is_the_view_of_one_listing(
     start, days, tz, activities, order, cuts, early = plan
     listed, streaming = world(activities), world(activities)
     provider = Streamed(streaming.provider, order, cuts, early)
-    assert isinstance(provider, ActivityStream)
     service = ScheduleService(provider, streaming.mapper(), streaming.catalog())
 
     got = service.view(EMAILS, start, days, tz)

@@ -40,7 +40,8 @@ from wfm_bridge.ports.errors import (
 from wfm_bridge.ports.models import (
     Activity,
     ActivityType,
-    NewActivity,
+    BookedOneToOne,
+    OneToOne,
     ProviderPerson,
     QaScore,
     ScorePush,
@@ -56,8 +57,11 @@ TYPE = {"id": "t1", "name": "Meeting", "short_name": "MTG", "productive": False,
 ACTIVITY = {"id": "act1", "agent_id": "a1", "type_id": "t1", "start_time": START + 3600,
             "end_time": START + 7200, "description": "QA coaching",
             "id_with_timestamps": f"act1-{START + 3600}-{START + 7200}"}
-NEW = NewActivity(agent_id="a1", type_id="t1", start=T0 + timedelta(hours=1),
-                  end=T0 + timedelta(hours=2), description="One To One")
+NEW = OneToOne(reference="mtg-1", agent_id="a1", start=T0 + timedelta(hours=1),
+               end=T0 + timedelta(hours=2), title="One To One")
+BOOKED = BookedOneToOne(id="act1", reference="mtg-1", agent_id="a1", start=NEW.start,
+                        end=NEW.end)
+TYPES_PATH = "/v0/activity_types"  # booking looks the Meeting type up first: answered validly
 SCORE = ScorePush(evaluation_id="e1", agent_id="a1", score=8, max_score=10, scorecard="s",
                   evaluated_at=T0, updated_at=T0)
 
@@ -83,22 +87,15 @@ ENDPOINTS: dict[str, tuple[Callable[[AssembledProvider], Any], Any, Callable[[An
         {"activity_types": {"t1": TYPE, "t2": {**TYPE, "id": "t2", "name": "Shift"}}},
         _list_of(ActivityType),
     ),
-    "list_activities": (  # 9 days in 7-day slices: two requests, fetched concurrently
-        lambda p: p.list_activities(["a1", "a2"], T0, T0 + timedelta(days=9)),
-        {"activities": {ACTIVITY["id_with_timestamps"]: ACTIVITY}, "activity_types": {"t1": TYPE}},
-        _list_of(Activity),
-    ),
-    "stream_activities": (  # the same requests, answers handed over as they arrive
-        lambda p: [a for b in p.stream_activities(["a1", "a2"], T0, T0 + timedelta(days=9))
+    "activities": (  # 9 days in 7-day slices: two requests, answers handed over as they arrive
+        lambda p: [a for b in p.activities(["a1", "a2"], T0, T0 + timedelta(days=9))
                    for a in b.activities],
         {"activities": {ACTIVITY["id_with_timestamps"]: ACTIVITY}, "activity_types": {"t1": TYPE}},
         _list_of(Activity),
     ),
-    "create_activity": (lambda p: p.create_activity(NEW), ACTIVITY,
-                        lambda got: isinstance(got, Activity)),
-    "delete_activity": (lambda p: p.delete_activity("act1"), {"activities": []},
-                        lambda got: got is None),
-    "push_scores": (lambda p: p.push_scores([SCORE]), {}, lambda got: got is None),
+    "book": (lambda p: p.book(NEW), ACTIVITY, lambda got: isinstance(got, BookedOneToOne)),
+    "cancel": (lambda p: p.cancel(BOOKED), {"activities": []}, lambda got: got is None),
+    "push": (lambda p: p.push([SCORE]), {}, lambda got: got is None),
 }
 
 # --- generated answers -------------------------------------------------------------------------
@@ -244,7 +241,14 @@ def call_with(name: str, script: list[Answer], budget: CallBudget) -> tuple[Any,
     """Run endpoint ``name`` against ``script``; the result, or the exception it raised."""
     call = ENDPOINTS[name][0]
     handler = Script(script)
-    provider = mock_provider(handler, budget=budget, page_size="5")
+    types = json.dumps({"activity_types": {"t1": TYPE}}).encode()
+
+    def route(request: httpx.Request) -> httpx.Response:
+        if name == "book" and request.url.path == TYPES_PATH:
+            return httpx.Response(200, content=types)
+        return handler(request)
+
+    provider = mock_provider(route, budget=budget, page_size="5")
     try:
         return call(provider), handler
     except Exception as exc:  # judged by the caller: only WfmError is allowed
@@ -307,7 +311,7 @@ def test_a_body_that_does_not_match_its_content_encoding_is_an_unreadable_answer
     got, handler = call_with("list_activity_types", [garbled], CallBudget.INTERACTIVE)
     assert isinstance(got, UnavailableError) and "DecodingError" in str(got)
     assert handler.seen == 3  # a read: retried like a dropped answer
-    got, handler = call_with("create_activity", [garbled], CallBudget.INTERACTIVE)
+    got, handler = call_with("book", [garbled], CallBudget.INTERACTIVE)
     assert isinstance(got, OutcomeUnknownError) and handler.seen == 1  # a write: read back
 
 
@@ -344,7 +348,7 @@ def test_a_created_activity_outside_the_calendar_is_a_provider_error(
 ) -> None:
     """datetime.fromtimestamp raised ValueError/OverflowError."""
     body = json.dumps({**ACTIVITY, "start_time": times[0], "end_time": times[1]}).encode()
-    got, _ = call_with("create_activity", [(200, body, {})], CallBudget.INTERACTIVE)
+    got, _ = call_with("book", [(200, body, {})], CallBudget.INTERACTIVE)
     assert isinstance(got, ProviderResponseError) and "years 1-9999" in str(got)
 
 

@@ -22,6 +22,7 @@ from wfm_bridge import Bridge, Settings
 from wfm_bridge.plugins.assembled.emulator.emulator import Emulator, EmulatorConfig
 from wfm_bridge.plugins.assembled.emulator.seed import seed_demo
 from wfm_bridge.plugins.assembled.emulator.server import EmulatorServer
+from wfm_bridge.ports.schedule_source import collect
 
 pytestmark = pytest.mark.browser
 
@@ -64,8 +65,10 @@ def _agent_descriptions(bridge: Bridge) -> list[str]:
     agent = tenant.mapping.map_email(AGENT).person
     assert agent is not None and agent.agent_id
     now = datetime.now(UTC)
-    found = tenant.provider.list_activities([agent.agent_id], now - timedelta(days=1),
-                                            now + timedelta(days=16))
+    found = collect(
+        tenant.provider.activities([agent.agent_id], now - timedelta(days=1),
+                                   now + timedelta(days=16))
+    )
     return [a.description for a in found]
 
 

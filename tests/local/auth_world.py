@@ -65,7 +65,12 @@ class StrictProviderPlugin:
     def wfm_register_adapters(self, registry: AdapterRegistry) -> None:
         """Register the strict provider."""
         registry.add(
-            PortKind.PROVIDER, "strict", self._build, plugin="strict_test", credentials=(API_KEY,)
+            PortKind.PROVIDER,
+            "strict",
+            self._build,
+            plugin="strict_test",
+            credentials=(API_KEY,),
+            capabilities=("schedules", "one_to_ones", "scores"),
         )
 
     def _build(self, ctx: ProviderContext) -> InMemoryProvider:
@@ -103,6 +108,7 @@ class OAuthProviderPlugin:
         registry.add(
             PortKind.PROVIDER, "oauth", self._build, plugin="oauth_test",
             credentials=OAUTH_FIELDS, secret_patterns=OAUTH_PATTERNS,
+            capabilities=("schedules", "one_to_ones", "scores"),
         )
 
     def _build(self, ctx: ProviderContext) -> InMemoryProvider:

@@ -74,7 +74,7 @@ def test_set_key_validates_stores_and_status_shows_it(
     [row] = _status(cli, "--tenant", "acme", "--provider", "strict")
     assert row["fingerprint"] in result.out and row["fingerprint"].startswith("sha256:")
     assert row["tenant"] == "acme" and row["provider"] == "strict"
-    assert row["validated_at"] is not None and row["meeting_type_exists"] is True
+    assert row["validated_at"] is not None and row["one_to_ones_ready"] is True
     table = cli("--tenant", "acme", "--provider", "strict", "auth", "status")
     assert row["fingerprint"] in table.out and "yes" in table.out
 
@@ -186,7 +186,7 @@ def test_set_key_reads_each_declared_field_and_status_fingerprints_the_secret_on
     assert row["fields"] == ["client_id", "client_secret"]
     assert row["fingerprints"] == {"client_secret": secret_print}
     assert row["fingerprint"] not in (None, secret_print)  # the record's, over both fields
-    assert row["meeting_type_exists"] is True
+    assert row["one_to_ones_ready"] is True
     assert oauth.built[-1] == {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
     table = cli("--provider", "oauth", "auth", "status")
     assert f"client_secret {secret_print}" in table.out
@@ -242,11 +242,11 @@ def test_status_reports_a_missing_meeting_type_and_a_failing_provider(
     install(monkeypatch, plugin)
     assert cli("--provider", "strict", "auth", "set-key", stdin=GOOD).code == 0
     [row] = _status(cli, "--provider", "strict")
-    assert row["meeting_type_exists"] is False and "Meeting" in row["meeting_type"]
+    assert row["one_to_ones_ready"] is False and "Meeting" in row["one_to_ones"]
     plugin.backend.fail_next("list_activity_types", UnavailableError("provider is down"))
     [row] = _status(cli, "--provider", "strict")
-    assert row["meeting_type_exists"] is None
-    assert row["meeting_type"] == "unknown: provider is down"
+    assert row["one_to_ones_ready"] is None
+    assert row["one_to_ones"] == "unknown: provider is down"
     assert row["fingerprint"] is not None
 
 
@@ -254,7 +254,7 @@ def test_status_without_a_key_and_remove(
     strict: StrictProviderPlugin, cli: Cli
 ) -> None:
     [row] = _status(cli, "--provider", "strict")
-    assert row["fingerprint"] is None and "set-key" in row["meeting_type"]
+    assert row["fingerprint"] is None and "set-key" in row["one_to_ones"]
     assert cli("--provider", "strict", "auth", "set-key", stdin=GOOD).code == 0
     removed = cli("--provider", "strict", "auth", "remove")
     assert removed.code == 0 and removed.out.startswith("removed")
@@ -273,7 +273,7 @@ def test_status_all_lists_every_tenant(
     assert [(r["tenant"], r["provider"]) for r in rows] == [
         ("acme", "strict"), ("globex", "strict"),
     ]
-    assert all(r["meeting_type_exists"] is True for r in rows)
+    assert all(r["one_to_ones_ready"] is True for r in rows)
     assert all(r["fingerprints"] == {"api_key": r["fingerprint"]} for r in rows)
 
 
@@ -290,7 +290,7 @@ def test_rotate_master_key_with_the_generated_key_file(
     assert rerun.code == 0 and "re-encrypted 0 key(s)" in rerun.out
     assert "1 already current" in rerun.out
     [row] = _status(cli, "--provider", "strict")
-    assert row["master_key_id"] == first["new_master_key_id"] and row["meeting_type_exists"]
+    assert row["master_key_id"] == first["new_master_key_id"] and row["one_to_ones_ready"]
 
 
 def test_rotate_master_key_with_configured_keys_and_a_dropped_key(
@@ -305,7 +305,7 @@ def test_rotate_master_key_with_configured_keys_and_a_dropped_key(
     assert "re-encrypted 1 key(s) with master key two" in result.out
     assert "remove them from WFM_MASTER_KEYS" in result.out and "one" in result.out
     monkeypatch.setenv("WFM_MASTER_KEYS", f"two:{k2}")  # the old key is dropped: still reads
-    assert _status(cli, "--provider", "strict")[0]["meeting_type_exists"] is True
+    assert _status(cli, "--provider", "strict")[0]["one_to_ones_ready"] is True
     monkeypatch.setenv("WFM_MASTER_KEYS", f"three:{k1}")  # sealed with an unconfigured key
     broken = cli("--provider", "strict", "auth", "status")
     assert broken.code == 1 and "master key 'two', which is not configured" in broken.err

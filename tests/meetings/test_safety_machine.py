@@ -25,6 +25,7 @@ from hypothesis.stateful import (
 )
 
 from meetings.world import ANA, BO, NOW, TYPES, World, make_world
+from wfm_bridge.plugins.memory_fake.backend import NewActivity
 from wfm_bridge.plugins.memory_fake.provider import InMemoryProvider
 from wfm_bridge.ports.errors import (
     ConflictError,
@@ -33,7 +34,7 @@ from wfm_bridge.ports.errors import (
     OutcomeUnknownError,
     UnavailableError,
 )
-from wfm_bridge.ports.models import Activity, Meeting, MeetingStatus, NewActivity
+from wfm_bridge.ports.models import Activity, Meeting, MeetingStatus
 
 Request = tuple[str, int, int, str, str | None]  # email, start step, minutes, text, key
 Faults = list[tuple[str, object]]
@@ -282,11 +283,11 @@ def test_booking_and_cancelling_never_destroy_other_data() -> None:
 class CarelessProvider(InMemoryProvider):
     """A provider adapter that relies on the dangerous defaults (what the port forbids)."""
 
-    def create_activity(self, activity: NewActivity) -> Activity:
+    def _create(self, new: NewActivity) -> Activity:
         """Create without allow_conflicts: overlapping activities are deleted."""
-        return self.backend.create(activity)
+        return self.backend.create(new)
 
-    def delete_activity(self, activity_id: str) -> None:
+    def _delete(self, activity_id: str) -> None:
         """Delete by window: overlapping activities are trimmed."""
         found = self.backend.activities[activity_id]
         self.backend.delete_window([found.agent_id], found.start, found.end)

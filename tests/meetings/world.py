@@ -142,7 +142,6 @@ def make_world(
     meetings = MeetingService(
         provider,
         mapper,
-        catalog,
         ledger,
         clock,
         host_name=host_name,

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from wfm_bridge.plugins.memory_fake.backend import FakeWfmBackend
+from wfm_bridge.plugins.memory_fake.backend import FakeWfmBackend, NewActivity
 from wfm_bridge.ports.errors import NotFoundError, OutcomeUnknownError, UnavailableError
-from wfm_bridge.ports.models import Activity, ActivityType, NewActivity, ProviderPerson, ScorePush
+from wfm_bridge.ports.models import Activity, ActivityType, ProviderPerson, ScorePush
 
 T0 = datetime(2024, 6, 10, tzinfo=UTC)
 

@@ -6,15 +6,18 @@ import subprocess
 import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from wfm_bridge.host.plugins import build_plugin_manager, collect_adapters
 from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
 from wfm_bridge.ports.directory import EmployeeDirectory
-from wfm_bridge.ports.models import NewActivity
-from wfm_bridge.ports.provider import WfmProvider
+from wfm_bridge.ports.models import OneToOne
+from wfm_bridge.ports.one_to_one_calendar import OneToOneCalendar
 from wfm_bridge.ports.registry import AdapterContext, AdapterRegistry, PortKind, ProviderContext
+from wfm_bridge.ports.schedule_source import ScheduleSource, collect
+from wfm_bridge.ports.score_sink import ScoreSink
 
 TODAY = datetime(2024, 6, 19, 12, tzinfo=UTC)
 
@@ -25,14 +28,16 @@ def registry() -> AdapterRegistry:
     return collect_adapters(build_plugin_manager())
 
 
-def _provider(registry: AdapterRegistry, data_dir: Path, tenant: str = "default") -> WfmProvider:
+def _provider(registry: AdapterRegistry, data_dir: Path, tenant: str = "default") -> Any:
     spec = registry.get(PortKind.PROVIDER, "memory_fake")
     assert spec.requires_key is False
     ctx = ProviderContext(
         data_dir=data_dir, tenant=tenant, api_key=None, clock=InMemoryClock(TODAY)
     )
     provider = spec.factory(ctx)
-    assert isinstance(provider, WfmProvider)
+    for port in (ScheduleSource, OneToOneCalendar, ScoreSink):
+        assert isinstance(provider, port)
+    assert spec.capabilities == ("schedules", "one_to_ones", "scores")
     return provider
 
 
@@ -42,21 +47,26 @@ def test_the_provider_is_the_demo_org_and_keeps_writes_between_builds(
     first = _provider(registry, tmp_path)
     people = first.list_people()
     agent = next(p.agent_id for p in people if p.agent_id and p.active)
-    meeting = next(t.id for t in first.list_activity_types() if t.name == "Meeting")
-    created = first.create_activity(
-        NewActivity(agent_id=agent, type_id=meeting, start=TODAY, end=TODAY + timedelta(minutes=30))
+    created = first.book(
+        OneToOne(
+            reference="mtg-plugin",
+            agent_id=agent,
+            start=TODAY,
+            end=TODAY + timedelta(minutes=30),
+            title="One To One",
+        )
     )
 
     second = _provider(registry, tmp_path)  # as the next CLI process would
 
     assert len(people) == 42
-    listed = second.list_activities([agent], TODAY - timedelta(1), TODAY + timedelta(1))
+    listed = collect(second.activities([agent], TODAY - timedelta(1), TODAY + timedelta(1)))
     assert created.id in {a.id for a in listed}
     assert len(listed) > 1  # the agent's own shift is there too: today is inside the demo
     assert (tmp_path / "memory_fake" / "default.json").exists()
     other_tenant = _provider(registry, tmp_path, "acme")
     assert created.id not in {
-        a.id for a in other_tenant.list_activities([agent], TODAY, TODAY + timedelta(1))
+        a.id for a in collect(other_tenant.activities([agent], TODAY, TODAY + timedelta(1)))
     }
 
 
@@ -66,10 +76,12 @@ def test_the_demo_anchor_can_be_pinned_by_the_environment(
     monkeypatch.setenv("WFM_DEMO_ANCHOR", "2024-01-01")
     provider = _provider(registry, tmp_path)
 
-    got = provider.list_activities(
-        [p.agent_id for p in provider.list_people() if p.agent_id],
-        datetime(2024, 1, 1, tzinfo=UTC),
-        datetime(2024, 3, 11, 12, tzinfo=UTC),
+    got = collect(
+        provider.activities(
+            [p.agent_id for p in provider.list_people() if p.agent_id],
+            datetime(2024, 1, 1, tzinfo=UTC),
+            datetime(2024, 3, 11, 12, tzinfo=UTC),
+        )
     )
 
     assert min(a.start for a in got).date() >= date(2024, 1, 1)

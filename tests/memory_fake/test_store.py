@@ -12,6 +12,7 @@ import pytest
 
 from wfm_bridge.plugins.local.fs import try_file_lock
 from wfm_bridge.plugins.memory_fake import store
+from wfm_bridge.plugins.memory_fake.backend import NewActivity
 from wfm_bridge.plugins.memory_fake.demo import demo_activities, demo_anchor
 from wfm_bridge.plugins.memory_fake.snapshot import Snapshot, encode_activities
 from wfm_bridge.plugins.memory_fake.store import (
@@ -28,7 +29,7 @@ from wfm_bridge.ports.errors import (
     InvalidInputError,
     UnavailableError,
 )
-from wfm_bridge.ports.models import Activity, ActivityType, NewActivity, ProviderPerson, ScorePush
+from wfm_bridge.ports.models import Activity, ActivityType, ProviderPerson, ScorePush
 
 T0 = datetime(2024, 6, 10, 8, tzinfo=UTC)
 ANCHOR = date(2024, 6, 3)

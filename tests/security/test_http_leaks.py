@@ -43,7 +43,8 @@ from wfm_bridge.ports.errors import (
     UnavailableError,
     WfmError,
 )
-from wfm_bridge.ports.models import NewActivity, ScorePush
+from wfm_bridge.ports.models import OneToOne, ScorePush
+from wfm_bridge.ports.schedule_source import collect
 
 KEY = "sk_live_Tq7Lm2Xc9Vb4Nz1Kd8Rf3Hg6Jw5Py0Sa"
 WRONG = "sk_live_Ue4Io8Pa2Sd6Fg0Hj3Kl7Zx1Cv5Bn9M"
@@ -189,13 +190,13 @@ def test_every_command_over_http_at_debug_leaks_nothing_even_when_failing(
 def _failures(provider: AssembledProvider, emu: Emulator) -> list[BaseException]:
     """The errors of the failing paths: 5xx, dropped connection, read timeout, 401."""
     caught: list[BaseException] = []
-    new = NewActivity(agent_id="x", type_id="y", start=datetime(2030, 1, 7, 10, tzinfo=UTC),
-                      end=datetime(2030, 1, 7, 11, tzinfo=UTC))
+    new = OneToOne(reference="mtg-leak", agent_id="x", start=datetime(2030, 1, 7, 10, tzinfo=UTC),
+                   end=datetime(2030, 1, 7, 11, tzinfo=UTC), title="One To One")
     for fault, call, expected in (
         (Fault(kind="status", status=502, times=None), provider.list_people, UnavailableError),
         (Fault(kind="drop", times=None), provider.list_activity_types, UnavailableError),
         (Fault(kind="hang", seconds=5.0, method="POST", times=1),
-         lambda: provider.create_activity(new), OutcomeUnknownError),
+         lambda: provider.book(new), OutcomeUnknownError),
     ):
         emu.faults.add(fault)
         with pytest.raises(expected) as info:
@@ -237,16 +238,16 @@ def test_the_provider_driven_directly_leaks_nothing_in_errors_reprs_or_logs(
     try:
         provider.check_credentials()
         people = provider.list_people()
-        types = {t.name: t for t in provider.list_activity_types()}
+        assert provider.list_activity_types()
         agent = next(p.agent_id for p in people if p.email == AGENT)
         assert agent is not None
         start = datetime.combine(ANCHOR, datetime.min.time(), UTC)
-        assert provider.list_activities([agent], start, start + timedelta(days=7))
-        made = provider.create_activity(NewActivity(
-            agent_id=agent, type_id=types["Meeting"].id, start=start + timedelta(days=60),
-            end=start + timedelta(days=60, minutes=30), description="One To One"))
-        provider.delete_activity(made.id)
-        provider.push_scores([ScorePush(evaluation_id="e1", agent_id=agent, score=9,
+        assert collect(provider.activities([agent], start, start + timedelta(days=7)))
+        made = provider.book(OneToOne(
+            reference="mtg-leak", agent_id=agent, start=start + timedelta(days=60),
+            end=start + timedelta(days=60, minutes=30), title="One To One"))
+        provider.cancel(made)
+        provider.push([ScorePush(evaluation_id="e1", agent_id=agent, score=9,
                                         max_score=10, evaluated_at=start, updated_at=start)])
         errors = _failures(provider, emu)
         texts = [repr(provider), repr(provider.client), repr(vars(provider.client)),

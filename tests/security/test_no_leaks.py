@@ -219,7 +219,10 @@ def test_test_keys_are_redacted_like_live_ones_in_a_cli_run(
                 logging.getLogger("some.library").warning("rejected keys %s and %s", live, test)
                 return InMemoryProvider(FakeWfmBackend())
 
-            registry.add(PortKind.PROVIDER, "quoting", build, plugin="quoting")
+            registry.add(
+                PortKind.PROVIDER, "quoting", build, plugin="quoting",
+                capabilities=("schedules", "one_to_ones"),
+            )
 
     install(monkeypatch, Quoting())
     caplog.set_level(logging.DEBUG)

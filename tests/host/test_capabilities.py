@@ -1,0 +1,159 @@
+"""Declared capabilities: the host refuses what a provider does not support, before building it.
+
+The ``readonly`` provider (a test plugin on the same hook real plugins use) declares only
+``schedules``: it serves the demo organisation's schedules, and booking, cancelling, free
+slots and the score export are refused with "<provider> does not support <what>" (exit 2)
+without its factory ever being called.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from e2e.cli_run import DEMO_ANCHOR, Cli, isolate
+from local.auth_world import install
+
+from wfm_bridge import Bridge, Settings
+from wfm_bridge.plugins.memory_fake.backend import FakeWfmBackend
+from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
+from wfm_bridge.plugins.memory_fake.demo import ACTIVITY_TYPES, demo_activities, demo_people
+from wfm_bridge.plugins.memory_fake.provider import InMemoryProvider
+from wfm_bridge.ports import hookimpl
+from wfm_bridge.ports.errors import InvalidInputError
+from wfm_bridge.ports.models import ActivityBatch, ActivityType, ProviderPerson
+from wfm_bridge.ports.one_to_one_calendar import OneToOneCalendar
+from wfm_bridge.ports.provider import Capability
+from wfm_bridge.ports.registry import AdapterRegistry, PortKind, ProviderContext
+from wfm_bridge.ports.schedule_source import ScheduleSource
+from wfm_bridge.ports.score_sink import ScoreSink
+
+AGENT = "ana.lee@example.com"
+NO_CLOCK = InMemoryClock()
+
+
+class SchedulesOnly:
+    """A schedule source and nothing else."""
+
+    name = "readonly"
+
+    def __init__(self, backend: FakeWfmBackend) -> None:
+        self._inner = InMemoryProvider(backend)
+
+    def check_credentials(self) -> None:
+        """Always fine (no key)."""
+        self._inner.check_credentials()
+
+    def list_people(self) -> list[ProviderPerson]:
+        """The demo people."""
+        return self._inner.list_people()
+
+    def list_activity_types(self) -> list[ActivityType]:
+        """The demo activity types."""
+        return self._inner.list_activity_types()
+
+    def activities(
+        self, agent_ids: Sequence[str], start: datetime, end: datetime
+    ) -> Iterator[ActivityBatch]:
+        """The demo schedule."""
+        return self._inner.activities(agent_ids, start, end)
+
+
+@dataclass
+class ReadOnlyPlugin:
+    """Registers ``readonly`` (schedules only) and counts how often it is built."""
+
+    builds: int = 0
+
+    @hookimpl
+    def wfm_register_adapters(self, registry: AdapterRegistry) -> None:
+        """Register the schedules-only provider (``schedules`` is the default)."""
+        registry.add(PortKind.PROVIDER, "readonly", self._build, plugin="readonly_test")
+
+    def _build(self, ctx: ProviderContext) -> SchedulesOnly:
+        self.builds += 1
+        anchor = date.fromisoformat(DEMO_ANCHOR)
+        backend = FakeWfmBackend(demo_people(), ACTIVITY_TYPES, demo_activities(anchor))
+        return SchedulesOnly(backend)
+
+
+@pytest.fixture
+def plugin(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> ReadOnlyPlugin:
+    isolate(monkeypatch, tmp_path)
+    found = ReadOnlyPlugin()
+    install(monkeypatch, found)
+    return found
+
+
+@pytest.fixture
+def wfm(plugin: ReadOnlyPlugin, capsys: pytest.CaptureFixture[str]) -> Cli:
+    return Cli(capsys)
+
+
+def test_the_adapter_is_a_schedule_source_only() -> None:
+    adapter = ReadOnlyPlugin()._build(ProviderContext(Path("/nowhere"), "t", None, NO_CLOCK))
+    assert isinstance(adapter, ScheduleSource)
+    assert not isinstance(adapter, OneToOneCalendar) and not isinstance(adapter, ScoreSink)
+
+
+def test_its_schedules_are_served(wfm: Cli, plugin: ReadOnlyPlugin) -> None:
+    result = wfm("--provider", "readonly", "schedule", AGENT, "--start", DEMO_ANCHOR, "--json")
+
+    assert result.code == 0, result.err
+    (ana,) = result.json()["employees"]
+    assert any(day["blocks"] for day in ana["days"])
+    assert plugin.builds == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "what"),
+    [
+        (("meetings", "book", AGENT, "--start", "2030-06-04T10:00", "--minutes", "30"),
+         "one-to-one meetings"),
+        (("meetings", "cancel", "mtg-0001"), "one-to-one meetings"),
+        (("meetings", "list"), "one-to-one meetings"),
+        (("meetings", "reconcile"), "one-to-one meetings"),
+        (("slots", AGENT, "--from", "2030-06-04"), "one-to-one meetings"),
+        (("export", "run"), "QA score export"),
+        (("export", "run", "--dry-run"), "QA score export"),
+    ],
+    ids=lambda v: v if isinstance(v, str) else " ".join(v[:2]),
+)
+def test_an_unsupported_command_is_refused_before_the_provider_is_built(
+    wfm: Cli, plugin: ReadOnlyPlugin, args: tuple[str, ...], what: str
+) -> None:
+    result = wfm("--provider", "readonly", *args)
+
+    assert result.code == 2, (result.out, result.err)
+    assert f"readonly does not support {what}" in result.err
+    assert "Traceback" not in result.err
+    assert plugin.builds == 0
+
+
+def test_auth_status_says_the_provider_books_no_one_to_ones(wfm: Cli) -> None:
+    result = wfm("--provider", "readonly", "auth", "status", "--json")
+
+    assert result.code == 0, result.err
+    (row,) = result.json()
+    assert row["one_to_ones_ready"] is None
+    assert row["one_to_ones"] == "not supported by this provider"
+
+
+def test_the_embedded_bridge_refuses_the_same_way(tmp_path: Path) -> None:
+    plugin = ReadOnlyPlugin()
+    settings = Settings.model_validate(
+        {"data_dir": tmp_path, "provider": "readonly", "vault": "memory", "state": "memory",
+         "cache": "memory"}
+    )
+    with Bridge(settings, plugins=[plugin]) as bridge:
+        tenant = bridge.tenant("acme")
+        assert tenant.supports(Capability.SCHEDULES)
+        assert not tenant.supports(Capability.ONE_TO_ONES)
+        with pytest.raises(InvalidInputError, match="readonly does not support one-to-one"):
+            _ = tenant.meetings
+        with pytest.raises(InvalidInputError, match="readonly does not support QA score"):
+            tenant.export()
+        assert plugin.builds == 0
