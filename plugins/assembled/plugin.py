@@ -22,7 +22,7 @@ def _provider(ctx: ProviderContext) -> Any:
     from wfm_bridge.plugins.assembled.provider import AssembledProvider
 
     config = AssembledConfig.from_options(ctx.options, ctx.budget)
-    return AssembledProvider(config, ctx.api_key, ctx.clock)
+    return AssembledProvider(config, ctx.api_key, ctx.clock, limiters=ctx.limiters)
 
 
 @hookimpl

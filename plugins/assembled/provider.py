@@ -19,7 +19,6 @@ from wfm_bridge.plugins.assembled.client import AssembledClient
 from wfm_bridge.plugins.assembled.config import AssembledConfig
 from wfm_bridge.plugins.assembled.occurrences import OccurrenceStream
 from wfm_bridge.plugins.assembled.planner import ScheduleRequest, fetch, fetch_each, plan
-from wfm_bridge.plugins.assembled.ratelimit import TokenBucket
 from wfm_bridge.plugins.assembled.scores import ScoreMapping
 from wfm_bridge.plugins.assembled.wire import (
     OCCURRENCE_KEY,
@@ -54,6 +53,7 @@ from wfm_bridge.ports.models import (
     ProviderPerson,
     ScorePush,
 )
+from wfm_bridge.ports.ratelimit import RateLimiters
 from wfm_bridge.ports.vault import key_fingerprint
 
 PEOPLE = "/v0/people"
@@ -74,7 +74,7 @@ class AssembledProvider:
         clock: Clock,
         *,
         transport: httpx.BaseTransport | None = None,
-        bucket: TokenBucket | None = None,
+        limiters: RateLimiters | None = None,
         rng: random.Random | None = None,
     ) -> None:
         if api_key is None or not api_key.get_secret_value():
@@ -84,7 +84,7 @@ class AssembledProvider:
         self.config = config
         self._scores = ScoreMapping.parse(config.scores_fields, config.scores_envelope)
         self.client = AssembledClient(
-            config, api_key, clock, transport=transport, bucket=bucket, rng=rng
+            config, api_key, clock, transport=transport, limiters=limiters, rng=rng
         )
         self._fingerprint = key_fingerprint(api_key)
 
