@@ -9,8 +9,8 @@ option              default                          meaning
 ==================  ===============================  ==========================================
 base_url            https://api.assembledhq.com      HTTPS only; plain http only for loopback
 api_version         2019-06-20                       sent as the ``API-Version`` header
-rate                5                                client-side requests per second per key
-burst               20                               burst size of the per-key token bucket
+rate                5                                requests per second per key to start from
+burst               20                               burst to start from (both are learned)
 slice_days          7                                schedule requests cover at most this many
 max_url_bytes       8000                             agents per request are grouped below this
 concurrency         4                                schedule requests in flight at once
@@ -26,14 +26,17 @@ scores_fields       see ``DEFAULT_SCORE_FIELDS``     ``wire=source`` pairs, comm
 ==================  ===============================  ==========================================
 
 "budget" values depend on ``ProviderContext.budget``: interactive calls (someone waiting) give
-up quickly, background calls (hourly export) keep trying longer.
+up quickly, background calls (hourly export) keep trying longer. The requests of a planned
+read (a schedule) get more: as long as the whole plan takes at the learned rate
+(``RetryBudget.for_plan``). ``rate``/``burst`` are where the per-key adaptive limiter starts;
+it learns the account's real limit from 429s (``WFM_RATE_LIMITER``, ports/ratelimit.py).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from wfm_bridge.ports.errors import InvalidInputError
 from wfm_bridge.ports.registry import CallBudget
@@ -58,6 +61,19 @@ class RetryBudget:
     backoff_base: float
     backoff_cap: float
     read_timeout: float
+
+    def for_plan(self, requests: int, rate: float) -> RetryBudget:
+        """The budget of each request of a planned read of ``requests`` requests: it may wait
+        as long as the whole plan takes at the learned ``rate`` (a slower account gives a
+        slower answer, not a failure), and retry 429s while the limiter learns."""
+        return replace(
+            self,
+            max_attempts=max(self.max_attempts, PLAN_ATTEMPTS),
+            total_seconds=self.total_seconds + requests / rate,
+        )
+
+
+PLAN_ATTEMPTS = 10  # a planned request may meet several 429s while the limit is learned
 
 
 BUDGETS: dict[CallBudget, RetryBudget] = {

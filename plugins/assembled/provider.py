@@ -16,9 +16,10 @@ import httpx
 from pydantic import SecretStr
 
 from wfm_bridge.plugins.assembled.client import AssembledClient
-from wfm_bridge.plugins.assembled.config import AssembledConfig
+from wfm_bridge.plugins.assembled.config import AssembledConfig, RetryBudget
 from wfm_bridge.plugins.assembled.occurrences import OccurrenceStream
 from wfm_bridge.plugins.assembled.planner import ScheduleRequest, fetch, fetch_each, plan
+from wfm_bridge.plugins.assembled.progress import PlanTracker, ProgressHook
 from wfm_bridge.plugins.assembled.scores import ScoreMapping
 from wfm_bridge.plugins.assembled.wire import (
     OCCURRENCE_KEY,
@@ -87,6 +88,9 @@ class AssembledProvider:
             config, api_key, clock, transport=transport, limiters=limiters, rng=rng
         )
         self._fingerprint = key_fingerprint(api_key)
+        self._clock = clock
+        # Told how a long planned read is going (None: silent); the CLI prints it on stderr.
+        self.on_progress: ProgressHook | None = None
 
     def __repr__(self) -> str:
         return (
@@ -131,16 +135,20 @@ class AssembledProvider:
         self, agent_ids: Sequence[str], start: datetime, end: datetime
     ) -> list[Activity]:
         """Activities overlapping ``[start, end)``, clipped, each once (planned requests)."""
-        requests, convert = self._activity_requests(agent_ids, start, end)
-        pages = fetch(self.client, requests, self.config.concurrency, lambda p: [convert(p)])
+        requests, convert, budget = self._activity_requests(agent_ids, start, end)
+        pages = fetch(
+            self.client, requests, self.config.concurrency, lambda p: [convert(p)], budget
+        )
         return merge_clipped(pages)
 
     def stream_activities(
         self, agent_ids: Sequence[str], start: datetime, end: datetime
     ) -> Iterator[ActivityBatch]:
         """``list_activities`` one answer at a time, as they arrive (``ActivityStream``)."""
-        requests, convert = self._activity_requests(agent_ids, start, end)
-        return self._batches(fetch_each(self.client, requests, self.config.concurrency, convert))
+        requests, convert, budget = self._activity_requests(agent_ids, start, end)
+        return self._batches(
+            fetch_each(self.client, requests, self.config.concurrency, convert, budget)
+        )
 
     def _batches(self, pages: Generator[ClippedPage, None, None]) -> Iterator[ActivityBatch]:
         stream = OccurrenceStream()
@@ -150,9 +158,10 @@ class AssembledProvider:
 
     def _activity_requests(
         self, agent_ids: Sequence[str], start: datetime, end: datetime
-    ) -> tuple[list[ScheduleRequest], Callable[[ActivitiesPage], ClippedPage]]:
-        """The planned requests for a window, and the conversion of one answer (run in the
-        fetch's workers, while other requests wait on the rate limit)."""
+    ) -> tuple[list[ScheduleRequest], Callable[[ActivitiesPage], ClippedPage], RetryBudget]:
+        """The planned requests for a window, the conversion of one answer (run in the
+        fetch's workers, while other requests wait on the rate limit, and counted as
+        progress), and the retry budget sized to the plan at the learned rate."""
         if start.utcoffset() is None or end.utcoffset() is None:
             raise InvalidInputError("the activities window needs timezone-aware datetimes")
         if end <= start:
@@ -167,11 +176,17 @@ class AssembledProvider:
         )
         wanted = set(agent_ids)
         times: dict[int, datetime] = {}  # shared by the workers: a lost race costs a copy
+        limiter = self.client.limiter
+        tracker = PlanTracker(len(requests), limiter, self._clock, self.on_progress)
+        tracker.start()
 
         def convert(page: ActivitiesPage) -> ClippedPage:
-            return clip_page(page, start, end, f"GET {ACTIVITIES}", wanted, times)
+            clipped = clip_page(page, start, end, f"GET {ACTIVITIES}", wanted, times)
+            tracker.tick()
+            return clipped
 
-        return requests, convert
+        budget = self.config.retry.for_plan(len(requests), limiter.current().rate)
+        return requests, convert, budget
 
     def create_activity(self, activity: NewActivity) -> Activity:
         """Create one activity with ``allow_conflicts: true``: nothing else is touched."""

@@ -127,3 +127,22 @@ def test_booking_and_cancelling_through_the_cli_touch_only_the_meeting(
 def test_emulator_serve_checks_its_options(wfm: Cli) -> None:
     assert wfm("emulator", "serve", "--port", "70000").code == 2
     assert wfm("emulator", "serve", "--seed", "galaxy").code == 2
+
+
+@pytest.mark.slow
+def test_the_60_day_demo_schedule_succeeds_against_a_1_per_second_account(
+    wfm: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the account's limit (1/s, bursts of 3) is lower than the client starts from (5/s, 20):
+    # it is learned from 429s, so the answer is slower, never a failure (issue 15)
+    emulator = Emulator(EmulatorConfig(keys=(KEY,), rate=1, burst=3))
+    seed_demo(emulator.state, ANCHOR, anchor=ANCHOR)
+    with EmulatorServer(emulator) as slow:
+        assert set_key(wfm, monkeypatch, slow.base_url) == 0
+        at = ("--provider", "assembled", "--base-url", slow.base_url)
+        result = wfm(*at, "schedule", AGENT, "--start", "2024-06-03", "--days", "60", "--json")
+
+    assert result.code == 0, result.err
+    (employee,) = result.json()["employees"]
+    assert len(employee["days"]) == 60
+    assert emulator.state.ledger.requests["GET /v0/activities 200"] == 9  # the plan: 9 slices
