@@ -18,11 +18,23 @@ PLUGIN = "assembled"
 
 
 def _provider(ctx: ProviderContext) -> Any:
+    import hashlib
+
     from wfm_bridge.plugins.assembled.config import AssembledConfig
+    from wfm_bridge.plugins.assembled.locations import ActivityLocations
     from wfm_bridge.plugins.assembled.provider import AssembledProvider
+    from wfm_bridge.ports.vault import key_fingerprint
 
     config = AssembledConfig.from_options(ctx.options, ctx.budget)
-    return AssembledProvider(config, ctx.api_key, ctx.clock, limiters=ctx.limiters)
+    locations = None
+    if ctx.api_key is not None and ctx.api_key.get_secret_value():
+        # per tenant, account and key: a file name that never holds the tenant's raw name
+        scope = f"{ctx.tenant}|{config.base_url}|{key_fingerprint(ctx.api_key)}"
+        name = hashlib.sha256(scope.encode()).hexdigest()[:24]
+        locations = ActivityLocations(ctx.data_dir / "assembled" / f"{name}.locations.json")
+    return AssembledProvider(
+        config, ctx.api_key, ctx.clock, limiters=ctx.limiters, locations=locations
+    )
 
 
 @hookimpl

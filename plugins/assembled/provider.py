@@ -2,7 +2,10 @@
 
 Safety rules kept here: creating always sends ``allow_conflicts: true`` (Assembled's default
 deletes overlapping activities); cancelling uses the bulk endpoint's delete-by-id action,
-never ``DELETE /v0/activities`` (a window delete that trims every other activity).
+never ``DELETE /v0/activities`` (a window delete that trims every other activity). A delete
+is only reported done when it is proven: a 200 from the (transactional) bulk endpoint, or,
+after any other answer, the activity's window read back without it (locations.py);
+otherwise "Assembled refused to delete ...; nothing changed".
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from pydantic import SecretStr
 
 from wfm_bridge.plugins.assembled.client import AssembledClient
 from wfm_bridge.plugins.assembled.config import AssembledConfig, RetryBudget
+from wfm_bridge.plugins.assembled.locations import ActivityLocations, Location
 from wfm_bridge.plugins.assembled.occurrences import OccurrenceStream
 from wfm_bridge.plugins.assembled.planner import ScheduleRequest, fetch, fetch_each, plan
 from wfm_bridge.plugins.assembled.progress import PlanTracker, ProgressHook
@@ -31,6 +35,7 @@ from wfm_bridge.plugins.assembled.wire import (
     clip_page,
     create_body,
     delete_body,
+    from_unix,
     merge_clipped,
     parse,
     to_activity_type,
@@ -77,6 +82,7 @@ class AssembledProvider:
         transport: httpx.BaseTransport | None = None,
         limiters: RateLimiters | None = None,
         rng: random.Random | None = None,
+        locations: ActivityLocations | None = None,
     ) -> None:
         if api_key is None or not api_key.get_secret_value():
             raise MissingKeyError(
@@ -89,6 +95,7 @@ class AssembledProvider:
         )
         self._fingerprint = key_fingerprint(api_key)
         self._clock = clock
+        self._locations = locations or ActivityLocations()
         # Told how a long planned read is going (None: silent); the CLI prints it on stderr.
         self.on_progress: ProgressHook | None = None
 
@@ -200,7 +207,10 @@ class AssembledProvider:
                 f"{activity.agent_id!r} and activity type {activity.type_id!r} exist"
             ),
         )
-        return to_created(parse(WireActivity, response.content, f"POST {ACTIVITIES}"))
+        created = to_created(parse(WireActivity, response.content, f"POST {ACTIVITIES}"))
+        where = Location(created.agent_id, to_unix(created.start), to_unix(created.end, up=True))
+        self._locations.remember(created.id, where)
+        return created
 
     def delete_activity(self, activity_id: str) -> None:
         """Delete exactly this activity by id (bulk delete action, never a window delete)."""
@@ -211,18 +221,39 @@ class AssembledProvider:
                 f"{activity_id!r} is one occurrence of a recurring activity; deleting it by id "
                 "would delete the whole series, so edit it in Assembled instead"
             )
-        self.client.request(
-            "POST",
-            BULK,
-            json=delete_body(activity_id),
-            idempotent=False,
-            on_bad_request=lambda detail: NotFoundError(
-                f"Assembled has no activity with id {activity_id!r} (it may already be deleted)"
-            ),
-            on_not_found=lambda detail: NotFoundError(
-                f"Assembled has no activity with id {activity_id!r} (it may already be deleted)"
-            ),
+        try:
+            self.client.request(
+                "POST",
+                BULK,
+                json=delete_body(activity_id),
+                idempotent=False,
+                on_bad_request=_DeleteUnproven,
+                on_not_found=_DeleteUnproven,
+            )
+        except _DeleteUnproven as answer:
+            self._prove_gone(activity_id, answer.message)
+        self._locations.forget(activity_id)
+
+    def _prove_gone(self, activity_id: str, detail: str) -> None:
+        """After an answer that does not prove the deletion: read the activity's window back;
+        ``NotFoundError`` if it is gone, else the refusal (the activity stays)."""
+        gone = NotFoundError(
+            f"Assembled has no activity with id {activity_id!r} (it may already be deleted)"
         )
+        where = self._locations.get(activity_id)
+        if where is None:  # not created here: there is no window to read back
+            raise gone
+        window = self.list_activities(
+            [where.agent_id], from_unix(where.start), from_unix(where.end)
+        )
+        if any(a.id == activity_id or a.id.startswith(activity_id + "-") for a in window):
+            raise ProviderResponseError(
+                f"Assembled refused to delete activity {activity_id}: "
+                f"{detail or 'no detail'}; nothing changed (it is still in Assembled). "
+                "Try again later; if it persists, delete it in Assembled"
+            )
+        self._locations.forget(activity_id)
+        raise gone
 
     def push_scores(self, scores: Sequence[ScorePush]) -> None:
         """POST one batch to the configured score endpoint; upserts by evaluation id."""
@@ -239,3 +270,7 @@ class AssembledProvider:
                 "(QA score ingestion may need the Pro or Enterprise plan)"
             ),
         )
+
+
+class _DeleteUnproven(ProviderResponseError):
+    """The bulk delete answered 400/404: that alone does not prove the activity is gone."""

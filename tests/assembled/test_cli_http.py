@@ -13,6 +13,7 @@ import pytest
 from e2e.cli_run import Cli, isolate
 
 from wfm_bridge.plugins.assembled.emulator.emulator import Emulator, EmulatorConfig
+from wfm_bridge.plugins.assembled.emulator.faults import Fault
 from wfm_bridge.plugins.assembled.emulator.seed import seed_demo
 from wfm_bridge.plugins.assembled.emulator.server import EmulatorServer
 
@@ -146,3 +147,37 @@ def test_the_60_day_demo_schedule_succeeds_against_a_1_per_second_account(
     (employee,) = result.json()["employees"]
     assert len(employee["days"]) == 60
     assert emulator.state.ledger.requests["GET /v0/activities 200"] == 9  # the plan: 9 slices
+
+
+def test_a_cancel_refused_with_400_is_never_recorded_and_the_meeting_stays_booked(
+    wfm: Cli, server: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = server.emulator.state
+    assert set_key(wfm, monkeypatch, server.base_url) == 0
+    when = (datetime.now(UTC) + timedelta(days=4)).replace(hour=16, minute=0, second=0)
+    at = ("--provider", "assembled", "--base-url", server.base_url)
+    booked = wfm(
+        *at, "meetings", "book", AGENT, "--start", when.strftime("%Y-%m-%dT%H:%M"),
+        "--minutes", "30", "--json",
+    )
+    assert booked.code == 0, booked.err
+    meeting = booked.json()
+    activity = meeting["provider_activity_id"]
+    # the bulk delete action was beta: a 400 for another reason than "no such id"
+    server.emulator.faults.add(
+        Fault("status", status=400, method="POST", path="/v0/activities/bulk")
+    )
+
+    refused = wfm(*at, "meetings", "cancel", meeting["id"], "--json")
+    listed = wfm(*at, "meetings", "list", "--json").json()
+
+    assert refused.code != 0 and refused.err.count("\n") == 1
+    assert "Assembled refused to delete" in refused.err and "nothing changed" in refused.err
+    assert any(a["id"] == activity for a in state.activities.values())
+    (row,) = [m for m in listed if m["id"] == meeting["id"]]
+    assert row["status"] == "booked"
+
+    cancelled = wfm(*at, "meetings", "cancel", meeting["id"], "--json")  # no fault now
+
+    assert cancelled.code == 0 and cancelled.json()["status"] == "cancelled"
+    assert not any(a["id"] == activity for a in state.activities.values())

@@ -428,3 +428,40 @@ def test_an_export_makes_exactly_the_adapters_attempts_then_the_next_run_resumes
     sent = [json.loads(r.content)["qa_scores"] for r in rec.seen[-2:]]
     ids = [row["conversation_external_id"] for batch in sent for row in batch]
     assert ids == [s.evaluation_id for s in recorded]
+
+
+# --- a delete is only done when proven ---------------------------------------------------
+
+WINDOW_WITH = answer(
+    200,
+    {
+        "activities": {
+            "new-1-1718010000-1718013600": {
+                "id": "new-1", "agent_id": "agent-1", "type_id": "type-m",
+                "start_time": 1718010000, "end_time": 1718013600,
+            }
+        }
+    },
+)
+
+
+def test_a_400_on_delete_is_read_back_and_refused_while_the_activity_is_still_there() -> None:
+    rec = Recorder([CREATED, answer(400, {"message": "plan does not allow it"}), WINDOW_WITH])
+    provider = mock_provider(rec)
+    created = provider.create_activity(NEW)
+
+    with pytest.raises(ProviderResponseError, match="refused to delete activity new-1") as err:
+        provider.delete_activity(created.id)
+
+    assert "plan does not allow it" in str(err.value) and "nothing changed" in str(err.value)
+    read = rec.seen[-1]
+    assert (read.method, read.url.params.get_list("agents")) == ("GET", ["agent-1"])
+
+
+def test_a_400_on_delete_whose_read_back_no_longer_has_it_is_not_found() -> None:
+    rec = Recorder([CREATED, answer(400), answer(200, {"activities": {}})])
+    provider = mock_provider(rec)
+    created = provider.create_activity(NEW)
+
+    with pytest.raises(NotFoundError):  # gone: the caller may record the cancel
+        provider.delete_activity(created.id)
