@@ -150,9 +150,23 @@ def status_rows(bridge: Bridge, all_keys: bool) -> list[dict[str, Any]]:
                 "master_key_id": info.master_key_id if info else None,
                 "meeting_type_exists": exists,
                 "meeting_type": note,
+                "score_export_stopped": _score_export_stopped(bridge, tenant),
             }
         )
     return rows
+
+
+def _score_export_stopped(bridge: Bridge, tenant: str) -> str | None:
+    """The standing "not available" condition of the tenant's QA score export, if any."""
+    from wfm_bridge.core.export import NOT_AVAILABLE
+    from wfm_bridge.core.export_state import ExportState
+    from wfm_bridge.ports.errors import WfmError
+
+    try:
+        standing = ExportState(bridge.state, tenant).read(NOT_AVAILABLE)
+    except WfmError:
+        return None
+    return str(standing.get("message")) if standing else None
 
 
 def register(app: typer.Typer) -> None:
@@ -215,6 +229,13 @@ def register(app: typer.Typer) -> None:
                 row = {**row, "validated_at": row["validated_at"][:19].replace("T", " ")}
             table.add_row(*(row[c] or "-" for c in columns), row["meeting_type"])
         console().print(table)
+        for row in rows:
+            if row["score_export_stopped"]:
+                console().print(
+                    f"QA score export of tenant {row['tenant']} stopped: "
+                    f"{row['score_export_stopped']}",
+                    markup=False,
+                )
         if not rows:
             console().print("no keys stored; run `wfm auth set-key`")
 

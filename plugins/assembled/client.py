@@ -56,6 +56,7 @@ Params = tuple[tuple[str, str | int], ...] | Mapping[str, str | int] | None
 ErrorFactory = Callable[[str], WfmError]
 
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+NOT_AVAILABLE = frozenset({403, 404, 405})  # for an optional endpoint: not for this account
 
 
 def check_base_url(url: str) -> httpx.URL:
@@ -153,10 +154,12 @@ class AssembledClient:
         idempotent: bool,
         on_bad_request: ErrorFactory | None = None,
         on_not_found: ErrorFactory | None = None,
+        on_not_available: ErrorFactory | None = None,
         budget: RetryBudget | None = None,
     ) -> httpx.Response:
         """Send one logical call: attempts under ``POLICY`` within ``budget`` (the configured
-        one by default); returns the 2xx response."""
+        one by default); returns the 2xx response. ``on_not_available`` turns a 403/404/405
+        of this endpoint into its error at once (the key works; the account lacks it)."""
         endpoint = f"{method} {path}"
         budget = budget or self.config.retry
         attempt, started = 0, None
@@ -184,6 +187,8 @@ class AssembledClient:
                     self.limiter.succeeded()
                 if found is None:
                     return response
+                if on_not_available is not None and response.status_code in NOT_AVAILABLE:
+                    raise on_not_available(self._detail(response))
                 failure, cause = found, None
             action = POLICY[(failure, idempotent)]
             if action is Action.FAIL:

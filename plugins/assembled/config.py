@@ -23,6 +23,8 @@ retry_after_cap     budget (5 s / 60 s)              longer ``Retry-After`` -> r
 scores_path         /v0/qa_scores/bulk               QA score endpoint (**unverified**, see doc)
 scores_envelope     qa_scores                        top-level key of the score batch body
 scores_fields       see ``DEFAULT_SCORE_FIELDS``     ``wire=source`` pairs, comma separated
+scores_time_format  unix                             times in the score payload: ``unix``
+                                                     (seconds), ``unix_ms`` or ``iso8601``
 ==================  ===============================  ==========================================
 
 "budget" values depend on ``ProviderContext.budget``: interactive calls (someone waiting) give
@@ -99,6 +101,7 @@ class AssembledConfig:
     scores_path: str = "/v0/qa_scores/bulk"
     scores_envelope: str = "qa_scores"
     scores_fields: str = DEFAULT_SCORE_FIELDS
+    scores_time_format: str = "unix"
 
     @classmethod
     def from_options(
@@ -137,6 +140,7 @@ class AssembledConfig:
             scores_path=scores_path,
             scores_envelope=options.get("scores_envelope", cls.scores_envelope),
             scores_fields=options.get("scores_fields", cls.scores_fields),
+            scores_time_format=options.get("scores_time_format", cls.scores_time_format),
         )
 
 
@@ -157,6 +161,7 @@ _KNOWN = {
     "scores_path",
     "scores_envelope",
     "scores_fields",
+    "scores_time_format",
 }
 
 

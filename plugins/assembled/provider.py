@@ -47,6 +47,7 @@ from wfm_bridge.ports.clock import Clock
 from wfm_bridge.ports.errors import (
     InvalidInputError,
     MissingKeyError,
+    NotAvailableError,
     NotFoundError,
     NotSupportedError,
     ProviderResponseError,
@@ -89,7 +90,9 @@ class AssembledProvider:
                 "no Assembled API key is set; run `wfm auth set-key --provider assembled`"
             )
         self.config = config
-        self._scores = ScoreMapping.parse(config.scores_fields, config.scores_envelope)
+        self._scores = ScoreMapping.parse(
+            config.scores_fields, config.scores_envelope, config.scores_time_format
+        )
         self.client = AssembledClient(
             config, api_key, clock, transport=transport, limiters=limiters, rng=rng
         )
@@ -256,7 +259,9 @@ class AssembledProvider:
         raise gone
 
     def push_scores(self, scores: Sequence[ScorePush]) -> None:
-        """POST one batch to the configured score endpoint; upserts by evaluation id."""
+        """POST one batch to the configured score endpoint; upserts by evaluation id. 200 and
+        202 both acknowledge; 403/404/405 mean the account does not offer it as configured
+        (``NotAvailableError``, never retried: only a configuration change can help)."""
         if not scores:
             return
         path = self.config.scores_path
@@ -265,10 +270,20 @@ class AssembledProvider:
             path,
             json=self._scores.body(scores),
             idempotent=True,  # upsert by evaluation id: a re-send cannot duplicate
-            on_not_found=lambda detail: NotFoundError(
-                f"Assembled has no score endpoint at {path} (404); set the scores_path option "
-                "(QA score ingestion may need the Pro or Enterprise plan)"
+            on_not_available=lambda detail: NotAvailableError(
+                f"QA score ingestion is not available at {path} for this Assembled account: "
+                "check the plan (Pro/Enterprise) and WFM_OPTION_scores_path",
+                condition=self.sink_config(),
             ),
+        )
+
+    def sink_config(self) -> str:
+        """The configuration of the score endpoint (a "not available" condition holds until
+        it changes): base URL, path, envelope, fields and time format."""
+        c = self.config
+        return (
+            f"POST {c.base_url}{c.scores_path} envelope={c.scores_envelope} "
+            f"fields={c.scores_fields} time={c.scores_time_format}"
         )
 
 

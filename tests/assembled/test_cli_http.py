@@ -181,3 +181,37 @@ def test_a_cancel_refused_with_400_is_never_recorded_and_the_meeting_stays_booke
 
     assert cancelled.code == 0 and cancelled.json()["status"] == "cancelled"
     assert not any(a["id"] == activity for a in state.activities.values())
+
+
+def test_a_404_from_the_score_path_stops_the_export_with_one_clear_status(
+    wfm: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    emulator = Emulator(EmulatorConfig(keys=(KEY,), rate=1000, burst=1000, scores_status=200))
+    seed_demo(emulator.state, ANCHOR, anchor=ANCHOR)
+    with EmulatorServer(emulator) as server:
+        at = ("--provider", "assembled", "--base-url", server.base_url)
+        assert set_key(wfm, monkeypatch, server.base_url) == 0
+        added = wfm("scores", "add", "--evaluation", "ev-1", "--agent", AGENT, "--score", "7")
+        assert added.code == 0
+        monkeypatch.setenv("WFM_OPTION_SCORES_PATH", "/v0/qa_scores/elsewhere")
+
+        first = wfm(*at, "export", "run")
+        again = wfm(*at, "export", "run")  # e.g. the next hour
+        export_status = wfm(*at, "export", "status")
+        auth_status = wfm(*at, "auth", "status")
+        pushes = {k: n for k, n in emulator.state.ledger.requests.items() if "qa_scores" in k}
+
+        assert first.code != 0 and again.code != 0 and first.err.count("\n") == 1
+        expected = "QA score ingestion is not available at /v0/qa_scores/elsewhere"
+        assert expected in first.err and "WFM_OPTION_scores_path" in first.err
+        assert "until the configuration changes" in again.err
+        assert pushes == {"POST /v0/qa_scores/elsewhere 404": 1}  # not retried
+        assert expected in " ".join(export_status.out.split())
+        assert expected in " ".join(auth_status.out.split())
+
+        monkeypatch.delenv("WFM_OPTION_SCORES_PATH")  # the configuration changes: it resumes
+        fixed = wfm(*at, "export", "run", "--json")
+
+        assert fixed.code == 0, fixed.err  # and a 200 (not 202) counts as acknowledged
+        assert fixed.json()["sent"] >= 1
+        assert "not available" not in wfm(*at, "export", "status").out

@@ -30,6 +30,7 @@ from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
 from wfm_bridge.ports.errors import (
     AuthError,
     InvalidInputError,
+    NotAvailableError,
     NotFoundError,
     OutcomeUnknownError,
     ProviderResponseError,
@@ -465,3 +466,62 @@ def test_a_400_on_delete_whose_read_back_no_longer_has_it_is_not_found() -> None
 
     with pytest.raises(NotFoundError):  # gone: the caller may record the cancel
         provider.delete_activity(created.id)
+
+
+# --- the score endpoint: acknowledged, or not available as configured --------------------
+
+
+@pytest.mark.parametrize("status", [403, 404, 405])
+def test_403_404_405_from_the_score_path_is_not_available_and_never_retried(
+    status: int,
+) -> None:
+    rec = Recorder(fallback=answer(status, {"message": "no"}))
+    provider = mock_provider(rec, budget=CallBudget.BACKGROUND)
+
+    with pytest.raises(NotAvailableError, match="not available at /v0/qa_scores/bulk") as err:
+        provider.push_scores([SCORE])
+
+    assert len(rec.seen) == 1 and "WFM_OPTION_scores_path" in str(err.value)
+    assert err.value.condition == provider.sink_config()
+
+
+def test_401_from_the_score_path_is_still_the_invalid_key_message() -> None:
+    with pytest.raises(AuthError, match="invalid or expired"):
+        mock_provider(Recorder([answer(401)])).push_scores([SCORE])
+
+
+@pytest.mark.parametrize("status", [200, 202])
+def test_200_and_202_both_acknowledge_a_score_batch(status: int) -> None:
+    rec = Recorder([answer(status, {})])
+
+    mock_provider(rec).push_scores([SCORE])
+
+    assert len(rec.seen) == 1
+
+
+@pytest.mark.parametrize(
+    ("time_format", "expected"),
+    [("unix", 1718010000), ("unix_ms", 1718010000000), ("iso8601", "2024-06-10T09:00:00Z")],
+)
+def test_the_payloads_time_format_is_configuration(time_format: str, expected: object) -> None:
+    rec = Recorder([answer(202, {})])
+
+    mock_provider(rec, scores_time_format=time_format).push_scores([SCORE])
+
+    (row,) = json.loads(rec.seen[0].content)["qa_scores"]
+    assert row["scored_at"] == expected
+
+
+def test_an_unknown_time_format_is_refused() -> None:
+    with pytest.raises(InvalidInputError, match="scores_time_format"):
+        mock_provider(Recorder(), scores_time_format="rfc2822")
+
+
+def test_test_mode_keys_are_accepted() -> None:
+    test_key = "sk_test_" + "t" * 32  # the docs' test mode
+    rec = Recorder([TYPES_OK])
+
+    mock_provider(rec, key=test_key).list_activity_types()
+
+    expected = "Basic " + base64.b64encode(f"{test_key}:".encode()).decode()
+    assert rec.seen[0].headers["Authorization"] == expected
