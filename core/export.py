@@ -16,6 +16,12 @@ whose re-push upserts by evaluation id. A pending version is released before its
 is pushed, which is safe because the newer version lies past the checkpoint until it is
 acknowledged; so an older version can never be sent after a newer one.
 
+A score endpoint the provider reports as not available (``NotAvailableError``: the account's
+plan lacks it, or the configured path does not exist there) is a *standing condition*: it is
+recorded (``not_available``) with the provider's score-endpoint configuration
+(``ConfiguredSink.sink_config``), and later runs stop at once with the same error, without
+calling the provider, until that configuration changes; a successful push clears it.
+
 Provider failures are not retried here: the provider adapter owns the one retry layer and
 spends the budget it was built with (the composition root gives the export a provider built
 with ``CallBudget.BACKGROUND``). An error that reaches the export therefore means that budget
@@ -30,12 +36,13 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Protocol, runtime_checkable
 
 from wfm_bridge.core.export_report import ExportReport, UnmappedSample, UnmappedScore, run_record
 from wfm_bridge.core.export_state import ExportState
 from wfm_bridge.core.score_agents import AgentLookup, ScoreAgents, to_push
 from wfm_bridge.ports.clock import Clock
-from wfm_bridge.ports.errors import BusyError, InvalidInputError
+from wfm_bridge.ports.errors import BusyError, InvalidInputError, NotAvailableError
 from wfm_bridge.ports.models import QaScore, ScorePush
 from wfm_bridge.ports.score_sink import ScoreSink
 from wfm_bridge.ports.scores import ScoreCursor, ScoreSource
@@ -43,6 +50,16 @@ from wfm_bridge.ports.state import StateStore
 
 StepHook = Callable[[str], None]
 """Called with a step name ("pushed", "checkpointed", "released"); tests crash runs here."""
+
+
+@runtime_checkable
+class ConfiguredSink(Protocol):
+    """Optional for providers: names the configuration of their score endpoint, so a "not
+    available" condition can stand until that configuration changes."""
+
+    def sink_config(self) -> str:
+        """The score endpoint's configuration, as a comparable string (no secrets)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -58,6 +75,9 @@ class ExportPolicy:
     def __post_init__(self) -> None:
         if not 1 <= self.batch_size <= 10_000:
             raise InvalidInputError("the export batch size must be between 1 and 10000")
+
+
+NOT_AVAILABLE = "not_available"  # the standing condition's record
 
 
 class ExportScores:
@@ -94,18 +114,54 @@ class ExportScores:
         if dry_run:
             return _Pass(self, dry_run=True).execute(stop)
         with self._lock():
+            config = self._sink_config()
+            self._check_available(config)
             started = self._clock.now().isoformat()
             self._records.record("last_run", {"started_at": started, "outcome": "running"})
             run = _Pass(self, dry_run=False)
             try:
                 report = run.execute(stop)
+            except NotAvailableError as exc:
+                self._record_not_available(exc, config)
+                self._record_failure(run.report, exc)
+                raise
             except Exception as exc:
                 self._record_failure(run.report, exc)
                 raise
+            if report.batches:
+                self._records.clear(NOT_AVAILABLE)  # the endpoint acknowledged: it exists
             self._records.record("last_run", run_record(report, self._clock.now()))
             if not report.stopped_early:
                 self._records.record("last_success", run_record(report, self._clock.now()))
             return report
+
+    def _sink_config(self) -> str | None:
+        provider = self._provider
+        return provider.sink_config() if isinstance(provider, ConfiguredSink) else None
+
+    def _check_available(self, config: str | None) -> None:
+        """Stop at once while a "not available" condition stands for this configuration."""
+        standing = self._records.read(NOT_AVAILABLE)
+        if standing is None:
+            return
+        if config is None or standing.get("config") != config:
+            self._records.clear(NOT_AVAILABLE)  # the configuration changed: try again
+            return
+        raise NotAvailableError(
+            f"{standing.get('message')} (since {standing.get('since')}; not retried until "
+            "the configuration changes)",
+            condition=config,
+        )
+
+    def _record_not_available(self, exc: NotAvailableError, config: str | None) -> None:
+        self._records.record(
+            NOT_AVAILABLE,
+            {
+                "message": str(exc),
+                "config": config or exc.condition,
+                "since": self._clock.now().isoformat(),
+            },
+        )
 
     def _record_failure(self, report: ExportReport, exc: Exception) -> None:
         """Best effort: the original error matters more than a failing record of it."""

@@ -3,7 +3,8 @@
 Namespaces (the tenant is part of each):
 
 - ``<tenant>:export`` holds ``checkpoint`` (the ScoreCursor of the last acknowledged score),
-  ``last_run``, ``last_success`` and ``last_error``.
+  ``last_run``, ``last_success``, ``last_error`` and, while the provider's score endpoint is
+  not available as configured, ``not_available`` (message, configuration, since).
 - ``<tenant>:export_pending`` holds, by evaluation id, every score read past the checkpoint
   whose agent could not be mapped: the score itself (the source only reads forward, so the
   pending entry is the only copy the export keeps) and the reason, until it is sent.
@@ -106,6 +107,10 @@ class ExportState:
     def record(self, key: str, value: dict[str, Any]) -> None:
         """Store one run record (``last_run``, ``last_success`` or ``last_error``)."""
         self._state.put(self._ns, key, value)
+
+    def clear(self, key: str) -> None:
+        """Forget one record (e.g. a standing ``not_available`` condition)."""
+        self._state.delete(self._ns, key)
 
     def read(self, key: str) -> dict[str, Any] | None:
         """One run record, or None."""

@@ -25,6 +25,7 @@ class ExportStatus:
     last_run: dict[str, Any] | None = None
     last_success: dict[str, Any] | None = None
     last_error: dict[str, Any] | None = None
+    not_available: dict[str, Any] | None = None  # standing: stopped until the config changes
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form (the CLI's ``--json``)."""
@@ -38,6 +39,7 @@ class ExportStatus:
             "last_run": self.last_run,
             "last_success": self.last_success,
             "last_error": self.last_error,
+            "not_available": self.not_available,
         }
 
 
@@ -63,6 +65,7 @@ def export_status(
         last_run=records.read("last_run"),
         last_success=records.read("last_success"),
         last_error=records.read("last_error"),
+        not_available=records.read("not_available"),
     )
 
 

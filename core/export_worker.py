@@ -2,9 +2,10 @@
 
 Time and waiting come from the Clock port and stopping from a ``threading.Event`` (the CLI
 sets it on SIGTERM/Ctrl-C), so tests drive the loop with a fake clock. A failing run is
-logged and retried next hour; a stop request lets the running export finish its current
-page (checkpointed) and ends the loop. Hosts with their own scheduler call ``ExportScores``
-directly instead.
+logged and retried next hour (a score endpoint not available as configured stands, with no
+provider call, until the configuration changes); a stop request lets the running export
+finish its current page (checkpointed) and ends the loop. Hosts with their own scheduler call
+``ExportScores`` directly instead.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 from wfm_bridge.core.export_report import ExportReport
 from wfm_bridge.ports.clock import Clock
-from wfm_bridge.ports.errors import BusyError, WfmError
+from wfm_bridge.ports.errors import BusyError, NotAvailableError, WfmError
 
 ExportTenant = Callable[[str, Callable[[], bool]], ExportReport]
 """Runs one tenant's export; the second argument says when to stop early."""
@@ -81,6 +82,9 @@ class HourlyExportWorker:
             report = self._export(tenant, self._stop.is_set)
         except BusyError as exc:
             self._log.warning("export %s: skipped, %s", tenant, exc)
+            return exc
+        except NotAvailableError as exc:  # standing: no provider call until config changes
+            self._log.warning("export %s stopped: %s", tenant, exc)
             return exc
         except WfmError as exc:
             self._log.error("export %s failed: %s (will retry next hour)", tenant, exc)

@@ -1,8 +1,8 @@
 """``Bridge``: the host app's API and the one composition root (the CLI is its first client).
 
 Built once per process: plugins are discovered once, and what a process shares (the adapter
-registry, clock, cache, state store, key vault, the host's directory and score source) is
-built once, lazily, under a lock, by a dependency-injector container of thread-safe
+registry, clock, cache, state store, key vault, rate limiters, the host's directory and score
+source) is built once, lazily, under a lock, by a dependency-injector container of thread-safe
 singletons. ``bridge.tenant("acme")`` is cheap: it hands out that tenant's use cases over the
 shared adapters, with one provider (one HTTP client) per tenant + provider + account, built
 once even when many threads ask at the same time. ``close()`` (or ``with Bridge() as b:``)
@@ -82,6 +82,10 @@ class _Shared(containers.DeclarativeContainer):
     )
     scores = providers.ThreadSafeSingleton(
         _build, registry, PortKind.SCORES, settings.provided.scores, settings, built, clock
+    )
+    limiters = providers.ThreadSafeSingleton(
+        _build, registry, PortKind.RATE_LIMITER, settings.provided.rate_limiter, settings, built,
+        clock,
     )
 
 
@@ -261,6 +265,7 @@ class Bridge:
             budget=budget,
             options=settings.provider_options,
             credentials=credentials,
+            limiters=self._shared.limiters(),
         )
         return self.registry.build(PortKind.PROVIDER, settings.provider, context)
 

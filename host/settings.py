@@ -73,6 +73,7 @@ class Settings(BaseSettings):
     cache: str = "local"
     state: str = "local"
     clock: str = "system"
+    rate_limiter: str = "local"  # per-key adaptive limiter shared by the process (or "redis")
     directory: str = "demo"
     scores: str = "demo"
     host_name: str = "evaluagent"

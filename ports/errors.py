@@ -91,6 +91,18 @@ class ProviderResponseError(WfmError):
     category = "provider"
 
 
+class NotAvailableError(ProviderResponseError):
+    """The provider does not offer this to this account as configured (e.g. the plan lacks
+    it, or the configured endpoint does not exist there). Retrying cannot help until the
+    configuration changes; ``condition`` names the configuration that caused it."""
+
+    category = "not_available"
+
+    def __init__(self, message: str, condition: str = "") -> None:
+        super().__init__(message)
+        self.condition = condition
+
+
 class IntegrityError(WfmError):
     """Stored data failed an integrity check (tampered file, wrong master key, broken ledger)."""
 

@@ -149,7 +149,21 @@ def status_row(bridge: Bridge, settings: Settings, info: Any) -> dict[str, Any]:
         "master_key_id": info.master_key_id if info else None,
         "one_to_ones_ready": ready,
         "one_to_ones": note,
+        "score_export_stopped": _score_export_stopped(bridge, settings.tenant),
     }
+
+
+def _score_export_stopped(bridge: Bridge, tenant: str) -> str | None:
+    """The standing "not available" condition of the tenant's QA score export, if any."""
+    from wfm_bridge.core.export import NOT_AVAILABLE
+    from wfm_bridge.core.export_state import ExportState
+    from wfm_bridge.ports.errors import WfmError
+
+    try:
+        standing = ExportState(bridge.state, tenant).read(NOT_AVAILABLE)
+    except WfmError:
+        return None
+    return str(standing.get("message")) if standing else None
 
 
 def register(app: typer.Typer) -> None:
@@ -221,6 +235,13 @@ def register(app: typer.Typer) -> None:
                 row["one_to_ones"],
             )
         console().print(table)
+        for row in rows:
+            if row["score_export_stopped"]:
+                console().print(
+                    f"QA score export of tenant {row['tenant']} stopped: "
+                    f"{row['score_export_stopped']}",
+                    markup=False,
+                )
         if not rows:
             console().print("no keys stored; run `wfm auth set-key`")
 

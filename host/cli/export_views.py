@@ -80,6 +80,13 @@ def _run_line(record: dict[str, Any] | None) -> str:
 def show_status(out: Any, view: ExportStatus) -> None:
     """Print where the export of one tenant stands."""
     _say(out, f"Tenant: {view.tenant}" + (" (an export is running now)" if view.running else ""))
+    stopped = view.not_available
+    if stopped:
+        _say(
+            out,
+            f"STOPPED since {stopped.get('since')}: {stopped.get('message')} "
+            "(not retried until the configuration changes)",
+        )
     _say(out, f"Last successful run: {_run_line(view.last_success)}")
     _say(out, f"Last run: {_run_line(view.last_run)}")
     _say(out, f"Checkpoint: {_cursor(view.checkpoint)}")

@@ -43,7 +43,9 @@ def register(app: typer.Typer) -> None:
         first = parse_date(start, "--start") if start else today_in(rt.bridge.clock, zone)
         check_range(first, days)  # before building the provider (which may need a key)
         fmt = choose_format(fmt, as_json, output)
-        view = rt.tenant.schedules.view(emails, first, days, tz)
+        schedules = rt.tenant.schedules
+        _progress_on_stderr(rt.tenant.provider)
+        view = schedules.view(emails, first, days, tz)
         if fmt is ScheduleFormat.TABLE:
             _print_view(view)
             return
@@ -64,6 +66,13 @@ def register(app: typer.Typer) -> None:
             print_json(types)
             return
         _print_types(types, catalog.refreshed_at())
+
+
+def _progress_on_stderr(provider: object) -> None:
+    """A provider that reports long planned reads (a slow account's rate limit) says how
+    long on stderr; stdout stays the schedule."""
+    if hasattr(provider, "on_progress"):
+        provider.on_progress = lambda progress: typer.echo(progress.message(), err=True)
 
 
 def _swatch(color: str | None) -> str:

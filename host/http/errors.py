@@ -30,6 +30,7 @@ STATUS_BY_CATEGORY: dict[str, int] = {
     "conflict": 409,
     "rate_limited": 429,
     "provider": 502,  # the provider answered something we cannot understand
+    "not_available": 502,  # the provider's account does not offer it as configured
     "unavailable": 503,
     "integrity": 503,  # stored data failed a check: nothing works until an operator acts
 }

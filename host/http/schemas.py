@@ -54,6 +54,7 @@ class AuthStatusRow(_Shape):
     master_key_id: str | None
     one_to_ones_ready: bool | None
     one_to_ones: str
+    score_export_stopped: str | None
 
 
 class WhoAmI(_Shape):

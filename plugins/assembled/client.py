@@ -1,5 +1,10 @@
 """AssembledClient: one HTTP call to Assembled = rate limit + attempts under the retry table.
 
+The rate limit is the credential's shared, adaptive ``RateLimiter`` (``ports.ratelimit``):
+every attempt acquires from it, and every answer is reported to it (a 429 as ``throttled``
+with its ``Retry-After``, anything else as ``succeeded``), so the pace it learns is shared by
+every sender of the key.
+
 HTTPS only (plain http for loopback hosts alone, i.e. the emulator), redirects never followed
 (they could downgrade the scheme or leak the key), the ``API-Version`` header on every request,
 Basic auth rebuilt from the secret on every attempt and never stored as text. The key never
@@ -18,8 +23,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import SecretStr
 
-from wfm_bridge.plugins.assembled.config import AssembledConfig
-from wfm_bridge.plugins.assembled.ratelimit import TokenBucket, shared_bucket
+from wfm_bridge.plugins.assembled.config import AssembledConfig, RetryBudget
 from wfm_bridge.plugins.assembled.retry import (
     POLICY,
     Action,
@@ -41,6 +45,7 @@ from wfm_bridge.ports.errors import (
     UnavailableError,
     WfmError,
 )
+from wfm_bridge.ports.ratelimit import RateLimit, RateLimiter, RateLimiters
 from wfm_bridge.ports.vault import key_fingerprint
 
 log = logging.getLogger("wfm.assembled")
@@ -51,6 +56,7 @@ Params = tuple[tuple[str, str | int], ...] | Mapping[str, str | int] | None
 ErrorFactory = Callable[[str], WfmError]
 
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+NOT_AVAILABLE = frozenset({403, 404, 405})  # for an optional endpoint: not for this account
 
 
 def check_base_url(url: str) -> httpx.URL:
@@ -96,14 +102,14 @@ class AssembledClient:
         clock: Clock,
         *,
         transport: httpx.BaseTransport | None = None,
-        bucket: TokenBucket | None = None,
+        limiters: RateLimiters | None = None,
         rng: random.Random | None = None,
     ) -> None:
         base = check_base_url(config.base_url)
         self.config = config
         self._key = api_key
         self._clock = clock
-        self.bucket = bucket or shared_bucket(api_key, config.rate, config.burst, clock)
+        self.limiter = limiter_for(api_key, config, clock, limiters)
         self._backoff = Backoff(config.retry, rng or random.Random())
         self._http = httpx.Client(
             base_url=base,
@@ -131,9 +137,11 @@ class AssembledClient:
 
     # --- typed helpers -----------------------------------------------------------------
 
-    def get(self, model: type[W], path: str, params: Params = None) -> W:
+    def get(
+        self, model: type[W], path: str, params: Params = None, budget: RetryBudget | None = None
+    ) -> W:
         """GET a JSON resource (idempotent, retried) and validate it as ``model``."""
-        response = self.request("GET", path, params=params, idempotent=True)
+        response = self.request("GET", path, params=params, idempotent=True, budget=budget)
         return parse(model, response.content, f"GET {path}")
 
     def request(
@@ -146,13 +154,18 @@ class AssembledClient:
         idempotent: bool,
         on_bad_request: ErrorFactory | None = None,
         on_not_found: ErrorFactory | None = None,
+        on_not_available: ErrorFactory | None = None,
+        budget: RetryBudget | None = None,
     ) -> httpx.Response:
-        """Send one logical call: attempts under ``POLICY``; returns the 2xx response."""
+        """Send one logical call: attempts under ``POLICY`` within ``budget`` (the configured
+        one by default); returns the 2xx response. ``on_not_available`` turns a 403/404/405
+        of this endpoint into its error at once (the key works; the account lacks it)."""
         endpoint = f"{method} {path}"
+        budget = budget or self.config.retry
         attempt, started = 0, None
         while True:
             attempt += 1
-            self.bucket.acquire()
+            self.limiter.acquire()
             if started is None:
                 started = self._clock.now()
             response: httpx.Response | None = None
@@ -170,8 +183,12 @@ class AssembledClient:
             else:
                 found = classify_status(response.status_code)
                 log.debug("%s -> %s (attempt %d)", endpoint, response.status_code, attempt)
+                if found is not Failure.RATE_LIMITED:
+                    self.limiter.succeeded()
                 if found is None:
                     return response
+                if on_not_available is not None and response.status_code in NOT_AVAILABLE:
+                    raise on_not_available(self._detail(response))
                 failure, cause = found, None
             action = POLICY[(failure, idempotent)]
             if action is Action.FAIL:
@@ -185,14 +202,19 @@ class AssembledClient:
                     "it may or may not have been applied: read back before retrying"
                 ) from cause
             now = self._clock.now()
+            retry_after = retry_after_seconds(
+                response.headers.get("Retry-After") if response is not None else None, now
+            )
+            if failure is Failure.RATE_LIMITED:
+                # the limiter slows down and holds every sender of this key back; this
+                # attempt waits as below, then for the limiter's next slot
+                self.limiter.throttled(retry_after)
             decision = decide(
                 action,
                 attempt=attempt,
                 elapsed=(now - started).total_seconds(),
-                retry_after=retry_after_seconds(
-                    response.headers.get("Retry-After") if response is not None else None, now
-                ),
-                budget=self.config.retry,
+                retry_after=retry_after,
+                budget=budget,
                 backoff=self._backoff,
                 now=now,
             )
@@ -268,6 +290,18 @@ class AssembledClient:
             f"Assembled refused {endpoint} with HTTP {_status(response)} "
             f"({detail or 'no detail'}); check the plugin options for this endpoint"
         )
+
+
+def limiter_for(
+    api_key: SecretStr, config: AssembledConfig, clock: Clock, limiters: RateLimiters | None
+) -> RateLimiter:
+    """The key's limiter from the process's ``limiters`` (keyed by the vault's fingerprint,
+    never the key), or a private in-process one when the provider was built without them."""
+    if limiters is None:
+        from wfm_bridge.plugins.local.ratelimit import LocalRateLimiters
+
+        limiters = LocalRateLimiters(clock)
+    return limiters.limiter(key_fingerprint(api_key), RateLimit(config.rate, config.burst))
 
 
 def _status(response: httpx.Response | None) -> str:

@@ -9,8 +9,8 @@ option              default                          meaning
 ==================  ===============================  ==========================================
 base_url            https://api.assembledhq.com      HTTPS only; plain http only for loopback
 api_version         2019-06-20                       sent as the ``API-Version`` header
-rate                5                                client-side requests per second per key
-burst               20                               burst size of the per-key token bucket
+rate                5                                requests per second per key to start from
+burst               20                               burst to start from (both are learned)
 slice_days          7                                schedule requests cover at most this many
 max_url_bytes       8000                             agents per request are grouped below this
 concurrency         4                                schedule requests in flight at once
@@ -24,17 +24,22 @@ scores_path         /v0/qa_scores/bulk               QA score endpoint (**unveri
 scores_envelope     qa_scores                        top-level key of the score batch body
 scores_fields       see ``DEFAULT_SCORE_FIELDS``     ``wire=source`` pairs, comma separated
 scores_batch_limit  10000                            most scores per request (**unverified**)
+scores_time_format  unix                             times in the score payload: ``unix``
+                                                     (seconds), ``unix_ms`` or ``iso8601``
 ==================  ===============================  ==========================================
 
 "budget" values depend on ``ProviderContext.budget``: interactive calls (someone waiting) give
-up quickly, background calls (hourly export) keep trying longer.
+up quickly, background calls (hourly export) keep trying longer. The requests of a planned
+read (a schedule) get more: as long as the whole plan takes at the learned rate
+(``RetryBudget.for_plan``). ``rate``/``burst`` are where the per-key adaptive limiter starts;
+it learns the account's real limit from 429s (``WFM_RATE_LIMITER``, ports/ratelimit.py).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from wfm_bridge.ports.errors import InvalidInputError
 from wfm_bridge.ports.registry import CallBudget
@@ -59,6 +64,19 @@ class RetryBudget:
     backoff_base: float
     backoff_cap: float
     read_timeout: float
+
+    def for_plan(self, requests: int, rate: float) -> RetryBudget:
+        """The budget of each request of a planned read of ``requests`` requests: it may wait
+        as long as the whole plan takes at the learned ``rate`` (a slower account gives a
+        slower answer, not a failure), and retry 429s while the limiter learns."""
+        return replace(
+            self,
+            max_attempts=max(self.max_attempts, PLAN_ATTEMPTS),
+            total_seconds=self.total_seconds + requests / rate,
+        )
+
+
+PLAN_ATTEMPTS = 10  # a planned request may meet several 429s while the limit is learned
 
 
 BUDGETS: dict[CallBudget, RetryBudget] = {
@@ -85,6 +103,7 @@ class AssembledConfig:
     scores_envelope: str = "qa_scores"
     scores_fields: str = DEFAULT_SCORE_FIELDS
     scores_batch_limit: int = 10_000
+    scores_time_format: str = "unix"
 
     @classmethod
     def from_options(
@@ -126,6 +145,7 @@ class AssembledConfig:
             scores_batch_limit=_int(
                 options, "scores_batch_limit", cls.scores_batch_limit, minimum=1
             ),
+            scores_time_format=options.get("scores_time_format", cls.scores_time_format),
         )
 
 
@@ -147,6 +167,7 @@ _KNOWN = {
     "scores_envelope",
     "scores_fields",
     "scores_batch_limit",
+    "scores_time_format",
 }
 
 

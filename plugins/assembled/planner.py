@@ -18,6 +18,7 @@ from typing import Protocol, TypeVar
 
 import httpx
 
+from wfm_bridge.plugins.assembled.config import RetryBudget
 from wfm_bridge.plugins.assembled.wire import ActivitiesPage
 from wfm_bridge.ports.errors import InvalidInputError
 
@@ -105,9 +106,13 @@ class PageGetter(Protocol):
     """What ``fetch_each`` needs from the client."""
 
     def get(
-        self, model: type[ActivitiesPage], path: str, params: tuple[tuple[str, str | int], ...]
+        self,
+        model: type[ActivitiesPage],
+        path: str,
+        params: tuple[tuple[str, str | int], ...],
+        budget: RetryBudget | None = None,
     ) -> ActivitiesPage:
-        """GET ``path`` and validate the answer as ``model``."""
+        """GET ``path`` within ``budget`` and validate the answer as ``model``."""
         ...
 
 
@@ -116,6 +121,7 @@ def fetch_each(
     requests: Sequence[ScheduleRequest],
     concurrency: int,
     convert: Callable[[ActivitiesPage], T],
+    budget: RetryBudget | None = None,
 ) -> Generator[T, None, None]:
     """Run the planned requests, at most ``concurrency`` in flight, converting each answer in
     its worker, and yield each converted answer as soon as it is in (in any order), so the
@@ -126,7 +132,7 @@ def fetch_each(
     """
 
     def one(request: ScheduleRequest) -> T:
-        return convert(client.get(ActivitiesPage, ACTIVITIES_PATH, request.params()))
+        return convert(client.get(ActivitiesPage, ACTIVITIES_PATH, request.params(), budget))
 
     if len(requests) <= 1 or concurrency <= 1:
         for request in requests:

@@ -22,11 +22,24 @@ KEY_PATTERN = r"\bsk_(?:live|test)_[A-Za-z0-9]+"  # what every Assembled API key
 
 
 def _provider(ctx: ProviderContext) -> Any:
+    import hashlib
+
     from wfm_bridge.plugins.assembled.config import AssembledConfig
+    from wfm_bridge.plugins.assembled.locations import ActivityLocations
     from wfm_bridge.plugins.assembled.provider import AssembledProvider
+    from wfm_bridge.ports.vault import key_fingerprint
 
     config = AssembledConfig.from_options(ctx.options, ctx.budget)
-    return AssembledProvider(config, ctx.credentials.get("api_key"), ctx.clock)
+    api_key = ctx.credentials.get("api_key")
+    locations = None
+    if api_key is not None and api_key.get_secret_value():
+        # per tenant, account and key: a file name that never holds the tenant's raw name
+        scope = f"{ctx.tenant}|{config.base_url}|{key_fingerprint(api_key)}"
+        name = hashlib.sha256(scope.encode()).hexdigest()[:24]
+        locations = ActivityLocations(ctx.data_dir / "assembled" / f"{name}.locations.json")
+    return AssembledProvider(
+        config, api_key, ctx.clock, limiters=ctx.limiters, locations=locations
+    )
 
 
 @hookimpl

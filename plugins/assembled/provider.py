@@ -5,7 +5,9 @@ one activity of the ``Meeting`` type, recognised by its reference in the descrip
 ``ScoreSink``. Safety rules kept here: creating always sends ``allow_conflicts: true``
 (Assembled's default deletes overlapping activities); cancelling uses the bulk endpoint's
 delete-by-id action, never ``DELETE /v0/activities`` (a window delete that trims every other
-activity).
+activity). A delete is only reported done when it is proven: a 200 from the (transactional)
+bulk endpoint, or, after any other answer, the activity's window read back without it
+(locations.py); otherwise "Assembled refused to delete ...; nothing changed".
 """
 
 from __future__ import annotations
@@ -25,10 +27,11 @@ from wfm_bridge.plugins.assembled.bookings import (
     missing_type,
 )
 from wfm_bridge.plugins.assembled.client import AssembledClient
-from wfm_bridge.plugins.assembled.config import AssembledConfig
+from wfm_bridge.plugins.assembled.config import AssembledConfig, RetryBudget
+from wfm_bridge.plugins.assembled.locations import ActivityLocations, Location
 from wfm_bridge.plugins.assembled.occurrences import OccurrenceStream
 from wfm_bridge.plugins.assembled.planner import ScheduleRequest, fetch_each, plan
-from wfm_bridge.plugins.assembled.ratelimit import TokenBucket
+from wfm_bridge.plugins.assembled.progress import PlanTracker, ProgressHook
 from wfm_bridge.plugins.assembled.scores import ScoreMapping
 from wfm_bridge.plugins.assembled.wire import (
     OCCURRENCE_KEY,
@@ -40,6 +43,7 @@ from wfm_bridge.plugins.assembled.wire import (
     clip_page,
     create_body,
     delete_body,
+    from_unix,
     parse,
     to_activity_type,
     to_created,
@@ -50,6 +54,7 @@ from wfm_bridge.ports.clock import Clock
 from wfm_bridge.ports.errors import (
     InvalidInputError,
     MissingKeyError,
+    NotAvailableError,
     NotFoundError,
     NotSupportedError,
     ProviderResponseError,
@@ -62,6 +67,7 @@ from wfm_bridge.ports.models import (
     ProviderPerson,
     ScorePush,
 )
+from wfm_bridge.ports.ratelimit import RateLimiters
 from wfm_bridge.ports.schedule_source import collect
 from wfm_bridge.ports.score_sink import Cadence
 from wfm_bridge.ports.vault import key_fingerprint
@@ -85,21 +91,28 @@ class AssembledProvider:
         clock: Clock,
         *,
         transport: httpx.BaseTransport | None = None,
-        bucket: TokenBucket | None = None,
+        limiters: RateLimiters | None = None,
         rng: random.Random | None = None,
+        locations: ActivityLocations | None = None,
     ) -> None:
         if api_key is None or not api_key.get_secret_value():
             raise MissingKeyError(
                 "no Assembled API key is set; run `wfm auth set-key --provider assembled`"
             )
         self.config = config
-        self._scores = ScoreMapping.parse(config.scores_fields, config.scores_envelope)
+        self._scores = ScoreMapping.parse(
+            config.scores_fields, config.scores_envelope, config.scores_time_format
+        )
         self.client = AssembledClient(
-            config, api_key, clock, transport=transport, bucket=bucket, rng=rng
+            config, api_key, clock, transport=transport, limiters=limiters, rng=rng
         )
         self._fingerprint = key_fingerprint(api_key)
         self._meeting_type = MeetingType(self.list_activity_types)
         self.batch_limit = config.scores_batch_limit
+        self._clock = clock
+        self._locations = locations or ActivityLocations()
+        # Told how a long planned read is going (None: silent); the CLI prints it on stderr.
+        self.on_progress: ProgressHook | None = None
 
     def __repr__(self) -> str:
         return (
@@ -145,8 +158,10 @@ class AssembledProvider:
     ) -> Iterator[ActivityBatch]:
         """Activities overlapping ``[start, end)``, clipped, each once: the planned requests'
         answers one batch each, as they arrive."""
-        requests, convert = self._activity_requests(agent_ids, start, end)
-        return self._batches(fetch_each(self.client, requests, self.config.concurrency, convert))
+        requests, convert, budget = self._activity_requests(agent_ids, start, end)
+        return self._batches(
+            fetch_each(self.client, requests, self.config.concurrency, convert, budget)
+        )
 
     def _batches(self, pages: Generator[ClippedPage, None, None]) -> Iterator[ActivityBatch]:
         stream = OccurrenceStream()
@@ -156,9 +171,10 @@ class AssembledProvider:
 
     def _activity_requests(
         self, agent_ids: Sequence[str], start: datetime, end: datetime
-    ) -> tuple[list[ScheduleRequest], Callable[[ActivitiesPage], ClippedPage]]:
-        """The planned requests for a window, and the conversion of one answer (run in the
-        fetch's workers, while other requests wait on the rate limit)."""
+    ) -> tuple[list[ScheduleRequest], Callable[[ActivitiesPage], ClippedPage], RetryBudget]:
+        """The planned requests for a window, the conversion of one answer (run in the
+        fetch's workers, while other requests wait on the rate limit, and counted as
+        progress), and the retry budget sized to the plan at the learned rate."""
         if start.utcoffset() is None or end.utcoffset() is None:
             raise InvalidInputError("the activities window needs timezone-aware datetimes")
         if end <= start:
@@ -173,11 +189,17 @@ class AssembledProvider:
         )
         wanted = set(agent_ids)
         times: dict[int, datetime] = {}  # shared by the workers: a lost race costs a copy
+        limiter = self.client.limiter
+        tracker = PlanTracker(len(requests), limiter, self._clock, self.on_progress)
+        tracker.start()
 
         def convert(page: ActivitiesPage) -> ClippedPage:
-            return clip_page(page, start, end, f"GET {ACTIVITIES}", wanted, times)
+            clipped = clip_page(page, start, end, f"GET {ACTIVITIES}", wanted, times)
+            tracker.tick()
+            return clipped
 
-        return requests, convert
+        budget = self.config.retry.for_plan(len(requests), limiter.current().rate)
+        return requests, convert, budget
 
     # --- OneToOneCalendar ---------------------------------------------------------------
 
@@ -201,6 +223,8 @@ class AssembledProvider:
             ),
         )
         created = to_created(parse(WireActivity, response.content, f"POST {ACTIVITIES}"))
+        where = Location(created.agent_id, to_unix(created.start), to_unix(created.end, up=True))
+        self._locations.remember(created.id, where)
         return BookedOneToOne(
             id=created.id,
             reference=one_to_one.reference,
@@ -225,17 +249,39 @@ class AssembledProvider:
                 f"{activity_id!r} is one occurrence of a recurring activity; deleting it by id "
                 "would delete the whole series, so edit it in Assembled instead"
             )
-        gone = (
+        try:
+            self.client.request(
+                "POST",
+                BULK,
+                json=delete_body(activity_id),
+                idempotent=False,
+                on_bad_request=_DeleteUnproven,
+                on_not_found=_DeleteUnproven,
+            )
+        except _DeleteUnproven as answer:
+            self._prove_gone(activity_id, answer.message)
+        self._locations.forget(activity_id)
+
+    def _prove_gone(self, activity_id: str, detail: str) -> None:
+        """After an answer that does not prove the deletion: read the activity's window back;
+        ``NotFoundError`` if it is gone, else the refusal (the activity stays)."""
+        gone = NotFoundError(
             f"Assembled has no activity with id {activity_id!r} (it may already be deleted)"
         )
-        self.client.request(
-            "POST",
-            BULK,
-            json=delete_body(activity_id),
-            idempotent=False,
-            on_bad_request=lambda detail: NotFoundError(gone),
-            on_not_found=lambda detail: NotFoundError(gone),
+        where = self._locations.get(activity_id)
+        if where is None:  # not created here: there is no window to read back
+            raise gone
+        window = collect(
+            self.activities([where.agent_id], from_unix(where.start), from_unix(where.end))
         )
+        if any(a.id == activity_id or a.id.startswith(activity_id + "-") for a in window):
+            raise ProviderResponseError(
+                f"Assembled refused to delete activity {activity_id}: "
+                f"{detail or 'no detail'}; nothing changed (it is still in Assembled). "
+                "Try again later; if it persists, delete it in Assembled"
+            )
+        self._locations.forget(activity_id)
+        raise gone
 
     def readiness(self) -> list[str]:
         """Whether the ``Meeting`` activity type exists (fetched now)."""
@@ -244,7 +290,9 @@ class AssembledProvider:
     # --- ScoreSink ------------------------------------------------------------------------
 
     def push(self, batch: Sequence[ScorePush]) -> None:
-        """POST one batch to the configured score endpoint; upserts by evaluation id."""
+        """POST one batch to the configured score endpoint; upserts by evaluation id. 200 and
+        202 both acknowledge; 403/404/405 mean the account does not offer it as configured
+        (``NotAvailableError``, never retried: only a configuration change can help)."""
         if not batch:
             return
         if len(batch) > self.batch_limit:
@@ -257,8 +305,22 @@ class AssembledProvider:
             path,
             json=self._scores.body(batch),
             idempotent=True,  # upsert by evaluation id: a re-send cannot duplicate
-            on_not_found=lambda detail: NotFoundError(
-                f"Assembled has no score endpoint at {path} (404); set the scores_path option "
-                "(QA score ingestion may need the Pro or Enterprise plan)"
+            on_not_available=lambda detail: NotAvailableError(
+                f"QA score ingestion is not available at {path} for this Assembled account: "
+                "check the plan (Pro/Enterprise) and WFM_OPTION_scores_path",
+                condition=self.sink_config(),
             ),
         )
+
+    def sink_config(self) -> str:
+        """The configuration of the score endpoint (a "not available" condition holds until
+        it changes): base URL, path, envelope, fields and time format."""
+        c = self.config
+        return (
+            f"POST {c.base_url}{c.scores_path} envelope={c.scores_envelope} "
+            f"fields={c.scores_fields} time={c.scores_time_format}"
+        )
+
+
+class _DeleteUnproven(ProviderResponseError):
+    """The bulk delete answered 400/404: that alone does not prove the activity is gone."""

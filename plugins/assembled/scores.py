@@ -8,20 +8,22 @@ where ``source`` is a ``ScorePush`` field (times become unix seconds) or a quote
     max_score=max_score,scored_at=evaluated_at,rubric=scorecard,source='evaluagent'
 
 ``evaluation_id`` must be mapped: it is the external id Assembled upserts by, which is what
-makes re-sending a batch safe.
+makes re-sending a batch safe. ``scores_time_format`` says how times travel: ``unix``
+(seconds, the default), ``unix_ms`` or ``iso8601`` (UTC, e.g. ``2024-06-10T09:00:00Z``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from wfm_bridge.plugins.assembled.wire import to_unix
 from wfm_bridge.ports.errors import InvalidInputError
 from wfm_bridge.ports.models import ScorePush
 
 SOURCES = frozenset(ScorePush.model_fields)
+TIME_FORMATS = ("unix", "unix_ms", "iso8601")
 
 
 @dataclass(frozen=True)
@@ -30,9 +32,10 @@ class ScoreMapping:
 
     fields: tuple[tuple[str, str, bool], ...]  # (wire name, source or literal, is_literal)
     envelope: str
+    time_format: str = "unix"
 
     @classmethod
-    def parse(cls, spec: str, envelope: str) -> ScoreMapping:
+    def parse(cls, spec: str, envelope: str, time_format: str = "unix") -> ScoreMapping:
         """Parse ``wire=source`` pairs; ``InvalidInputError`` says what is wrong."""
         fields: list[tuple[str, str, bool]] = []
         for raw in spec.split(","):
@@ -62,7 +65,11 @@ class ScoreMapping:
             )
         if not envelope:
             raise InvalidInputError("scores_envelope must not be empty")
-        return cls(tuple(fields), envelope)
+        if time_format not in TIME_FORMATS:
+            raise InvalidInputError(
+                f"scores_time_format {time_format!r} is not one of {', '.join(TIME_FORMATS)}"
+            )
+        return cls(tuple(fields), envelope, time_format)
 
     def body(self, scores: Sequence[ScorePush]) -> dict[str, object]:
         """The JSON body for one batch."""
@@ -72,5 +79,12 @@ class ScoreMapping:
         item: dict[str, object] = {}
         for wire, source, literal in self.fields:
             value: object = source if literal else getattr(score, source)
-            item[wire] = to_unix(value) if isinstance(value, datetime) else value
+            item[wire] = self._time(value) if isinstance(value, datetime) else value
         return item
+
+    def _time(self, when: datetime) -> object:
+        if self.time_format == "iso8601":
+            return when.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        if self.time_format == "unix_ms":
+            return round(when.timestamp() * 1000)
+        return to_unix(when)

@@ -21,7 +21,6 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import SecretStr
 
-from wfm_bridge.plugins.assembled.ratelimit import TokenBucket
 from wfm_bridge.plugins.assembled.retry import (
     POLICY,
     Action,
@@ -41,6 +40,7 @@ from wfm_bridge.plugins.genesys.wire import (
     SearchAnswer,
     parse,
 )
+from wfm_bridge.plugins.local.ratelimit import AdaptiveLimiter
 from wfm_bridge.ports.clock import Clock
 from wfm_bridge.ports.errors import (
     AuthError,
@@ -61,27 +61,6 @@ W = TypeVar("W")
 Params = Mapping[str, str | int] | None
 MAX_PAGES = 10_000
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-
-
-class BucketLimiter:
-    """The ``RateLimiter`` port over a fixed token bucket (when the host gives none)."""
-
-    def __init__(self, bucket: TokenBucket) -> None:
-        self.bucket = bucket
-
-    def acquire(self) -> None:
-        """Wait for the bucket."""
-        self.bucket.acquire()
-
-    def throttled(self, retry_after: float | None) -> None:
-        """Nothing to learn: the retry layer waits out ``Retry-After``."""
-
-    def succeeded(self) -> None:
-        """Nothing to learn."""
-
-    def current(self) -> RateLimit:
-        """The bucket's configured limit."""
-        return RateLimit(self.bucket.rate, self.bucket.burst)
 
 
 class GenesysClient:
@@ -112,7 +91,7 @@ class GenesysClient:
         self.tokens = TokenSource(
             self, hosts.login, client_id, client_secret, clock, margin=config.token_margin
         )
-        self.limiter = limiter or BucketLimiter(TokenBucket(config.rate, config.burst, clock))
+        self.limiter = limiter or AdaptiveLimiter(RateLimit(config.rate, config.burst), clock)
         self._fingerprint = key_fingerprint(client_secret)
 
     def __repr__(self) -> str:

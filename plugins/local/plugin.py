@@ -1,7 +1,8 @@
 """Entry point of the local plugin: production adapters for the non-provider ports.
 
 key_vault "local" (AES-GCM file vault), cache "local" (diskcache), state "local" (SQLite),
-clock "system". Import-light: every adapter is imported inside its factory.
+clock "system", rate_limiter "local" (adaptive per-key token buckets, in-process).
+Import-light: every adapter is imported inside its factory.
 """
 
 from __future__ import annotations
@@ -49,6 +50,13 @@ def _clock(ctx: AdapterContext) -> Any:
     return SystemClock()
 
 
+def _limiters(ctx: AdapterContext) -> Any:
+    from wfm_bridge.plugins.local.clock import SystemClock
+    from wfm_bridge.plugins.local.ratelimit import LocalRateLimiters
+
+    return LocalRateLimiters(ctx.clock or SystemClock())
+
+
 @hookimpl
 def wfm_register_adapters(registry: AdapterRegistry) -> None:
     """Register the local adapters (the defaults outside tests)."""
@@ -63,3 +71,7 @@ def wfm_register_adapters(registry: AdapterRegistry) -> None:
         PortKind.STATE, "local", _state, plugin=PLUGIN, description="SQLite (WAL) + flock locks"
     )
     registry.add(PortKind.CLOCK, "system", _clock, plugin=PLUGIN, description="wall clock, UTC")
+    registry.add(
+        PortKind.RATE_LIMITER, "local", _limiters, plugin=PLUGIN,
+        description="adaptive (AIMD) token bucket per API key, shared within the process",
+    )

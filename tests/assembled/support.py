@@ -1,6 +1,6 @@
 """Builders for the Assembled tests: providers over httpx.MockTransport or the real emulator.
 
-Mock-transport providers run on a fake clock with a private token bucket (no sleeping, no
+Mock-transport providers run on a fake clock with a private rate limiter (no sleeping, no
 sharing between tests); emulator providers use the real clock, but the emulator's rate limit
 and the client's are set high unless a test is about them, so nothing waits.
 """
@@ -22,8 +22,8 @@ from wfm_bridge.plugins.assembled.config import AssembledConfig
 from wfm_bridge.plugins.assembled.emulator.emulator import Emulator, EmulatorConfig
 from wfm_bridge.plugins.assembled.emulator.server import EmulatorServer
 from wfm_bridge.plugins.assembled.provider import AssembledProvider
-from wfm_bridge.plugins.assembled.ratelimit import TokenBucket
 from wfm_bridge.plugins.local.clock import SystemClock
+from wfm_bridge.plugins.local.ratelimit import LocalRateLimiters
 from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
 from wfm_bridge.ports.models import BookedOneToOne, OneToOne
 from wfm_bridge.ports.registry import CallBudget
@@ -118,13 +118,12 @@ def mock_provider(
     config = AssembledConfig.from_options(
         {"base_url": "https://api.assembledhq.com", **FAST, **options}, budget
     )
-    bucket = TokenBucket(config.rate, config.burst, clock)
     return AssembledProvider(
         config,
         SecretStr(key),
         clock,
         transport=httpx.MockTransport(handler),
-        bucket=bucket,
+        limiters=LocalRateLimiters(clock),
         rng=random.Random(7),
     )
 

@@ -13,6 +13,7 @@ import pytest
 from e2e.cli_run import Cli, isolate
 
 from wfm_bridge.plugins.assembled.emulator.emulator import Emulator, EmulatorConfig
+from wfm_bridge.plugins.assembled.emulator.faults import Fault
 from wfm_bridge.plugins.assembled.emulator.seed import seed_demo
 from wfm_bridge.plugins.assembled.emulator.server import EmulatorServer
 
@@ -127,3 +128,90 @@ def test_booking_and_cancelling_through_the_cli_touch_only_the_meeting(
 def test_emulator_serve_checks_its_options(wfm: Cli) -> None:
     assert wfm("emulator", "serve", "--port", "70000").code == 2
     assert wfm("emulator", "serve", "--seed", "galaxy").code == 2
+
+
+@pytest.mark.slow
+def test_the_60_day_demo_schedule_succeeds_against_a_1_per_second_account(
+    wfm: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the account's limit (1/s, bursts of 3) is lower than the client starts from (5/s, 20):
+    # it is learned from 429s, so the answer is slower, never a failure (issue 15)
+    emulator = Emulator(EmulatorConfig(keys=(KEY,), rate=1, burst=3))
+    seed_demo(emulator.state, ANCHOR, anchor=ANCHOR)
+    with EmulatorServer(emulator) as slow:
+        assert set_key(wfm, monkeypatch, slow.base_url) == 0
+        at = ("--provider", "assembled", "--base-url", slow.base_url)
+        result = wfm(*at, "schedule", AGENT, "--start", "2024-06-03", "--days", "60", "--json")
+
+    assert result.code == 0, result.err
+    (employee,) = result.json()["employees"]
+    assert len(employee["days"]) == 60
+    assert emulator.state.ledger.requests["GET /v0/activities 200"] == 9  # the plan: 9 slices
+
+
+def test_a_cancel_refused_with_400_is_never_recorded_and_the_meeting_stays_booked(
+    wfm: Cli, server: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = server.emulator.state
+    assert set_key(wfm, monkeypatch, server.base_url) == 0
+    when = (datetime.now(UTC) + timedelta(days=4)).replace(hour=16, minute=0, second=0)
+    at = ("--provider", "assembled", "--base-url", server.base_url)
+    booked = wfm(
+        *at, "meetings", "book", AGENT, "--start", when.strftime("%Y-%m-%dT%H:%M"),
+        "--minutes", "30", "--json",
+    )
+    assert booked.code == 0, booked.err
+    meeting = booked.json()
+    activity = meeting["provider_activity_id"]
+    # the bulk delete action was beta: a 400 for another reason than "no such id"
+    server.emulator.faults.add(
+        Fault("status", status=400, method="POST", path="/v0/activities/bulk")
+    )
+
+    refused = wfm(*at, "meetings", "cancel", meeting["id"], "--json")
+    listed = wfm(*at, "meetings", "list", "--json").json()
+
+    assert refused.code != 0 and refused.err.count("\n") == 1
+    assert "Assembled refused to delete" in refused.err and "nothing changed" in refused.err
+    assert any(a["id"] == activity for a in state.activities.values())
+    (row,) = [m for m in listed if m["id"] == meeting["id"]]
+    assert row["status"] == "booked"
+
+    cancelled = wfm(*at, "meetings", "cancel", meeting["id"], "--json")  # no fault now
+
+    assert cancelled.code == 0 and cancelled.json()["status"] == "cancelled"
+    assert not any(a["id"] == activity for a in state.activities.values())
+
+
+def test_a_404_from_the_score_path_stops_the_export_with_one_clear_status(
+    wfm: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    emulator = Emulator(EmulatorConfig(keys=(KEY,), rate=1000, burst=1000, scores_status=200))
+    seed_demo(emulator.state, ANCHOR, anchor=ANCHOR)
+    with EmulatorServer(emulator) as server:
+        at = ("--provider", "assembled", "--base-url", server.base_url)
+        assert set_key(wfm, monkeypatch, server.base_url) == 0
+        added = wfm("scores", "add", "--evaluation", "ev-1", "--agent", AGENT, "--score", "7")
+        assert added.code == 0
+        monkeypatch.setenv("WFM_OPTION_SCORES_PATH", "/v0/qa_scores/elsewhere")
+
+        first = wfm(*at, "export", "run")
+        again = wfm(*at, "export", "run")  # e.g. the next hour
+        export_status = wfm(*at, "export", "status")
+        auth_status = wfm(*at, "auth", "status")
+        pushes = {k: n for k, n in emulator.state.ledger.requests.items() if "qa_scores" in k}
+
+        assert first.code != 0 and again.code != 0 and first.err.count("\n") == 1
+        expected = "QA score ingestion is not available at /v0/qa_scores/elsewhere"
+        assert expected in first.err and "WFM_OPTION_scores_path" in first.err
+        assert "until the configuration changes" in again.err
+        assert pushes == {"POST /v0/qa_scores/elsewhere 404": 1}  # not retried
+        assert expected in " ".join(export_status.out.split())
+        assert expected in " ".join(auth_status.out.split())
+
+        monkeypatch.delenv("WFM_OPTION_SCORES_PATH")  # the configuration changes: it resumes
+        fixed = wfm(*at, "export", "run", "--json")
+
+        assert fixed.code == 0, fixed.err  # and a 200 (not 202) counts as acknowledged
+        assert fixed.json()["sent"] >= 1
+        assert "not available" not in wfm(*at, "export", "status").out

@@ -334,3 +334,92 @@ def test_run_latency_delays_every_api_request_but_not_admin_ones() -> None:
         admin = client.get("/_emulator/ledger").elapsed.total_seconds()
 
     assert api >= 0.2 > admin
+
+
+# --- stricter where the docs are explicit (issue 15) -------------------------------------
+
+
+def test_the_window_delete_splits_an_activity_that_encloses_the_window(
+    emu: tuple[Emulator, httpx.Client],
+) -> None:
+    emulator, client = emu
+    # the shift is 0-8 h; cutting 2-5 h out of it leaves 0-2 h and 5-8 h
+    response = client.request(
+        "DELETE",
+        "/v0/activities",
+        json={"agent_ids": ["a1"], "start_time": S + 2 * H, "end_time": S + 5 * H},
+    )
+
+    assert response.status_code == 200
+    assert windows(emulator, "a1") == [(0, 2 * H), (5 * H, 8 * H)]
+    assert emulator.state.ledger.deleted == [] and len(emulator.state.ledger.trimmed) == 2
+    assert windows(emulator, "a2") == [(0, 8 * H)]
+
+
+def test_the_window_delete_refuses_unknown_agent_ids_and_deletes_nothing(
+    emu: tuple[Emulator, httpx.Client],
+) -> None:
+    emulator, client = emu
+    response = client.request(
+        "DELETE",
+        "/v0/activities",
+        json={"agent_ids": ["a1", "ghost"], "start_time": S, "end_time": S + 8 * H},
+    )
+
+    assert response.status_code == 400 and "ghost" in response.json()["message"]
+    assert windows(emulator, "a1") == [(0, 8 * H)]
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/v0/nowhere"),
+        ("POST", "/v0/agents/bulk"),
+        ("PUT", "/v0/people"),
+        ("DELETE", "/v0/qa_scores/bulk"),
+        ("GET", "/elsewhere"),
+    ],
+)
+def test_unknown_routes_answer_404_with_a_json_body(
+    emu: tuple[Emulator, httpx.Client], method: str, path: str
+) -> None:
+    _, client = emu
+
+    response = client.request(method, path)
+
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/json"
+    assert "no route" in response.json()["message"]
+
+
+def test_include_agents_and_include_activity_types_are_honoured(
+    emu: tuple[Emulator, httpx.Client],
+) -> None:
+    _, client = emu
+    window: list[tuple[str, str | int | float | bool | None]] = [
+        ("start_time", S), ("end_time", S + H), ("agents", "a1")
+    ]
+
+    plain = client.get("/v0/activities", params=window).json()
+    agents = client.get("/v0/activities", params=[*window, ("include_agents", "true")]).json()
+    both = client.get(
+        "/v0/activities",
+        params=[*window, ("include_agents", "true"), ("include_activity_types", "true")],
+    ).json()
+
+    assert set(plain) == {"activities"}
+    assert set(agents) == {"activities", "agents"} and set(agents["agents"]) == {"a1"}
+    assert agents["agents"]["a1"]["id"] == "p1"
+    assert set(both) == {"activities", "agents", "activity_types"}
+
+
+def test_productive_types_carry_channels_and_are_never_time_off() -> None:
+    state = EmulatorState()
+    seed_demo(state, date(2024, 6, 3), anchor=date(2024, 6, 3))
+    state.load(activity_types=[{"id": "p", "name": "Phones", "productive": True}])
+
+    kinds = list(state.activity_types.values())
+    assert any(t["productive"] for t in kinds)
+    for kind in kinds:
+        assert bool(kind["channels"]) == bool(kind["productive"])
+        assert not (kind["productive"] and kind.get("timeoff"))

@@ -117,7 +117,9 @@ class SlowPages:
         self.barrier = threading.Barrier(together, timeout=10) if together else None
         self.fail_on = fail_on
 
-    def get(self, model: type[ActivitiesPage], path: str, params: object) -> ActivitiesPage:
+    def get(
+        self, model: type[ActivitiesPage], path: str, params: object, budget: object = None
+    ) -> ActivitiesPage:
         with self.lock:
             self.calls += 1
             n = self.calls

@@ -17,6 +17,7 @@ from wfm_bridge.plugins.assembled.emulator.faults import Fault
 from wfm_bridge.plugins.assembled.emulator.seed import seed
 from wfm_bridge.plugins.assembled.emulator.server import EmulatorServer
 from wfm_bridge.plugins.assembled.planner import agent_groups
+from wfm_bridge.plugins.assembled.progress import PlanProgress
 from wfm_bridge.plugins.assembled.provider import AssembledProvider
 from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
 from wfm_bridge.ports.errors import AuthError, NotFoundError, OutcomeUnknownError
@@ -205,3 +206,40 @@ def test_a_big_schedule_is_exactly_the_planned_requests_and_every_activity_once(
     assert len(groups) == 3  # 200 agents at 1500 bytes per URL; 30 days -> 5 slices
     assert emulator.state.ledger.requests == {"GET /v0/activities 200": 5 * 3}
     assert sorted(a.id for a in got) == sorted(a.id for a in seeded)
+
+
+# --- a limit the client was not told: learned from 429s ----------------------------------
+
+
+@pytest.mark.parametrize(("rate", "burst"), [(2.0, 10), (1.0, 3)])
+def test_a_slower_account_gives_a_slower_schedule_never_a_failure(
+    world: World, rate: float, burst: int
+) -> None:
+    world.emulator.configure(rate=rate, burst=burst)
+    seed(world.emulator.state, activities=shifts(60, agents=200))
+    # one request at a time: concurrent sleeps on one fake clock would add up
+    provider = world.provider(rate="5", burst="20", max_url_bytes="500", concurrency="1")
+    shown: list[PlanProgress] = []
+    provider.on_progress = shown.append
+    agents = [p.agent_id for p in PEOPLE if p.agent_id]
+
+    found = collect(provider.activities(agents, T0, T0 + timedelta(days=60)))
+
+    assert len(found) == 200 * 60 + 5 * 3 - 5 * 3  # every shift once (the seed overlaps)
+    counts = world.requests("GET /v0/activities")
+    answered, limited = counts["GET /v0/activities 200"], counts.get("GET /v0/activities 429", 0)
+    planned = 9 * len(agent_groups(sorted(agents), provider.config.base_url, 500))
+    assert answered == planned and limited <= planned // 2
+    assert provider.client.limiter.current().rate < 5  # it learned
+    # and it said how long it would take, then that it was done
+    assert shown and shown[-1].done == planned and shown[0].expected_seconds > 10
+
+
+def test_a_short_plan_at_the_configured_rate_reports_nothing(world: World) -> None:
+    provider = world.provider(rate="5", burst="20")
+    shown: list[PlanProgress] = []
+    provider.on_progress = shown.append
+
+    collect(provider.activities(["agent-001"], T0, T0 + timedelta(days=14)))
+
+    assert shown == []

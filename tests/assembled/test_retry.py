@@ -30,6 +30,7 @@ from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
 from wfm_bridge.ports.errors import (
     AuthError,
     InvalidInputError,
+    NotAvailableError,
     NotFoundError,
     OutcomeUnknownError,
     ProviderResponseError,
@@ -394,7 +395,7 @@ def test_every_attempt_is_rate_limited_and_carries_fresh_auth_and_api_version() 
     expected = "Basic " + base64.b64encode(f"{KEY}:".encode()).decode()
     assert [r.headers["Authorization"] for r in rec.seen] == [expected] * 3
     assert [r.headers["API-Version"] for r in rec.seen] == ["2019-06-20"] * 3
-    assert provider.client.bucket.acquired == 3
+    assert provider.client.limiter.acquired == 3  # type: ignore[attr-defined]
 
 
 def test_the_table_says_what_each_row_does() -> None:
@@ -439,3 +440,100 @@ def test_an_export_makes_exactly_the_adapters_attempts_then_the_next_run_resumes
     sent = [json.loads(r.content)["qa_scores"] for r in rec.seen[-2:]]
     ids = [row["conversation_external_id"] for batch in sent for row in batch]
     assert ids == [s.evaluation_id for s in recorded]
+
+
+# --- a delete is only done when proven ---------------------------------------------------
+
+WINDOW_WITH = answer(
+    200,
+    {
+        "activities": {
+            "new-1-1718010000-1718013600": {
+                "id": "new-1", "agent_id": "agent-1", "type_id": "type-m",
+                "start_time": 1718010000, "end_time": 1718013600,
+            }
+        }
+    },
+)
+
+
+def test_a_400_on_delete_is_read_back_and_refused_while_the_activity_is_still_there() -> None:
+    rec = primed(Recorder([CREATED, answer(400, {"message": "plan does not allow it"}),
+                           WINDOW_WITH]))
+    provider = mock_provider(rec)
+    created = provider.book(NEW)
+
+    with pytest.raises(ProviderResponseError, match="refused to delete activity new-1") as err:
+        provider.cancel(created)
+
+    assert "plan does not allow it" in str(err.value) and "nothing changed" in str(err.value)
+    read = rec.seen[-1]
+    assert (read.method, read.url.params.get_list("agents")) == ("GET", ["agent-1"])
+
+
+def test_a_400_on_delete_whose_read_back_no_longer_has_it_is_not_found() -> None:
+    rec = primed(Recorder([CREATED, answer(400), answer(200, {"activities": {}})]))
+    provider = mock_provider(rec)
+    created = provider.book(NEW)
+
+    with pytest.raises(NotFoundError):  # gone: the caller may record the cancel
+        provider.cancel(created)
+
+
+# --- the score endpoint: acknowledged, or not available as configured --------------------
+
+
+@pytest.mark.parametrize("status", [403, 404, 405])
+def test_403_404_405_from_the_score_path_is_not_available_and_never_retried(
+    status: int,
+) -> None:
+    rec = Recorder(fallback=answer(status, {"message": "no"}))
+    provider = mock_provider(rec, budget=CallBudget.BACKGROUND)
+
+    with pytest.raises(NotAvailableError, match="not available at /v0/qa_scores/bulk") as err:
+        provider.push([SCORE])
+
+    assert len(rec.seen) == 1 and "WFM_OPTION_scores_path" in str(err.value)
+    assert err.value.condition == provider.sink_config()
+
+
+def test_401_from_the_score_path_is_still_the_invalid_key_message() -> None:
+    with pytest.raises(AuthError, match="invalid or expired"):
+        mock_provider(Recorder([answer(401)])).push([SCORE])
+
+
+@pytest.mark.parametrize("status", [200, 202])
+def test_200_and_202_both_acknowledge_a_score_batch(status: int) -> None:
+    rec = Recorder([answer(status, {})])
+
+    mock_provider(rec).push([SCORE])
+
+    assert len(rec.seen) == 1
+
+
+@pytest.mark.parametrize(
+    ("time_format", "expected"),
+    [("unix", 1718010000), ("unix_ms", 1718010000000), ("iso8601", "2024-06-10T09:00:00Z")],
+)
+def test_the_payloads_time_format_is_configuration(time_format: str, expected: object) -> None:
+    rec = Recorder([answer(202, {})])
+
+    mock_provider(rec, scores_time_format=time_format).push([SCORE])
+
+    (row,) = json.loads(rec.seen[0].content)["qa_scores"]
+    assert row["scored_at"] == expected
+
+
+def test_an_unknown_time_format_is_refused() -> None:
+    with pytest.raises(InvalidInputError, match="scores_time_format"):
+        mock_provider(Recorder(), scores_time_format="rfc2822")
+
+
+def test_test_mode_keys_are_accepted() -> None:
+    test_key = "sk_test_" + "t" * 32  # the docs' test mode
+    rec = Recorder([TYPES_OK])
+
+    mock_provider(rec, key=test_key).list_activity_types()
+
+    expected = "Basic " + base64.b64encode(f"{test_key}:".encode()).decode()
+    assert rec.seen[0].headers["Authorization"] == expected

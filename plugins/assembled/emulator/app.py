@@ -16,6 +16,7 @@ import binascii
 from collections.abc import Callable
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -171,6 +172,11 @@ def _int_param(request: Request, name: str, default: int | None = None) -> int:
         raise Rejected(400, f"{name} must be an integer") from None
 
 
+def _flag(request: Request, name: str) -> bool:
+    """A boolean query parameter (``true``/``1``; our assumption: anything else is false)."""
+    return request.query_params.get(name, "").lower() in ("true", "1")
+
+
 def build_app(emu: Emulator) -> ASGIApp:
     """The emulator as an ASGI app."""
 
@@ -202,36 +208,51 @@ def build_app(emu: Emulator) -> ASGIApp:
             params.getlist("agents") or None,
             params.getlist("types") or None,
         )
-        if params.get("include_activity_types") != "true":
+        with_types = _flag(request, "include_activity_types")
+        with_agents = _flag(request, "include_agents")
+        if not with_types and not with_agents:
             return Response(emu.state.activities_json(*query), media_type="application/json")
         found = emu.state.activities_in(*query)
-        found["activity_types"] = emu.state.activity_types_page()["activity_types"]
+        if with_types:
+            found["activity_types"] = emu.state.activity_types_page()["activity_types"]
+        if with_agents:
+            found["agents"] = emu.state.agents_of(found["activities"].values())
         return json_response(found)
 
     async def bulk(request: Request) -> Response:
         body = await json_body(request)
         return json_response(emu.state.bulk(body if isinstance(body, dict) else {}))
 
-    async def scores(request: Request) -> Response:
-        if request.url.path != emu.config.scores_path:
-            return error_response(404, "not found")
+    async def other(request: Request) -> Response:
+        """Any other ``/v0`` path: the (configurable) score endpoint, else 404 JSON."""
+        if request.method != "POST" or request.url.path != emu.config.scores_path:
+            return error_response(404, f"no route {request.method} {request.url.path}")
         body = await json_body(request)
         rows = body.get(emu.config.scores_envelope) if isinstance(body, dict) else None
         if not isinstance(rows, list):
             raise Rejected(400, f"{emu.config.scores_envelope} must be a list")
-        return json_response({"accepted": emu.state.push_scores(rows)}, 202)
+        accepted = emu.state.push_scores(rows)
+        return json_response({"accepted": accepted}, emu.config.scores_status)
 
     async def rejected(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, Rejected)
         return error_response(exc.status, exc.message)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        # starlette's own 404/405 answers are text/plain; Assembled's errors are JSON
+        assert isinstance(exc, HTTPException)
+        status = 404 if exc.status_code == 404 else exc.status_code
+        return error_response(status, f"no route {request.method} {request.url.path}")
 
     routes = [
         Route("/v0/people", people, methods=["GET"]),
         Route("/v0/activity_types", activity_types, methods=["GET"]),
         Route("/v0/activities", activities, methods=["GET", "POST", "DELETE"]),
         Route("/v0/activities/bulk", bulk, methods=["POST"]),
-        Route("/v0/{rest:path}", scores, methods=["POST"]),
         *admin_routes(emu),
+        Route("/v0/{rest:path}", other, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
     ]
-    app = Starlette(routes=routes, exception_handlers={Rejected: rejected})
+    app = Starlette(
+        routes=routes, exception_handlers={Rejected: rejected, HTTPException: http_error}
+    )
     return Gate(app, emu)

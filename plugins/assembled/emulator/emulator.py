@@ -34,6 +34,7 @@ class EmulatorConfig:
     latency: float = 0.0  # seconds added to every API request
     scores_path: str = SCORES_PATH
     scores_envelope: str = "qa_scores"
+    scores_status: int = 202  # our assumption (one unofficial spec); a real account may say 200
     default_page_limit: int = 100
     max_page_limit: int = 500
     fault_seed: int = 0

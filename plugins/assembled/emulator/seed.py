@@ -13,7 +13,11 @@ from datetime import date
 from typing import Any
 
 from wfm_bridge.plugins.assembled.emulator.ledger import WireDict
-from wfm_bridge.plugins.assembled.emulator.state import EmulatorState, occurrence_key
+from wfm_bridge.plugins.assembled.emulator.state import (
+    PRODUCTIVE_CHANNELS,
+    EmulatorState,
+    occurrence_key,
+)
 from wfm_bridge.plugins.assembled.wire import to_unix
 from wfm_bridge.ports.models import Activity, ActivityType, ProviderPerson
 
@@ -40,14 +44,17 @@ def person_wire(p: ProviderPerson) -> dict[str, Any]:
 
 
 def activity_type_wire(t: ActivityType) -> dict[str, Any]:
-    """An ActivityType as Assembled's ActivityType."""
+    """An ActivityType as Assembled's ActivityType: productive types carry channels (the
+    official client's doc: non-empty when productive); ``productive`` and ``timeoff`` are
+    mutually exclusive."""
+    productive = bool(t.productive)
     return {
         "id": t.id,
         "name": t.name,
         "short_name": t.short_name,
-        "productive": bool(t.productive),
-        "timeoff": t.name.lower() == "time off",
-        "channels": [],
+        "productive": productive,
+        "timeoff": not productive and t.name.lower() == "time off",
+        "channels": list(PRODUCTIVE_CHANNELS) if productive else [],
         "background_color": t.color,
         "font_color": t.font_color,
         "import_id": None,

@@ -2,8 +2,9 @@
 
 It keeps people, activity types, activities (keyed by ``id_with_timestamps``) and QA scores,
 and applies Assembled's real semantics, dangerous ones included: creating without
-``allow_conflicts`` deletes the agent's overlapping activities; the window delete removes and
-trims. Every change lands in the ledger, which tests read to prove what the adapter did.
+``allow_conflicts`` deletes the agent's overlapping activities; the window delete removes,
+trims and splits. Every change lands in the ledger, which tests read to prove what the adapter
+did.
 Operations raise ``Rejected`` (an HTTP status and message) for what Assembled answers with an
 error. Thread-safe: the HTTP app and tests may touch it concurrently.
 """
@@ -20,6 +21,8 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeGuard
 
 from wfm_bridge.plugins.assembled.emulator.ledger import Ledger, WireDict
+
+PRODUCTIVE_CHANNELS = ("phone", "email", "chat")  # our assumption: which channels a type has
 
 
 class Rejected(Exception):
@@ -67,7 +70,10 @@ class EmulatorState:
             for p in people:
                 self.people[p["id"]] = dict(p)
             for t in activity_types:
-                self.activity_types[t["id"]] = dict(t)
+                kind = dict(t)
+                if kind.get("productive") and not kind.get("channels"):
+                    kind["channels"] = list(PRODUCTIVE_CHANNELS)  # productive => channels
+                self.activity_types[t["id"]] = kind
             for a in activities:
                 self._put(dict(a))
 
@@ -112,6 +118,12 @@ class EmulatorState:
                     k: self.activities[k] for k in self._query(start, end, agents, types)
                 }
             }
+
+    def agents_of(self, activities: Iterable[Mapping[str, Any]]) -> WireDict:
+        """``include_agents``: the people (by ``agent_id``) the activities belong to."""
+        with self.lock:
+            wanted = {a["agent_id"] for a in activities}
+            return {p["agent_id"]: p for p in self.people.values() if p.get("agent_id") in wanted}
 
     def activities_json(
         self, start: int, end: int, agents: list[str] | None, types: list[str] | None
@@ -192,7 +204,9 @@ class EmulatorState:
             return {"activities": changed}
 
     def delete_window(self, body: Mapping[str, Any]) -> None:
-        """``DELETE /v0/activities``: deletes inside the window and TRIMS partial overlaps."""
+        """``DELETE /v0/activities``: only time inside the window goes. Activities inside it
+        are deleted, partial overlaps TRIMMED, and one that encloses the window is SPLIT into
+        its parts before and after it. Unknown agent ids: 400, nothing deleted."""
         agents = body.get("agent_ids")
         start, end = body.get("start_time"), body.get("end_time")
         if not isinstance(agents, list) or not _is_int(start) or not _is_int(end):
@@ -200,18 +214,31 @@ class EmulatorState:
         if end <= start:
             raise Rejected(400, "end_time must be after start_time")
         with self.lock:
+            known = {p.get("agent_id") for p in self.people.values()}
+            unknown = [a for a in agents if not isinstance(a, str) or a not in known]
+            if unknown:
+                raise Rejected(400, f"invalid agent_ids: {unknown[:5]!r}")
             for agent in agents:
                 for a in self._overlapping(agent, start, end):
-                    k = occurrence_key(a)
-                    if a["start_time"] >= start and a["end_time"] <= end:
-                        self._remove(k, "window delete")
-                        continue
-                    trimmed = dict(a)
-                    if a["start_time"] < start:
-                        trimmed["end_time"] = start
-                    else:
-                        trimmed["start_time"] = end
-                    self._replace(k, trimmed)
+                    self._cut(a, start, end)
+
+    def _cut(self, a: WireDict, start: int, end: int) -> None:
+        """Remove ``[start, end)`` from one activity: delete, trim or split it."""
+        k = occurrence_key(a)
+        before = a["start_time"] < start
+        after = a["end_time"] > end
+        if not before and not after:
+            self._remove(k, "window delete")
+            return
+        left = {**a, "end_time": start} if before else None
+        right = {**a, "start_time": end} if after else None
+        if left is not None and right is not None:  # the window lies inside: split in two
+            self._replace(k, left)
+            right["id"] = str(uuid.uuid4())  # our assumption: the part after is a new activity
+            self._put(right)
+            self.ledger.trimmed.append((dict(a), dict(right)))
+            return
+        self._replace(k, left or right or a)
 
     def push_scores(self, rows: list[Any]) -> int:
         """Upsert score rows by their external id; returns how many were accepted."""
