@@ -3,6 +3,11 @@
 Every error names its category and says what to do next. Adapters translate library
 exceptions into these (``raise X from exc``); the in-memory fakes raise the very same ones.
 The CLI prints ``error: <message>`` in one line; exit code 2 for bad input, 1 otherwise.
+
+Bad input is one idea with one test: ``isinstance(exc, InvalidInputError)`` (exit code 2).
+An error of another category that is also the caller's fault (an unknown id the user typed,
+a reused idempotency key, nobody mappable) is a subclass of both, so its category stays
+what it means and its exit code says whose fault it is.
 """
 
 from __future__ import annotations
@@ -55,10 +60,22 @@ class NotFoundError(WfmError):
     category = "not_found"
 
 
+class UnknownIdError(NotFoundError, InvalidInputError):
+    """An id the caller gave names nothing (e.g. a meeting id not in the ledger): bad input."""
+
+
+class UnmappableError(NotFoundError, InvalidInputError):
+    """Nobody the caller named maps to a provider person: bad input (fix the email/mapping)."""
+
+
 class ConflictError(WfmError):
     """The request conflicts with current state (e.g. a lock is held, an id is reused)."""
 
     category = "conflict"
+
+
+class ReusedKeyError(ConflictError, InvalidInputError):
+    """An idempotency key the caller gave was already used for a different request."""
 
 
 class BusyError(ConflictError):

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO, runtime_checkable
 import typer
 
 from wfm_bridge.host.cli.runtime import Runtime, console, print_json, runtime
+from wfm_bridge.host.cli.vocabulary import cell, envelope, given_options, with_options
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -166,6 +167,7 @@ def register(app: typer.Typer) -> None:
         tenant: str = typer.Option(None, "--tenant", help=TENANT_HELP),
         provider: str = typer.Option(None, "--provider", help=PROVIDER_HELP),
         stray: list[str] = typer.Argument(None, hidden=True),
+        as_json: bool = typer.Option(False, "--json", help="JSON output."),
     ) -> None:
         """Validate an API key with the provider, then store it encrypted (prompt or stdin)."""
         from wfm_bridge.host.logging_setup import register_secret
@@ -185,6 +187,9 @@ def register(app: typer.Typer) -> None:
         )
         register_secret(key)
         info = validate_and_store(rt.bridge, key)
+        if as_json:
+            print_json(info.model_dump())
+            return
         typer.echo(
             f"stored the {info.provider} API key for tenant {info.tenant!r} "
             f"(fingerprint {info.fingerprint}, validated {info.validated_at.isoformat()})"
@@ -199,9 +204,12 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="JSON output."),
     ) -> None:
         """Tenant, provider, key fingerprint, last validation, whether `Meeting` exists."""
-        rows = status_rows(_select(ctx, tenant, provider).bridge, all_keys)
+        rt = _select(ctx, tenant, provider)
+        rows = status_rows(rt.bridge, all_keys)
+        given = given_options(rt.overrides)
+        rows = [{**row, "meeting_type": with_options(row["meeting_type"], given)} for row in rows]
         if as_json:
-            print_json(rows)
+            print_json(envelope(rows))
             return
         from rich.table import Table
 
@@ -213,16 +221,17 @@ def register(app: typer.Typer) -> None:
         for row in rows:
             if row["validated_at"]:
                 row = {**row, "validated_at": row["validated_at"][:19].replace("T", " ")}
-            table.add_row(*(row[c] or "-" for c in columns), row["meeting_type"])
+            table.add_row(*(cell(row[c] or "-") for c in columns), cell(row["meeting_type"]))
         console().print(table)
         if not rows:
-            console().print("no keys stored; run `wfm auth set-key`")
+            console().print(cell(with_options("no keys stored; run `wfm auth set-key`", given)))
 
     @auth.command("remove")
     def remove(
         ctx: typer.Context,
         tenant: str = typer.Option(None, "--tenant", help=TENANT_HELP),
         provider: str = typer.Option(None, "--provider", help=PROVIDER_HELP),
+        as_json: bool = typer.Option(False, "--json", help="JSON output."),
     ) -> None:
         """Delete the stored key of a tenant and provider."""
         from wfm_bridge.ports.errors import WfmError
@@ -234,6 +243,11 @@ def register(app: typer.Typer) -> None:
         removed = rt.bridge.vault.remove(settings.tenant, settings.provider)
         rt.bridge.forget(settings.tenant)
         what = f"the {settings.provider} API key of tenant {settings.tenant!r}"
+        if as_json:
+            print_json(
+                {"tenant": settings.tenant, "provider": settings.provider, "removed": removed}
+            )
+            return
         typer.echo(f"removed {what}" if removed else f"no key was stored: {what}")
 
     @auth.command("rotate-master-key")
