@@ -132,15 +132,15 @@ def register(app: typer.Typer) -> None:
         zone = parse_zone(tz)
         today = today_in(rt.bridge.clock, zone)
         day = parse_date(first, "--from") if first else today
-        if days > 0 and (today - day).days >= days:
+        with working("looking for free slots"):
+            found = rt.tenant.slots.find(email, day, days, minutes, tz)
+        if not found and (today - day).days >= days:  # not "try more days": it is the past
             from wfm_bridge.ports.errors import InvalidInputError
 
             raise InvalidInputError(
                 f"--from {day} with --days {days} is wholly in the past ({tz}); free slots "
                 f"are only in the future: give --from {today} or later"
             )
-        with working("looking for free slots"):
-            found = rt.tenant.slots.find(email, day, days, minutes, tz)
         length = timedelta(minutes=minutes)
         if as_json:
             slots = [{"start": s, "end": s + length} for s in found]

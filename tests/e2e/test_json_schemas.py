@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fuzz.cli_space import CLEARED_ENV, run_cli, walk
 from pydantic import ValidationError
 
 from e2e.cli_run import DEMO_ANCHOR
-from fuzz.cli_space import CLEARED_ENV, run_cli, walk
 from wfm_bridge.host.cli import schemas
 from wfm_bridge.host.cli.app import build_app, discover_cli_plugins
 
