@@ -102,9 +102,9 @@ def main() -> int:
         wall = time.perf_counter() - started
         wrong = []
         for argv, expected, stdin in BAD_INPUTS:
-            found = misclassified(run_cli(list(argv), stdin), expected)
-            if found:
-                wrong.append((argv, found))
+            why = misclassified(run_cli(list(argv), stdin), expected)
+            if why:
+                wrong.append((argv, why))
 
     options = sum(len(c.params) for c in commands) + len(globals_)
     totals = Counter(outcome(r) for r in runs)
@@ -123,8 +123,8 @@ def main() -> int:
     print(f"  contract breaches:       {len(breaches)}")
     bad = sum(code == 2 for _, code, _ in BAD_INPUTS)
     print(f"  bad inputs (exit 2):     {bad} tried, {len(wrong)} misclassified")
-    for argv, found in wrong:
-        print(f"    MISCLASSIFIED wfm {' '.join(argv)}: {found[:300]}")
+    for argv, why in wrong:
+        print(f"    MISCLASSIFIED wfm {' '.join(argv)}: {why[:300]}")
     print(f"  slowest run:             {slowest.seconds:.2f} s  wfm {' '.join(slowest.argv)[:80]}")
     for run, found in breaches[:40]:
         print(f"\n  BREACH wfm {' '.join(map(repr, run.argv))[:300]}")

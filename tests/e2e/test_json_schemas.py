@@ -78,7 +78,7 @@ def test_every_command_takes_json_and_its_output_validates(sandbox: Path) -> Non
     seen: dict[str, Any] = {}
     for command in _order(NAMES):
         words = command.split()
-        args = ARGS.get(command, lambda _: [])(seen)
+        args = ARGS[command](seen) if command in ARGS else []
         run = run_cli([*words, *args, "--json"], STDIN.get(command, b""))
         expected = 2 if command in schemas.REFUSALS else 0
         assert run.code == expected, (command, run.err)
