@@ -272,6 +272,7 @@ def _mismatch(meeting: WireDict, activities: list[WireDict]) -> str | None:
     end = to_unix(datetime.fromisoformat(meeting["end"]))
     if a["id"] != meeting["provider_activity_id"]:
         return f"ledger says activity {meeting['provider_activity_id']}, provider has {a['id']}"
-    if (a["agent_id"], a["start_time"], a["end_time"]) != (meeting["agent"]["agent_id"], start, end):
+    agent_id = meeting["agent"]["agent_id"]
+    if (a["agent_id"], a["start_time"], a["end_time"]) != (agent_id, start, end):
         return "agent or times differ between ledger and provider"
     return None
