@@ -88,13 +88,13 @@ def global_options(
 def _fail(
     message: str, code: int, rt: Runtime | None = None, category: str = "error"
 ) -> int:
-    from wfm_bridge.host.cli.vocabulary import error_json, given_options, with_options
+    from wfm_bridge.host.cli.vocabulary import error_json, given_options, safe_text, with_options
 
-    line = " ".join(message.split()) or "unexpected failure"
-    if rt is not None:
-        line = with_options(line, given_options(rt.overrides))
-        if rt.as_json:
-            typer.echo(error_json(category, line, code))
+    if rt is not None:  # hints quote the options given, which may hold any character
+        message = with_options(message, given_options(rt.overrides))
+    line = " ".join(safe_text(message).split()) or "unexpected failure"
+    if rt is not None and rt.as_json:
+        typer.echo(error_json(category, line, code))
     _warn(f"error: {line}")
     return code
 
