@@ -7,8 +7,11 @@ run in-process on the embedded memory_fake default in a temporary data directory
 piped in (never a terminal). Every run must end with exit code 0, 1 or 2, one `error:` line
 on failure, never a traceback and never an "unexpected" internal error.
 
-Prints commands tried, runs, outcomes by class (ok / usage error / validation / other
-error), the slowest run, and every contract breach (the exit status is 1 if there is one).
+Then runs the hand-typed bad inputs of ``BAD_INPUTS`` (each must exit 2: bad input).
+
+Prints commands tried, runs, outcomes by exit code and by class (ok / usage error /
+validation / other error), the slowest run, every contract breach and every misclassified
+bad input (the exit status is 1 if there is one).
 The short version is tests/fuzz/test_cli_fuzz.py.
 Run: .venv/bin/python bench/fuzz.py [--examples 60] [--tour-examples 10] [--seed 0]
 """
@@ -26,12 +29,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from fuzz.cli_space import (
+    BAD_INPUTS,
     CLEARED_ENV,
     STDIN_DECODING,
     Command,
     Param,
     Run,
     argv_for,
+    misclassified,
     outcome,
     problems,
     run_cli,
@@ -95,6 +100,11 @@ def main() -> int:
                   + ", ".join(f"{k} {v}" for k, v in sorted(per_command[command.name].items())),
                   flush=True)
         wall = time.perf_counter() - started
+        wrong = []
+        for argv, expected, stdin in BAD_INPUTS:
+            why = misclassified(run_cli(list(argv), stdin), expected)
+            if why:
+                wrong.append((argv, why))
 
     options = sum(len(c.params) for c in commands) + len(globals_)
     totals = Counter(outcome(r) for r in runs)
@@ -105,9 +115,16 @@ def main() -> int:
           f"{options} options/arguments in all)")
     print(f"  runs:                    {len(runs)} ({args.examples} per command, "
           f"{args.tour_examples} for the tour; seed {args.seed}) in {wall:.1f} s")
+    codes = Counter(r.code for r in runs)
+    for code in sorted(codes, key=lambda c: (c is None, c or 0)):
+        print(f"  {f'exit {code}:':<24} {codes[code]}")
     for name in ("ok", "usage error", "validation", "other error", "broken"):
         print(f"  {name + ':':<24} {totals.get(name, 0)}")
     print(f"  contract breaches:       {len(breaches)}")
+    bad = sum(code == 2 for _, code, _ in BAD_INPUTS)
+    print(f"  bad inputs (exit 2):     {bad} tried, {len(wrong)} misclassified")
+    for argv, why in wrong:
+        print(f"    MISCLASSIFIED wfm {' '.join(argv)}: {why[:300]}")
     print(f"  slowest run:             {slowest.seconds:.2f} s  wfm {' '.join(slowest.argv)[:80]}")
     for run, found in breaches[:40]:
         print(f"\n  BREACH wfm {' '.join(map(repr, run.argv))[:300]}")
@@ -115,7 +132,7 @@ def main() -> int:
             print(f"    stdin {run.stdin[:60]!r}")
         for problem in found:
             print(f"    - {problem[:400]}")
-    return 1 if breaches else 0
+    return 1 if breaches or wrong else 0
 
 
 if __name__ == "__main__":

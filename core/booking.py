@@ -21,6 +21,7 @@ from wfm_bridge.ports.errors import (
     ConflictError,
     InvalidInputError,
     OutcomeUnknownError,
+    ReusedKeyError,
     UnavailableError,
     WfmError,
 )
@@ -116,7 +117,7 @@ class Booking:
 
     def _replay(self, meeting: Meeting, request: BookingInput) -> Meeting:
         if not request.same_booking(meeting):
-            raise ConflictError(
+            raise ReusedKeyError(
                 f"idempotency key {request.key!r} was already used for meeting {meeting.id} "
                 f"({meeting.agent_email}, {meeting.start.isoformat()}); use a new key for a "
                 "different booking"

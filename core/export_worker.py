@@ -25,6 +25,13 @@ ExportTenant = Callable[[str, Callable[[], bool]], ExportReport]
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
+def next_run_after(now: datetime, interval: timedelta = timedelta(hours=1)) -> datetime:
+    """When a worker running every ``interval`` next runs: the boundary strictly after
+    ``now`` (what `wfm export status` shows)."""
+    elapsed = (now - _EPOCH) // interval
+    return _EPOCH + (elapsed + 1) * interval
+
+
 class HourlyExportWorker:
     """Runs ``export_tenant`` for every tenant of ``tenants()`` on the hour until stopped."""
 
@@ -74,8 +81,7 @@ class HourlyExportWorker:
 
     def next_run_after(self, now: datetime) -> datetime:
         """The next interval boundary (top of the hour) strictly after ``now``."""
-        elapsed = (now - _EPOCH) // self._interval
-        return _EPOCH + (elapsed + 1) * self._interval
+        return next_run_after(now, self._interval)
 
     def _run_tenant(self, tenant: str) -> ExportReport | Exception:
         try:

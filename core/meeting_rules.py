@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from wfm_bridge.ports.errors import InvalidInputError, NotFoundError
+from wfm_bridge.ports.errors import InvalidInputError, UnmappableError
 from wfm_bridge.ports.models import (
     BookedOneToOne,
     EmployeeMapping,
@@ -155,7 +155,7 @@ def agent_for(mapper: EmailMapper, email: str, provider: str, action: str = "boo
         reason = f"the {provider} person has no agent id, so it has no schedule"
     else:
         reason = mapping.reason or f"no {provider} agent matches"
-    raise NotFoundError(
+    raise UnmappableError(
         f"cannot {action} for {email}: not mapped to a {provider} agent: {reason} "
         f"(`wfm mapping explain {email}` shows each rule); nothing was created"
     )

@@ -21,7 +21,7 @@ from wfm_bridge.core.meeting_rules import EmailMapper, title_for
 from wfm_bridge.core.meeting_sweep import StraySweep
 from wfm_bridge.core.meeting_writes import CalendarWrites
 from wfm_bridge.ports.clock import Clock
-from wfm_bridge.ports.errors import BusyError, InvalidInputError, NotFoundError, NotSupportedError
+from wfm_bridge.ports.errors import BusyError, InvalidInputError, NotSupportedError, UnknownIdError
 from wfm_bridge.ports.models import Meeting, MeetingStatus
 from wfm_bridge.ports.one_to_one_calendar import OneToOneCalendar
 
@@ -119,11 +119,11 @@ class MeetingService:
             return meeting
         owner = self._ledger.by_activity_id(meeting_id)
         if owner is not None:
-            raise NotFoundError(
+            raise UnknownIdError(
                 f"{meeting_id} is the {self._provider.name} activity of meeting {owner.id}; "
                 f"cancel it by meeting id: `wfm meetings cancel {owner.id}`"
             )
-        raise NotFoundError(
+        raise UnknownIdError(
             f"no meeting {meeting_id!r} in tenant {self._ledger.tenant!r}: only meetings "
             "created by this product can be cancelled (see `wfm meetings list`); change other "
             f"activities in {self._provider.name} itself"

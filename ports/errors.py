@@ -3,6 +3,12 @@
 Every error names its category and says what to do next. Adapters translate library
 exceptions into these (``raise X from exc``); the in-memory fakes raise the very same ones.
 The CLI prints ``error: <message>`` in one line; exit code 2 for bad input, 1 otherwise.
+
+The exit code says whose fault it is: 2 when the caller's input is wrong, 1 otherwise. A
+category says what happened; where one category holds both (a meeting id the user typed
+that names nothing vs. a provider record gone), the caller's case is its own subclass with
+``exit_code = 2`` (``UnknownIdError``, ``UnmappableError``, ``ReusedKeyError``). They are not
+``InvalidInputError``s: code catching "the values were malformed" must not catch them.
 """
 
 from __future__ import annotations
@@ -55,10 +61,28 @@ class NotFoundError(WfmError):
     category = "not_found"
 
 
+class UnknownIdError(NotFoundError):
+    """An id the caller gave names nothing (e.g. a meeting id not in the ledger): bad input."""
+
+    exit_code = 2
+
+
+class UnmappableError(NotFoundError):
+    """Nobody the caller named maps to a provider person: bad input (fix the email/mapping)."""
+
+    exit_code = 2
+
+
 class ConflictError(WfmError):
     """The request conflicts with current state (e.g. a lock is held, an id is reused)."""
 
     category = "conflict"
+
+
+class ReusedKeyError(ConflictError):
+    """An idempotency key the caller gave was already used for a different request."""
+
+    exit_code = 2
 
 
 class BusyError(ConflictError):

@@ -5,7 +5,9 @@ show in `wfm --help`), warns once on stderr about each plugin that failed, and h
 ``DiscoveredPlugins`` to the rest of the invocation (``Runtime.plugins``).
 
 Errors never show a traceback unless ``--debug``: a ``WfmError`` prints ``error: <message>``
-and exits with its code (2 for bad input, 1 otherwise); usage errors exit 2.
+and exits with its code (2 for bad input, 1 otherwise); usage errors exit 2. With ``--json``
+the error is also printed on stdout as ``{"error": {...}}`` (``vocabulary.error_json``), and
+every `wfm ...` command a message quotes carries the global options given.
 """
 
 from __future__ import annotations
@@ -83,8 +85,17 @@ def global_options(
     ctx.obj = rt
 
 
-def _fail(message: str, code: int) -> int:
-    _warn(f"error: {' '.join(message.split()) or 'unexpected failure'}")
+def _fail(
+    message: str, code: int, rt: Runtime | None = None, category: str = "error"
+) -> int:
+    from wfm_bridge.host.cli.vocabulary import error_json, given_options, safe_text, with_options
+
+    if rt is not None:  # hints quote the options given, which may hold any character
+        message = with_options(message, given_options(rt.overrides))
+    line = " ".join(safe_text(message).split()) or "unexpected failure"
+    if rt is not None and rt.as_json:
+        typer.echo(error_json(category, line, code))
+    _warn(f"error: {line}")
     return code
 
 
@@ -123,7 +134,7 @@ def run(argv: list[str] | None = None, plugins: DiscoveredPlugins | None = None)
     if undecodable is not None:
         return _fail(f"{undecodable} is not valid UTF-8 text; retype it (check the terminal's "
                      "encoding)", 2)
-    rt = Runtime()
+    rt = Runtime(as_json="--json" in (args[: args.index("--")] if "--" in args else args))
     try:
         if plugins is None:
             plugins = discover_cli_plugins()
@@ -137,7 +148,7 @@ def run(argv: list[str] | None = None, plugins: DiscoveredPlugins | None = None)
     except WfmError as exc:
         if debug:
             traceback.print_exc()
-        return _fail(str(exc), exc.exit_code)
+        return _fail(str(exc), exc.exit_code, rt, exc.category)
     except typer.Exit as exc:
         return exc.exit_code
     except typer.Abort:
@@ -146,14 +157,14 @@ def run(argv: list[str] | None = None, plugins: DiscoveredPlugins | None = None)
         typer.echo(exc.ctx.get_help() if exc.ctx else "see `wfm --help`")
         return 0
     except click_exc.ClickException as exc:
-        return _fail(f"{exc.format_message()} (see `wfm --help`)", 2)
+        return _fail(f"{exc.format_message()} (see `wfm --help`)", 2, rt, "usage")
     except KeyboardInterrupt:
         return _fail("interrupted", 130)
     except Exception as exc:
         if debug:
             traceback.print_exc()
         return _fail(
-            f"unexpected {type(exc).__name__}: {exc}; rerun with --debug and report it", 1
+            f"unexpected {type(exc).__name__}: {exc}; rerun with --debug and report it", 1, rt
         )
     finally:
         with contextlib.suppress(Exception):  # closing connections never changes the outcome

@@ -26,6 +26,7 @@ from wfm_bridge.host.cli.auth_fields import (
     stored_what,
 )
 from wfm_bridge.host.cli.runtime import Runtime, console, print_json, runtime
+from wfm_bridge.host.cli.vocabulary import cell, envelope, given_options, with_options
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -179,6 +180,7 @@ def register(app: typer.Typer) -> None:
         tenant: str = typer.Option(None, "--tenant", help=TENANT_HELP),
         provider: str = typer.Option(None, "--provider", help=PROVIDER_HELP),
         stray: list[str] = typer.Argument(None, hidden=True),
+        as_json: bool = typer.Option(False, "--json", help="JSON output."),
     ) -> None:
         """Validate the provider's credentials (each field it declares, from a prompt or one
         line per field on stdin), then store them encrypted."""
@@ -203,6 +205,9 @@ def register(app: typer.Typer) -> None:
             if field.secret:
                 register_secret(credentials[field.name])
         info = validate_and_store(rt.bridge, credentials)
+        if as_json:
+            print_json(info.model_dump())
+            return
         typer.echo(stored_line(info, fields, secret_fingerprints(rt.bridge, info)))
 
     @auth.command("status")
@@ -215,9 +220,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Tenant, provider, a fingerprint per secret field, last validation, whether 1:1s
         can be booked."""
-        rows = status_rows(_select(ctx, tenant, provider).bridge, all_keys)
+        rt = _select(ctx, tenant, provider)
+        rows = status_rows(rt.bridge, all_keys)
+        given = given_options(rt.overrides)
+        rows = [{**row, "one_to_ones": with_options(row["one_to_ones"], given)} for row in rows]
         if as_json:
-            print_json(rows)
+            print_json(envelope(rows))
             return
         from rich.table import Table
 
@@ -228,11 +236,11 @@ def register(app: typer.Typer) -> None:
         for row in rows:
             validated = row["validated_at"]
             table.add_row(
-                row["tenant"],
-                row["provider"],
+                cell(row["tenant"]),
+                cell(row["provider"]),
                 fingerprint_cell(row),
                 validated[:19].replace("T", " ") if validated else "-",
-                row["one_to_ones"],
+                cell(row["one_to_ones"]),
             )
         console().print(table)
         for row in rows:
@@ -243,13 +251,14 @@ def register(app: typer.Typer) -> None:
                     markup=False,
                 )
         if not rows:
-            console().print("no keys stored; run `wfm auth set-key`")
+            console().print(cell(with_options("no keys stored; run `wfm auth set-key`", given)))
 
     @auth.command("remove")
     def remove(
         ctx: typer.Context,
         tenant: str = typer.Option(None, "--tenant", help=TENANT_HELP),
         provider: str = typer.Option(None, "--provider", help=PROVIDER_HELP),
+        as_json: bool = typer.Option(False, "--json", help="JSON output."),
     ) -> None:
         """Delete the stored credentials of a tenant and provider."""
         from wfm_bridge.ports.errors import WfmError
@@ -262,6 +271,11 @@ def register(app: typer.Typer) -> None:
         rt.bridge.forget(settings.tenant)
         what = f"the {settings.provider} {stored_what(rt.bridge, settings.provider)} of tenant "
         what += repr(settings.tenant)
+        if as_json:
+            print_json(
+                {"tenant": settings.tenant, "provider": settings.provider, "removed": removed}
+            )
+            return
         typer.echo(f"removed {what}" if removed else f"no key was stored: {what}")
 
     @auth.command("rotate-master-key")

@@ -36,10 +36,29 @@ def build_demo_app(run_cli: RunCli) -> typer.Typer:
     )
 
     @demo_app.callback()
-    def tour(ctx: typer.Context) -> None:
+    def tour(
+        ctx: typer.Context,
+        as_json: bool = typer.Option(
+            False, "--json", help="JSON output: every step's command, exit code and JSON "
+            "output (the narration goes to stderr)."
+        ),
+    ) -> None:
         """Run the guided tour (no Assembled account needed)."""
-        if ctx.invoked_subcommand is None:
-            _tour(ctx, runtime(ctx), run_cli)
+        if ctx.invoked_subcommand is not None:
+            return
+        rt = runtime(ctx)
+        if not as_json:
+            _tour(ctx, rt, run_cli)
+            return
+        import sys
+
+        from wfm_bridge.host.cli.vocabulary import envelope, print_json
+
+        steps: list[dict[str, Any]] = []
+        with contextlib.redirect_stdout(sys.stderr):
+            _tour(ctx, rt, run_cli, steps)
+        settings = rt.settings
+        print_json(envelope(steps, provider=settings.provider, tenant=settings.tenant))
 
     return demo_app
 
@@ -60,11 +79,14 @@ def _global_args(rt: Runtime) -> list[str]:
 class Tour:
     """Runs commands with the tour's global options and shows them like a terminal."""
 
-    def __init__(self, rt: Runtime, run_cli: RunCli) -> None:
+    def __init__(
+        self, rt: Runtime, run_cli: RunCli, steps: list[dict[str, Any]] | None = None
+    ) -> None:
         self.prefix = _global_args(rt)
         self.plugins = rt.plugins  # every step reuses this invocation's discovery
         self.run_cli = run_cli
         self.step = 0
+        self.steps = steps  # `wfm demo --json`: each step run with --json, recorded here
 
     def say(self, title: str, text: str = "") -> None:
         """A numbered heading and a line of explanation."""
@@ -76,7 +98,13 @@ class Tour:
     def show(self, *args: str) -> int:
         """Run ``wfm ARGS`` and let its output through."""
         typer.secho(f"\n$ wfm {' '.join(args)}", fg=typer.colors.CYAN)
-        code = self.run_cli([*self.prefix, *args], self.plugins)
+        if self.steps is not None:
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out):
+                code = self.run_cli([*self.prefix, *args, "--json"], self.plugins)
+            self._record(args, code, out.getvalue())
+        else:
+            code = self.run_cli([*self.prefix, *args], self.plugins)
         if code != 0:
             typer.secho(f"   (exit code {code})", fg=typer.colors.YELLOW)
         return code
@@ -88,15 +116,28 @@ class Tour:
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
             code = self.run_cli([*self.prefix, *args, "--json"], self.plugins)
+        self._record(args, code, out.getvalue())
         if code != 0:
             raise UnavailableError(f"the demo step `wfm {' '.join(args)}` failed; see above")
         return json.loads(out.getvalue())
 
+    def _record(self, args: tuple[str, ...], code: int, out: str) -> None:
+        if self.steps is None:
+            return
+        try:
+            output = json.loads(out) if out.strip() else None
+        except ValueError:
+            output = None
+        command = " ".join(["wfm", *args, "--json"])
+        self.steps.append({"command": command, "exit_code": code, "output": output})
 
-def _tour(ctx: typer.Context, rt: Runtime, run_cli: RunCli) -> None:
+
+def _tour(
+    ctx: typer.Context, rt: Runtime, run_cli: RunCli, steps: list[dict[str, Any]] | None = None
+) -> None:
     _prepare_demo_data(ctx, rt)
     _preflight(rt)
-    t = Tour(rt, run_cli)
+    t = Tour(rt, run_cli, steps)
     typer.secho("wfm-bridge guided tour", bold=True)
     typer.echo(f"Provider: {rt.settings.provider}, tenant: {rt.settings.tenant}. {STEPS_NOTE}")
 
@@ -117,7 +158,7 @@ def _tour(ctx: typer.Context, rt: Runtime, run_cli: RunCli) -> None:
     day = _tomorrow(rt)
     t.say("Free time for a 1:1", f"Start times on {day} where {AGENT} has nothing booked.")
     t.show("slots", AGENT, "--from", day, "--days", "1", "--minutes", "30")
-    slots = t.capture("slots", AGENT, "--from", day, "--days", "3", "--minutes", "30")["slots"]
+    slots = t.capture("slots", AGENT, "--from", day, "--days", "3", "--minutes", "30")["items"]
     if slots:
         _meeting_steps(t, slots[0]["start"])
     else:

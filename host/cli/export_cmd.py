@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from wfm_bridge.host.cli.runtime import console, print_json, runtime
+from wfm_bridge.host.cli.vocabulary import working
 
 if TYPE_CHECKING:
     from wfm_bridge.core.export_report import ExportReport
@@ -45,9 +47,12 @@ def run(
     policy = ExportPolicy(
         batch_size=batch_size, lock_wait_seconds=LOCK_WAIT_SECONDS if wait else 0.0
     )
-    report = runtime(ctx).tenant.export(policy=policy).run(dry_run=dry_run)
+    with working("exporting QA scores in batches of " + str(batch_size)):
+        report = runtime(ctx).tenant.export(policy=policy).run(dry_run=dry_run)
     if as_json:
-        print_json(report.as_dict())
+        from wfm_bridge.host.cli.vocabulary import agents
+
+        print_json(agents(report.as_dict()))
         return
     from wfm_bridge.host.cli.export_views import show_report
 
@@ -59,13 +64,24 @@ def status(
     ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="JSON output.")
 ) -> None:
     """Last successful run, checkpoint, backlog, unmapped scores and the last error."""
-    view = runtime(ctx).tenant.export_status()
+    from wfm_bridge.core.export_worker import next_run_after
+
+    rt = runtime(ctx)
+    view = rt.tenant.export_status()
+    next_run = next_run_after(rt.bridge.clock.now())
     if as_json:
-        print_json(view.as_dict())
+        from wfm_bridge.host.cli.vocabulary import agents
+
+        print_json({**agents(view.as_dict()), "next_run": next_run})
         return
     from wfm_bridge.host.cli.export_views import show_status
+    from wfm_bridge.host.cli.vocabulary import utc
 
     show_status(console(), view)
+    console().print(
+        f"Next run: {utc(next_run)} (the worker runs at the top of every hour; run it as a "
+        "service: docs/worker.md)", markup=False,
+    )
 
 
 @export_app.command("worker")
@@ -73,6 +89,9 @@ def worker(
     ctx: typer.Context,
     batch_size: int = typer.Option(500, "--batch-size", help="Scores per request (1-10000)."),
     once: bool = typer.Option(False, "--once", help="Run one cycle over every tenant, then exit."),
+    as_json: bool = typer.Option(
+        False, "--json", help="JSON output: one object per cycle, one line each (JSON Lines)."
+    ),
 ) -> None:
     """Export every tenant with a key now and then at the top of every hour (SIGTERM stops)."""
     import logging
@@ -99,6 +118,32 @@ def worker(
     def export_one(tenant: str, should_stop: Callable[[], bool]) -> ExportReport:
         return bridge.tenant(tenant).export(policy=policy).run(should_stop=should_stop)
 
-    HourlyExportWorker(
-        export_one, bridge.tenants_with_keys, bridge.clock, stop, log
-    ).run(max_cycles=1 if once else None)
+    class Worker(HourlyExportWorker):
+        def run_cycle(self) -> dict[str, ExportReport | Exception]:
+            outcomes = super().run_cycle()
+            if as_json:
+                _print_cycle(self.cycles, outcomes, self.next_run_after(bridge.clock.now()))
+            return outcomes
+
+    Worker(export_one, bridge.tenants_with_keys, bridge.clock, stop, log).run(
+        max_cycles=1 if once else None
+    )
+
+
+def _print_cycle(cycle: int, outcomes: dict[str, Any], next_run: datetime) -> None:
+    """One worker cycle as one JSON line: each tenant's report or error, and the next run."""
+    import json
+
+    from wfm_bridge.host.cli.vocabulary import agents, envelope, jsonable
+    from wfm_bridge.ports.errors import WfmError
+
+    items = []
+    for tenant, outcome in outcomes.items():
+        if isinstance(outcome, Exception):
+            category = outcome.category if isinstance(outcome, WfmError) else "unexpected"
+            error = {"category": category, "message": str(outcome) or type(outcome).__name__}
+            items.append({"tenant": tenant, "report": None, "error": error})
+        else:
+            items.append({"tenant": tenant, "report": agents(outcome.as_dict()), "error": None})
+    data = envelope(items, cycle=cycle, next_run=next_run)
+    typer.echo(json.dumps(jsonable(data), ensure_ascii=False))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from wfm_bridge.host.cli.runtime import console, print_json, runtime
+from wfm_bridge.host.cli.vocabulary import cell, employee, envelope, person, working
 
 if TYPE_CHECKING:
     from wfm_bridge.ports.models import EmployeeMapping, MappingExplanation
@@ -24,9 +25,15 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="JSON output.")
     ) -> None:
         """Every host employee with its mapping: the rule that matched, or why not."""
-        rows = runtime(ctx).tenant.mapping.map_all()
+        mapping = runtime(ctx).tenant.mapping
+        with working("mapping employees (fetching provider people when the cache is stale)"):
+            rows = mapping.map_all()
         if as_json:
-            print_json(rows)
+            mapped = sum(m.status.value == "mapped" for m in rows)
+            print_json(envelope(
+                [mapping_json(m) for m in rows], mapped=mapped, unmapped=len(rows) - mapped,
+                cache_refreshed_at=mapping.refreshed_at(),
+            ))
             return
         _print_mappings(rows)
 
@@ -39,21 +46,45 @@ def register(app: typer.Typer) -> None:
         """Why is this employee (not) showing? Each rule's verdict and the cache's age."""
         explanation = runtime(ctx).tenant.mapping.explain(email)
         if as_json:
-            print_json(explanation)
+            print_json({
+                **mapping_json(explanation.outcome),
+                "checks": [c.model_dump() for c in explanation.checks],
+                "cache_refreshed_at": explanation.cache_refreshed_at,
+            })
             return
         _print_explanation(explanation)
 
     @group.command("refresh")
-    def refresh(ctx: typer.Context) -> None:
+    def refresh(
+        ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="JSON output.")
+    ) -> None:
         """Re-fetch provider people now instead of waiting for the daily refresh."""
         rt = runtime(ctx)
-        when = rt.tenant.mapping.refresh()
+        with working("fetching provider people"):
+            when = rt.tenant.mapping.refresh()
+        if as_json:
+            print_json({"tenant": rt.settings.tenant, "cache_refreshed_at": when})
+            return
         console().print(
             f"provider people for tenant {rt.settings.tenant!r} refreshed at "
             f"{when.isoformat(timespec='seconds')}"
         )
 
     app.add_typer(group, name="mapping")
+
+
+def mapping_json(m: EmployeeMapping) -> dict[str, Any]:
+    """One employee's mapping in the vocabulary: ``employee`` and ``agent`` persons."""
+    agent = None
+    if m.person is not None:
+        agent = person(name=m.person.name, email=m.person.email, agent_id=m.person.agent_id)
+    return {
+        "employee": employee(m.employee),
+        "status": m.status.value,
+        "rule": m.rule.value if m.rule else None,
+        "agent": agent,
+        "reason": m.reason,
+    }
 
 
 def _print_mappings(rows: list[EmployeeMapping]) -> None:
@@ -65,11 +96,11 @@ def _print_mappings(rows: list[EmployeeMapping]) -> None:
     for m in rows:
         mapped = m.status.value == "mapped"
         table.add_row(
-            m.employee.name or m.employee.host_id,
-            m.employee.email or "",
+            cell(m.employee.name or m.employee.host_id),
+            cell(m.employee.email or ""),
             f"[green]{m.status.value}[/]" if mapped else f"[red]{m.status.value}[/]",
-            m.rule.value if m.rule else _headline(m.reason or ""),
-            _person(m, with_agent=False),
+            cell(m.rule.value if m.rule else _headline(m.reason or "")),
+            cell(_person(m, with_agent=False)),
             style=None if mapped else "dim",
         )
     out = console()
@@ -77,7 +108,7 @@ def _print_mappings(rows: list[EmployeeMapping]) -> None:
     unmapped = [m for m in rows if m.status.value != "mapped"]
     out.print(f"{len(rows) - len(unmapped)} mapped, {len(unmapped)} unmapped")
     for m in unmapped:
-        out.print(f"- {m.employee.email or m.employee.host_id}: {m.reason}")
+        out.print(cell(f"- {m.employee.email or m.employee.host_id}: {m.reason}"))
     if unmapped:
         out.print("details for one employee: `wfm mapping explain EMAIL`")
 
@@ -104,15 +135,15 @@ def _print_explanation(ex: MappingExplanation) -> None:
     who = ex.employee.email or ex.employee.host_id
     if outcome.status.value == "mapped":
         rule = outcome.rule.value if outcome.rule else "?"
-        out.print(f"[green]{who} is mapped[/] by {rule} to {_person(outcome)}")
+        out.print(cell(f"{who} is mapped by {rule} to {_person(outcome)}"), style="green")
     else:
-        out.print(f"[red]{who} is not mapped[/]: {outcome.reason}")
+        out.print(cell(f"{who} is not mapped: {outcome.reason}"), style="red")
     table = Table()
     table.add_column("rule")
     table.add_column("matched")
     table.add_column("detail", overflow="fold")
     for check in ex.checks:
-        table.add_row(check.rule.value, "yes" if check.matched else "no", check.detail)
+        table.add_row(check.rule.value, "yes" if check.matched else "no", cell(check.detail))
     out.print(table)
     refreshed = ex.cache_refreshed_at
     stamp = refreshed.isoformat(timespec="seconds") if refreshed else "never"

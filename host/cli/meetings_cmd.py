@@ -6,11 +6,12 @@ supported (exit 2), so nobody mistakes their absence for a typo.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from wfm_bridge.host.cli.runtime import console, print_json, runtime
+from wfm_bridge.host.cli.vocabulary import cell, envelope, jsonable, person, working
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -50,12 +51,12 @@ def register(app: typer.Typer) -> None:
         when = _parse_start(start, zone)
         meeting = rt.tenant.meetings.book(email, when, minutes, description, facilitator, key)
         if as_json:
-            print_json(meeting)
+            print_json({**meeting_json(meeting), "timezone": zone.key})
             return
-        console().print(
+        console().print(cell(
             f"booked {meeting.id}: {meeting.title} for {meeting.agent_email}, "
             f"{_span(meeting, zone)} (activity {meeting.provider_activity_id})"
-        )
+        ))
 
     @group.command("cancel")
     def cancel(
@@ -64,11 +65,12 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="JSON output."),
     ) -> None:
         """Cancel a meeting booked here (deletes exactly its one activity); safe to repeat."""
-        meeting = runtime(ctx).tenant.meetings.cancel(meeting_id)
+        rt = runtime(ctx)
+        meeting = rt.tenant.meetings.cancel(meeting_id)
         if as_json:
-            print_json(meeting)
+            print_json({**meeting_json(meeting), "timezone": _zone(rt.settings.timezone).key})
             return
-        console().print(f"cancelled {meeting.id} ({meeting.agent_email})")
+        console().print(cell(f"cancelled {meeting.id} ({meeting.agent_email})"))
 
     @group.command("list")
     def list_(
@@ -80,7 +82,8 @@ def register(app: typer.Typer) -> None:
         rt = runtime(ctx)
         meetings = rt.tenant.meetings.list_meetings(_status(status))
         if as_json:
-            print_json(meetings)
+            zone = _zone(rt.settings.timezone).key
+            print_json(envelope([meeting_json(m) for m in meetings], timezone=zone))
             return
         _print_meetings(meetings, _zone(rt.settings.timezone))
 
@@ -90,10 +93,14 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Settle meetings left pending by an unconfirmed provider write (reads them back),
         and remove stray copies a late-landing write left of meetings that have not ended."""
-        service = runtime(ctx).tenant.meetings
-        settled = service.reconcile()
+        rt = runtime(ctx)
+        service = rt.tenant.meetings
+        with working("reading pending meetings back from the provider"):
+            settled = service.reconcile()
         if as_json:
-            print_json(settled)
+            zone = _zone(rt.settings.timezone).key
+            items = [meeting_json(m) for m in settled]
+            print_json(envelope(items, timezone=zone, swept=len(service.swept)))
             return
         for meeting in settled:
             console().print(f"{meeting.id}: {meeting.status}")
@@ -123,24 +130,34 @@ def register(app: typer.Typer) -> None:
         rt = runtime(ctx)
         tz = rt.settings.timezone
         zone = parse_zone(tz)
-        day = parse_date(first, "--from") if first else today_in(rt.bridge.clock, zone)
-        found = rt.tenant.slots.find(email, day, days, minutes, tz)
+        today = today_in(rt.bridge.clock, zone)
+        day = parse_date(first, "--from") if first else today
+        with working("looking for free slots"):
+            found = rt.tenant.slots.find(email, day, days, minutes, tz)
+        if not found and (today - day).days >= days:  # not "try more days": it is the past
+            from wfm_bridge.ports.errors import InvalidInputError
+
+            raise InvalidInputError(
+                f"--from {day} with --days {days} is wholly in the past ({tz}); free slots "
+                f"are only in the future: give --from {today} or later"
+            )
         length = timedelta(minutes=minutes)
         if as_json:
-            print_json(
-                {
-                    "agent": email.strip(),
-                    "timezone": tz,
-                    "minutes": minutes,
-                    "slots": [
-                        {"start": s.isoformat(), "end": (s + length).isoformat()} for s in found
-                    ],
-                }
-            )
+            slots = [{"start": s, "end": s + length} for s in found]
+            print_json(envelope(
+                slots, agent=person(email=email.strip()), timezone=tz, minutes=minutes
+            ))
             return
         _print_slots(found, tz)
 
     app.add_typer(group, name="meetings")
+
+
+def meeting_json(meeting: Meeting) -> dict[str, Any]:
+    """A meeting in the vocabulary: its ``agent`` person, UTC times."""
+    data: dict[str, Any] = jsonable(meeting)
+    data["agent"] = person(email=data.pop("agent_email"), agent_id=data.pop("agent_id"))
+    return data
 
 
 def _refuse_without_provider(group: typer.Typer) -> None:
@@ -215,12 +232,12 @@ def _print_meetings(meetings: list[Meeting], zone: ZoneInfo) -> None:
         table.add_column(column, overflow="fold")
     for m in meetings:
         table.add_row(
-            m.id,
+            cell(m.id),
             m.status.value,
-            m.agent_email,
+            cell(m.agent_email),
             _span(m, zone),
-            m.description,
-            m.provider_activity_id or "-",
+            cell(m.description),
+            cell(m.provider_activity_id or "-"),
         )
     console().print(table)
 

@@ -27,7 +27,7 @@ def provider_rows(registry: AdapterRegistry) -> list[dict[str, Any]]:
                 "plugin": spec.plugin,
                 "credentials": spec.credential_names,
                 "secret_credentials": [f.name for f in spec.credentials if f.secret],
-                "capabilities": sorted(str(c) for c in getattr(spec, "capabilities", ())),
+                "capabilities": sorted(str(c) for c in spec.capabilities),
             }
         )
     return rows

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +20,7 @@ class Runtime:
 
     overrides: dict[str, Any] = field(default_factory=dict)
     debug: bool = False
+    as_json: bool = False  # `--json` was given: errors are also printed as JSON on stdout
     plugins: DiscoveredPlugins | None = None
     _bridge: Bridge | None = None
 
@@ -67,23 +67,17 @@ def runtime(ctx: typer.Context) -> Runtime:
 
 
 def to_jsonable(value: Any) -> Any:
-    """Pydantic models (and lists/dicts of them) to JSON-ready data."""
-    from pydantic import BaseModel
+    """Pydantic models (and lists/dicts of them) to JSON-ready data (UTC ``Z`` times)."""
+    from wfm_bridge.host.cli.vocabulary import jsonable
 
-    from wfm_bridge.ports.read_models import ReadModel
-
-    if isinstance(value, BaseModel | ReadModel):
-        return value.model_dump(mode="json")
-    if isinstance(value, list | tuple):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {k: to_jsonable(v) for k, v in value.items()}
-    return value
+    return jsonable(value)
 
 
 def print_json(value: Any) -> None:
-    """Print ``value`` as indented JSON on stdout."""
-    typer.echo(json.dumps(to_jsonable(value), indent=2, ensure_ascii=False))
+    """Print ``value`` as indented JSON on stdout (the CLI's vocabulary: an object)."""
+    from wfm_bridge.host.cli.vocabulary import print_json as emit
+
+    emit(value)
 
 
 def console() -> Any:

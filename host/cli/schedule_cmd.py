@@ -7,10 +7,19 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from wfm_bridge.host.cli.runtime import console, print_json, runtime
+from wfm_bridge.host.cli.runtime import Runtime, console, print_json, runtime
 from wfm_bridge.host.cli.schedule_output import FORMAT_HELP, ScheduleFormat, choose_format, emit
+from wfm_bridge.host.cli.vocabulary import (
+    cell,
+    envelope,
+    given_options,
+    split_people,
+    with_options,
+    working,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from datetime import date, datetime
 
     from wfm_bridge.ports.models import ActivityType, EmployeeSchedule, ScheduleView, TimeBlock
@@ -24,7 +33,9 @@ def register(app: typer.Typer) -> None:
     @app.command("schedule")
     def schedule(
         ctx: typer.Context,
-        emails: list[str] = typer.Argument(..., help="One or more employee emails."),
+        emails: list[str] = typer.Argument(
+            ..., help="Employee emails (space- or comma-separated) or unique display names."
+        ),
         start: str = typer.Option(
             None, "--start", help="First date, YYYY-MM-DD. Default: today in the --tz zone."
         ),
@@ -32,6 +43,10 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="JSON output (same as --format json)."),
         fmt: ScheduleFormat = typer.Option(ScheduleFormat.TABLE, "--format", help=FORMAT_HELP),
         output: Path = typer.Option(None, "--output", "-o", help="Write to FILE, not stdout."),
+        busy: bool = typer.Option(
+            False, "--busy", help="ics: every event blocks the importing calendar (default: "
+            "agents' events are free time, only 1:1s booked here block it)."
+        ),
     ) -> None:
         """Employees' schedules, one entry per date (7-60 days; 7-14 recommended)."""
         from wfm_bridge.core.day_grid import parse_date, parse_zone, today_in
@@ -43,13 +58,25 @@ def register(app: typer.Typer) -> None:
         first = parse_date(start, "--start") if start else today_in(rt.bridge.clock, zone)
         check_range(first, days)  # before building the provider (which may need a key)
         fmt = choose_format(fmt, as_json, output)
+        wanted = people(rt, emails)
         schedules = rt.tenant.schedules
         _progress_on_stderr(rt.tenant.provider)
-        view = schedules.view(emails, first, days, tz)
+        with working(f"fetching {days} days of schedules for {len(wanted)} employee(s)"):
+            view = schedules.view(wanted, first, days, tz)
+        _refuse_when_nobody_mapped(view)
         if fmt is ScheduleFormat.TABLE:
             _print_view(view)
-            return
-        emit(view, fmt, output, stamp=rt.bridge.clock.now())
+        else:
+            host = rt.settings.host_name
+            emit(view, fmt, output, stamp=rt.bridge.clock.now(), busy=busy, host_name=host)
+        if view.unmapped:
+            who = ", ".join(u.employee.email or u.employee.host_id for u in view.unmapped)
+            hint = with_options("see why: `wfm mapping explain EMAIL`", given_options(rt.overrides))
+            typer.echo(
+                f"partial: {len(view.unmapped)} of {len(view.unmapped) + len(view.employees)} "
+                f"employee(s) could not be mapped and are not shown ({who}); {hint}",
+                err=True,
+            )
 
     @app.command("activity-types")
     def activity_types(
@@ -59,11 +86,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """The provider's activity types (cached for 24 h; --refresh re-fetches)."""
         catalog = runtime(ctx).tenant.activity_types
-        if refresh:
-            catalog.refresh()
-        types = list(catalog.all().values())
+        with working("fetching activity types"):
+            if refresh:
+                catalog.refresh()
+            types = list(catalog.all().values())
         if as_json:
-            print_json(types)
+            print_json(envelope(types, cache_refreshed_at=catalog.refreshed_at()))
             return
         _print_types(types, catalog.refreshed_at())
 
@@ -73,6 +101,30 @@ def _progress_on_stderr(provider: object) -> None:
     long on stderr; stdout stays the schedule."""
     if hasattr(provider, "on_progress"):
         provider.on_progress = lambda progress: typer.echo(progress.message(), err=True)
+
+
+def people(rt: Runtime, args: Sequence[str]) -> list[str]:
+    """Emails from ``args`` (space/comma-separated), unique display names resolved."""
+    from wfm_bridge.host.cli.vocabulary import resolve_names
+
+    items = split_people(args)
+    if all("@" in item for item in items):
+        return items
+    return resolve_names(items, rt.bridge.directory.list_employees())
+
+
+def _refuse_when_nobody_mapped(view: ScheduleView) -> None:
+    """Nobody to show is bad input (exit 2), not an empty success."""
+    from wfm_bridge.ports.errors import UnmappableError
+
+    if view.employees or not view.unmapped:
+        return
+    reasons = "; ".join(
+        f"{u.employee.email or u.employee.host_id}: {u.reason}" for u in view.unmapped
+    )
+    raise UnmappableError(
+        f"nobody could be mapped, so there is no schedule to show: {reasons}"
+    )
 
 
 def _swatch(color: str | None) -> str:
@@ -107,16 +159,17 @@ def _print_view(view: ScheduleView) -> None:
         table.add_column("employee")
         table.add_column("reason", overflow="fold")
         for item in view.unmapped:
-            table.add_row(item.employee.email or item.employee.host_id, item.reason)
+            table.add_row(cell(item.employee.email or item.employee.host_id), cell(item.reason))
         out.print(table)
-        out.print("see why: `wfm mapping explain EMAIL`")
 
 
 def _schedule_table(schedule: EmployeeSchedule, tz: str) -> object:
     from rich.table import Table
+    from rich.text import Text
 
     who = schedule.employee.name or schedule.employee.host_id
-    table = Table(title=f"{who} <{schedule.employee.email or '-'}>  ({tz})", title_justify="left")
+    table = Table(title=cell(f"{who} <{schedule.employee.email or '-'}>  ({tz})"),
+                  title_justify="left")
     for column in ("date", "time", "", "activity", "description"):
         table.add_column(column, overflow="fold")
     for day in schedule.days:
@@ -129,8 +182,10 @@ def _schedule_table(schedule: EmployeeSchedule, tz: str) -> object:
                 label if i == 0 else "",
                 f"{_clock_time(block, day.date)}-{_clock_time(block, day.date, end=True)}",
                 _swatch(block.color),
-                block.activity + (" [cyan](booked here)[/]" if block.created_here else ""),
-                block.description,
+                Text.assemble(
+                    cell(block.activity), (" (booked here)", "cyan") if block.created_here else ""
+                ),
+                cell(block.description),
                 end_section=i == len(day.blocks) - 1,
             )
     return table
@@ -144,7 +199,9 @@ def _print_types(types: list[ActivityType], refreshed_at: datetime | None) -> No
         table.add_column(column, overflow="fold")
     for t in sorted(types, key=lambda t: t.name.casefold()):
         productive = "" if t.productive is None else ("yes" if t.productive else "no")
-        table.add_row(t.name, _swatch(t.color), t.id, t.short_name or "", productive)
+        table.add_row(
+            cell(t.name), _swatch(t.color), cell(t.id), cell(t.short_name or ""), productive
+        )
     out = console()
     out.print(table)
     stamp = refreshed_at.isoformat(timespec="seconds") if refreshed_at else "never"

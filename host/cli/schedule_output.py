@@ -13,7 +13,7 @@ import tempfile
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -53,14 +53,34 @@ def choose_format(fmt: ScheduleFormat, as_json: bool, output: Path | None) -> Sc
     return chosen
 
 
-def encode(view: ScheduleView, fmt: ScheduleFormat, stamp: datetime) -> bytes:
-    """``view`` in ``fmt`` (json, html or ics) as bytes; ``stamp`` is the ICS DTSTAMP."""
+def schedule_json(view: ScheduleView) -> dict[str, Any]:
+    """``view`` in the CLI's JSON vocabulary: ``employee`` persons, UTC times, ``partial``."""
+    from wfm_bridge.host.cli.vocabulary import employee, jsonable
+
+    data: dict[str, Any] = jsonable(view)
+    for shown, schedule in zip(data["employees"], view.employees, strict=True):
+        shown["employee"] = employee(schedule.employee, agent_id=schedule.agent_id)
+        del shown["agent_id"]
+    for item in data["unmapped"]:
+        item["employee"] = employee(item["employee"])
+    data["partial"] = bool(view.unmapped)
+    return data
+
+
+def encode(
+    view: ScheduleView, fmt: ScheduleFormat, stamp: datetime, busy: bool = False,
+    host_name: str = "evaluagent",
+) -> bytes:
+    """``view`` in ``fmt`` (json, html or ics) as bytes; ``stamp`` is the ICS DTSTAMP,
+    ``busy`` makes every ICS event block time, ``host_name`` brands meetings booked here."""
     if fmt is ScheduleFormat.JSON:
-        data = view.model_dump(mode="json")
+        data = schedule_json(view)
         return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
+    from wfm_bridge.host.cli.vocabulary import working
     from wfm_bridge.host.render import render
 
-    return render(view, fmt.value, stamp=stamp)
+    with working(f"rendering {fmt.value} ({len(view.employees)} employee(s), {view.days} days)"):
+        return render(view, fmt.value, stamp=stamp, busy=busy, host_name=host_name)
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -79,9 +99,12 @@ def _write_atomically(path: Path, data: bytes) -> None:
         raise WfmError(f"could not write {path}: {exc.strerror or exc}; check the path") from exc
 
 
-def emit(view: ScheduleView, fmt: ScheduleFormat, output: Path | None, stamp: datetime) -> None:
+def emit(
+    view: ScheduleView, fmt: ScheduleFormat, output: Path | None, stamp: datetime,
+    busy: bool = False, host_name: str = "evaluagent",
+) -> None:
     """Write ``view`` as ``fmt`` to ``output`` (or stdout) and say what was written."""
-    data = encode(view, fmt, stamp)
+    data = encode(view, fmt, stamp, busy, host_name)
     if output is None:
         typer.echo(data.decode("utf-8"), nl=False)
     else:
@@ -89,12 +112,5 @@ def emit(view: ScheduleView, fmt: ScheduleFormat, output: Path | None, stamp: da
         typer.echo(
             f"wrote {output} ({fmt}: {len(view.employees)} employee(s), {view.days} days, "
             f"times in {view.timezone})",
-            err=True,
-        )
-    if view.unmapped and fmt is ScheduleFormat.ICS:
-        who = ", ".join(u.employee.email or u.employee.host_id for u in view.unmapped)
-        typer.echo(
-            f"not in the calendar: {len(view.unmapped)} employee(s) could not be mapped ({who});"
-            " see why: `wfm mapping explain EMAIL`",
             err=True,
         )

@@ -9,6 +9,7 @@ from typing import Any
 import typer
 
 from wfm_bridge.host.cli.runtime import console, print_json, runtime
+from wfm_bridge.host.cli.vocabulary import agents, cell, envelope
 
 scores_app = typer.Typer(help="QA scores recorded by the host (what the export sends).")
 
@@ -38,6 +39,12 @@ def _score(**fields: Any) -> Any:
         raise InvalidInputError(f"invalid score ({where}: {problem['msg']})") from exc
 
 
+def score_json(row: dict[str, Any]) -> dict[str, Any]:
+    """A score in the vocabulary: the evaluated ``agent`` is a person."""
+    data: dict[str, Any] = agents(row)
+    return data
+
+
 @scores_app.command("add")
 def add(
     ctx: typer.Context,
@@ -49,6 +56,7 @@ def add(
     evaluated_at: datetime = typer.Option(
         None, "--evaluated-at", help="When it was evaluated (ISO). Default: now."
     ),
+    as_json: bool = typer.Option(False, "--json", help="JSON output."),
 ) -> None:
     """Record a QA score, or re-score an evaluation (the next export sends the new value)."""
     from datetime import UTC
@@ -66,6 +74,9 @@ def add(
         updated_at=now,
     )
     bridge.scores.record(qa)
+    if as_json:
+        print_json(score_json(qa.model_dump()))
+        return
     typer.echo(f"recorded {qa.evaluation_id} for {qa.agent_email}: {score:g}/{max_score:g}")
 
 
@@ -75,6 +86,7 @@ def seed(
     count: int = typer.Option(
         None, "--count", min=1, max=100_000, help="How many scores. Default: one per employee."
     ),
+    as_json: bool = typer.Option(False, "--json", help="JSON output."),
 ) -> None:
     """Record demo scores for the directory's employees (unmappable ones included)."""
     bridge = runtime(ctx).bridge
@@ -105,6 +117,9 @@ def seed(
     else:
         for qa in scores:
             source.record(qa)
+    if as_json:
+        print_json({"recorded": count, "employees": min(count, len(emails))})
+        return
     typer.echo(f"recorded {count} demo score(s) for {min(count, len(emails))} employee(s)")
 
 
@@ -131,10 +146,9 @@ def list_scores(
         state = "held: unmapped" if qa.evaluation_id in held else ("sent" if past else "waiting")
         rows.append({**qa.model_dump(mode="json"), "export": state})
     if as_json:
-        print_json(rows)
+        print_json(envelope([score_json(r) for r in rows], tenant=tenant))
         return
     from rich.table import Table
-    from rich.text import Text
 
     table = Table(title=f"QA scores of tenant {tenant} ({len(rows)} shown)", title_justify="left")
     for col in ("evaluation", "agent", "score", "scorecard", "updated", "export"):
@@ -142,5 +156,5 @@ def list_scores(
     for r in rows:
         score = f"{r['score']:g}/{r['max_score']:g}"
         cells = (r["evaluation_id"], r["agent_email"], score, r["scorecard"])
-        table.add_row(*(Text(c) for c in (*cells, r["updated_at"], r["export"])))
+        table.add_row(*(cell(c) for c in (*cells, r["updated_at"], r["export"])))
     console().print(table)

@@ -36,6 +36,7 @@ def register(app: typer.Typer) -> None:
             help="Address to listen on (default loopback; elsewhere put a TLS proxy in front).",
         ),
         access_log: bool = typer.Option(False, "--access-log", help="Log every request."),
+        as_json: bool = typer.Option(False, "--json", help="Say where it listens as JSON."),
     ) -> None:
         """Serve the HTTP face in the foreground until Ctrl-C."""
         if ctx.invoked_subcommand is not None:
@@ -49,11 +50,19 @@ def register(app: typer.Typer) -> None:
         if not is_loopback(host):
             typer.echo(TLS_WARNING.format(host=host), err=True)
         settings = bridge.settings
-        typer.echo(
-            f"wfm serve on {server.url} (provider {settings.provider}; API under /api/v1, "
-            f"OpenAPI at {server.url}/openapi.json, pages at {server.url}/calendar)",
-        )
-        typer.echo("sign in or call the API with a token: `wfm serve token create --tenant T`")
+        if as_json:
+            print_json({
+                "url": server.url, "provider": settings.provider, "api": f"{server.url}/api/v1",
+                "openapi": f"{server.url}/openapi.json", "pages": f"{server.url}/calendar",
+            })
+        else:
+            typer.echo(
+                f"wfm serve on {server.url} (provider {settings.provider}; API under /api/v1, "
+                f"OpenAPI at {server.url}/openapi.json, pages at {server.url}/calendar)",
+            )
+            typer.echo(
+                "sign in or call the API with a token: `wfm serve token create --tenant T`"
+            )
         with contextlib.suppress(KeyboardInterrupt):
             server.serve_forever()
 
@@ -95,9 +104,13 @@ def register(app: typer.Typer) -> None:
     def revoke(
         ctx: typer.Context,
         token_id: str = typer.Argument(..., help="The token's id (`wfm serve token list`)."),
+        as_json: bool = typer.Option(False, "--json", help="JSON output."),
     ) -> None:
         """Revoke a token: it stops working at once, on the API and the pages."""
         info = _tokens(ctx).revoke(token_id)
+        if as_json:
+            print_json({"id": info.id, "tenant": info.tenant, "revoked": True})
+            return
         typer.echo(f"revoked token {info.id} of tenant {info.tenant!r}")
 
     app.add_typer(serve_app, name="serve")

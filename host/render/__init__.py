@@ -16,12 +16,20 @@ from wfm_bridge.ports.models import ScheduleView
 FILE_FORMATS = ("html", "ics")
 
 
-def render(view: ScheduleView, fmt: str, *, stamp: datetime | None = None) -> bytes:
-    """``view`` rendered as ``fmt`` ("html" or "ics"), ready to write to a file."""
+def render(
+    view: ScheduleView,
+    fmt: str,
+    *,
+    stamp: datetime | None = None,
+    busy: bool = False,
+    host_name: str = "evaluagent",
+) -> bytes:
+    """``view`` rendered as ``fmt`` ("html" or "ics"), ready to write to a file; ``busy``
+    and ``host_name`` as ``render_ics`` and ``render_html`` take them."""
     if fmt == "html":
-        return render_html(view).encode("utf-8")
+        return render_html(view, host_name=host_name).encode("utf-8")
     if fmt == "ics":
-        return render_ics(view, stamp=stamp)
+        return render_ics(view, stamp=stamp, busy=busy, host_name=host_name)
     raise InvalidInputError(f"unknown file format {fmt!r}; use one of: {', '.join(FILE_FORMATS)}")
 
 

@@ -39,6 +39,7 @@ class _Page:
     swatches: dict[str, Swatch]
     zone: ZoneInfo
     window: Window
+    host_name: str = "evaluagent"  # Settings.host_name: the brand on meetings booked here
 
     def pct(self, minutes: float) -> str:
         """A CSS percentage along the time axis for ``minutes`` after midnight."""
@@ -56,13 +57,13 @@ def _hhmm(block: TimeBlock, zone: ZoneInfo) -> str:
     return f"{start:%a %d %b %H:%M} {DASH} {end:%a %d %b %H:%M}"
 
 
-def _tooltip(block: TimeBlock, employee: str, zone: ZoneInfo) -> str:
+def _tooltip(block: TimeBlock, employee: str, zone: ZoneInfo, host_name: str) -> str:
     lines = [f"{block.activity} · {_hhmm(block, zone)}"]
     if block.description:
         lines.append(block.description)
     lines.append(employee)
     if block.created_here:
-        lines.append("Meeting booked through wfm-bridge")
+        lines.append(f"Meeting booked through {host_name}")
     return "\n".join(lines)
 
 
@@ -84,7 +85,7 @@ def _block(seg: Segment, lane: Lane, page: _Page) -> str:
             f"top:{LANE_PAD_PX + seg.track * TRACK_PX}px;"
             f"background:{color};color:{text_color(color)}"
         ),
-        "title": _tooltip(block, who, page.zone),
+        "title": _tooltip(block, who, page.zone, page.host_name),
         "data-employee": lane.employee.host_id,
         "data-date": lane.date.isoformat(),
         "data-activity": block.activity,
@@ -142,14 +143,15 @@ def _axis(page: _Page) -> str:
     )
 
 
-def _legend(swatches: list[Swatch]) -> str:
+def _legend(swatches: list[Swatch], host_name: str) -> str:
     items = "".join(
         f'<li data-type="{escape(s.type_id)}"><span class="swatch" '
         f'style="background:{s.color};color:{s.text}">{escape(s.name)}</span></li>'
         for s in swatches
     )
     mine = (
-        f'<li><span class="swatch mine-sample">{STAR}</span> meeting booked through wfm-bridge</li>'
+        f'<li><span class="swatch mine-sample">{STAR}</span> meeting booked through '
+        f"{escape(host_name)}</li>"
     )
     none = '<li><span class="swatch none-sample"></span> no activities</li>'
     return f'<ul class="legend" aria-label="Legend">{items}{mine}{none}</ul>'
@@ -171,13 +173,15 @@ def _unmapped(view: ScheduleView) -> str:
     )
 
 
-def render_html(view: ScheduleView, *, title: str = "Schedules") -> str:
+def render_html(
+    view: ScheduleView, *, title: str = "Schedules", host_name: str = "evaluagent"
+) -> str:
     """The whole page for ``view`` as a string (UTF-8, no external resources)."""
     dates = range_dates(view)
     swatches = legend(view)
     lanes = lanes_by_date(view)
     window = time_window(lanes)
-    page = _Page({s.type_id: s for s in swatches}, ZoneInfo(view.timezone), window)
+    page = _Page({s.type_id: s for s in swatches}, ZoneInfo(view.timezone), window, host_name)
     span = f"{dates[0]:%a %d %b %Y} {DASH} {dates[-1]:%a %d %b %Y}" if dates else ""
     names = [e.employee.name or e.employee.host_id for e in view.employees]
     people = ": " + ", ".join(names) if len(names) <= MAX_NAMED else ""
@@ -192,7 +196,7 @@ def render_html(view: ScheduleView, *, title: str = "Schedules") -> str:
         f"({view.days} days) · {len(names)} employee(s){escape(people)}</p>"
         f'<p class="tz" data-timezone="{escape(view.timezone)}">All times are in '
         f"<b>{escape(view.timezone)}</b> (the viewer's time zone); rows show {axis}.</p>"
-        f"{_legend(swatches)}</header>"
+        f"{_legend(swatches, page.host_name)}</header>"
         f'<main class="calendar{solo}" style="--hours:{window.hours}" '
         f'data-window-start="{window.start_hour}" data-window-end="{window.end_hour}">'
         f"{_axis(page)}{days}</main>{_unmapped(view)}</body></html>\n"

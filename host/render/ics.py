@@ -3,6 +3,11 @@
 One VEVENT per block (a block listed on two days is exported once). UIDs are UUIDv5 of
 employee, activity id and UTC start, so re-exporting updates events instead of duplicating
 them. Times carry the viewer's TZID with a matching VTIMEZONE (UTC views use ``Z`` times).
+
+A 1:1 booked here is summarised ``One To One · Agent`` (a team huddle stays ``Meeting ·
+Agent``) and categorised ``Created via <host name>``. Importing agents' schedules must not
+fill the importer's own calendar: by default events are transparent (free) and only 1:1s,
+which the importer attends, are opaque; ``busy=True`` makes every event block time.
 """
 
 from __future__ import annotations
@@ -19,7 +24,13 @@ from wfm_bridge.ports.models import Employee, ScheduleView, TimeBlock
 PRODID = "-//wfm-bridge//Schedule export//EN"
 UID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "wfm-bridge.schedule")
 UID_DOMAIN = "wfm-bridge"
-CREATED_HERE_CATEGORY = "Created via wfm-bridge"
+DEFAULT_HOST_NAME = "evaluagent"  # Settings.host_name's default
+ONE_TO_ONE = "One To One"
+
+
+def created_here_category(host_name: str = DEFAULT_HOST_NAME) -> str:
+    """The category of events booked through the host (branded with its configured name)."""
+    return f"Created via {host_name.strip() or DEFAULT_HOST_NAME}"
 
 
 def event_uid(employee: Employee, block: TimeBlock) -> str:
@@ -30,14 +41,23 @@ def event_uid(employee: Employee, block: TimeBlock) -> str:
 
 
 def event_summary(block: TimeBlock, employee: Employee, several: bool) -> str:
-    """The activity name, followed by who when the file holds several employees."""
-    if not several:
-        return block.activity
-    return f"{block.activity} · {employee.name or employee.host_id}"
+    """The activity name (``One To One`` for a 1:1 booked here), followed by who when the
+    file holds several employees or the event is a 1:1 (whose it is always matters)."""
+    what = ONE_TO_ONE if block.created_here else block.activity
+    if not several and not block.created_here:
+        return what
+    return f"{what} · {employee.name or employee.host_id}"
 
 
-def render_ics(view: ScheduleView, *, stamp: datetime | None = None) -> bytes:
-    """The calendar file for ``view`` (CRLF line endings, UTF-8)."""
+def render_ics(
+    view: ScheduleView,
+    *,
+    stamp: datetime | None = None,
+    busy: bool = False,
+    host_name: str = DEFAULT_HOST_NAME,
+) -> bytes:
+    """The calendar file for ``view`` (CRLF line endings, UTF-8); ``busy``: every event
+    blocks the importing calendar (default: only 1:1s booked here do)."""
     zone = ZoneInfo(view.timezone)
     utc_view = view.timezone in {"UTC", "Etc/UTC", "Etc/Zulu", "Zulu"}
     dtstamp = (stamp or datetime.now(UTC)).astimezone(UTC)
@@ -63,12 +83,12 @@ def render_ics(view: ScheduleView, *, stamp: datetime | None = None) -> bytes:
                 event.add("description", block.description)
             categories = [block.activity]
             if block.created_here:
-                categories.append(CREATED_HERE_CATEGORY)
+                categories.append(created_here_category(host_name))
             event.add("categories", categories)
             event.add("x-wfm-employee", employee.host_id)
             event.add("x-wfm-activity-id", block.activity_id)
             event.add("x-wfm-activity-type-id", block.activity_type_id)
-            event.add("transp", "OPAQUE")
+            event.add("transp", "OPAQUE" if busy or block.created_here else "TRANSPARENT")
             cal.add_component(event)
     if not utc_view:
         cal.add_missing_timezones()

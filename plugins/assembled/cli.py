@@ -32,6 +32,9 @@ def serve(
     burst: int = typer.Option(20, "--burst", help="Burst size per key."),
     no_rate_limit: bool = typer.Option(False, "--no-rate-limit", help="Never answer 429."),
     access_log: bool = typer.Option(False, "--access-log", help="Log every request."),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print one JSON object (base URL, key, seed) once listening."
+    ),
 ) -> None:
     """Serve the emulator in the foreground until Ctrl-C."""
     from datetime import UTC, datetime
@@ -54,21 +57,30 @@ def serve(
             keys=(api_key,), rate=rate, burst=burst, rate_limit=not no_rate_limit, latency=latency
         )
     )
+    anchor = None
     if seed == "demo":
         anchor = seed_demo(emulator.state, datetime.now(UTC).date(), anchor=configured_anchor({}))
-        typer.echo(f"seeded the demo organisation (schedules from {anchor})")
+        if not as_json:
+            typer.echo(f"seeded the demo organisation (schedules from {anchor})")
     try:
         server = EmulatorServer(emulator, port=port, log_level="warning", access_log=access_log)
     except OSError as exc:
         raise InvalidInputError(
             f"cannot listen on 127.0.0.1:{port} ({exc.strerror}); pick another --port"
         ) from exc
-    typer.echo(f"Assembled emulator on {server.base_url} (Ctrl-C stops)")
-    if key is None:
-        typer.echo(f"API key: {api_key}")
-    typer.echo(
-        f"try: echo {api_key if key is None else '<KEY>'} | "
-        f"wfm --provider assembled --base-url {server.base_url} auth set-key"
-    )
+    if as_json:
+        import json
+
+        data = {"base_url": server.base_url, "api_key": api_key if key is None else None,
+                "seed": seed, "schedules_from": anchor.isoformat() if anchor else None}
+        typer.echo(json.dumps(data))
+    else:
+        typer.echo(f"Assembled emulator on {server.base_url} (Ctrl-C stops)")
+        if key is None:
+            typer.echo(f"API key: {api_key}")
+        typer.echo(
+            f"try: echo {api_key if key is None else '<KEY>'} | "
+            f"wfm --provider assembled --base-url {server.base_url} auth set-key"
+        )
     with contextlib.suppress(KeyboardInterrupt):  # uvicorn normally handles Ctrl-C itself
         server.serve_forever()

@@ -21,12 +21,22 @@ def register(commands: CommandRegistry) -> None:
     demo: typer.Typer = commands.group("demo")
 
     @demo.command("reset")
-    def reset(ctx: typer.Context) -> None:
+    def reset(
+        ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="JSON output.")
+    ) -> None:
         """Restore the embedded demo organisation to its seed (memory_fake provider)."""
         from wfm_bridge.plugins.memory_fake.store import reset_demo
 
         where = commands.context(ctx)
         info = reset_demo(where.data_dir, where.tenant)
+        if as_json:
+            import json
+
+            days = {"first_day": info.first_day, "last_day": info.last_day}
+            data = {"tenant": where.tenant, "agents": info.agents, "activities": info.activities,
+                    **{k: v.isoformat() if v else None for k, v in days.items()}}
+            typer.echo(json.dumps(data, indent=2))
+            return
         typer.echo(
             f"demo organisation restored for tenant {where.tenant!r}: {info.agents} agents, "
             f"{info.activities} activities from {info.first_day} to {info.last_day}"

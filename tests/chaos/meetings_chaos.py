@@ -138,12 +138,12 @@ def run_meetings_chaos(
     for _ in range(2):
         done = world.wfm(home, "meetings", "reconcile", "--json")
         if done.problem() is None and done.code == 0:
-            run.figures.reconciled += len(done.json())
+            run.figures.reconciled += len(done.json()["items"])
         else:
             run.figures.contract.append(f"final reconcile: {done.problem() or done.err.strip()}")
     run.figures.stray_removed = len(world.emulator.state.ledger.deleted) - deleted_before
     listed = world.wfm(home, "meetings", "list", "--json")
-    check_meetings(world, listed.json(), before, run.figures)
+    check_meetings(world, listed.json()["items"], before, run.figures)
     return run.figures
 
 
@@ -272,6 +272,7 @@ def _mismatch(meeting: WireDict, activities: list[WireDict]) -> str | None:
     end = to_unix(datetime.fromisoformat(meeting["end"]))
     if a["id"] != meeting["provider_activity_id"]:
         return f"ledger says activity {meeting['provider_activity_id']}, provider has {a['id']}"
-    if (a["agent_id"], a["start_time"], a["end_time"]) != (meeting["agent_id"], start, end):
+    agent_id = meeting["agent"]["agent_id"]
+    if (a["agent_id"], a["start_time"], a["end_time"]) != (agent_id, start, end):
         return "agent or times differ between ledger and provider"
     return None

@@ -29,7 +29,7 @@ def test_demo_tour_runs_every_step(
     # the second export run sends nothing new
     assert out.count("Sent 0 score(s)") == 1
     listed = wfm("meetings", "list", "--json")
-    assert [m["status"] for m in listed.json()] == ["cancelled"]
+    assert [m["status"] for m in listed.json()["items"]] == ["cancelled"]
 
 
 def test_demo_reset_restores_the_seed(

@@ -24,7 +24,11 @@ def wfm(monkeypatch: pytest.MonkeyPatch, home: Path, capsys: pytest.CaptureFixtu
 def test_show_json_gets_every_edge_case_right(wfm: Cli) -> None:
     result = wfm("mapping", "show", "--json")
     assert result.code == 0, result.err
-    rows = {row["employee"]["email"]: row for row in result.json()}
+    data = result.json()
+    assert data["count"] == len(data["items"]) == data["mapped"] + data["unmapped"]
+    assert data["unmapped"] == 3 and data["cache_refreshed_at"].endswith("Z")
+    rows = {row["employee"]["email"]: row for row in data["items"]}
+    assert rows["ana.lee@example.com"]["agent"]["agent_id"], "the agent is a person"
     outcome = {email: (row["status"], row["rule"]) for email, row in rows.items()}
     assert outcome["ana.lee@example.com"] == ("mapped", "email")
     assert outcome["Maria.Garcia@Example.COM"] == ("mapped", "email")
@@ -51,7 +55,7 @@ def test_explain_shows_each_rule_and_the_closest_email(wfm: Cli) -> None:
     result = wfm("mapping", "explain", "ana.le@example.com", "--json")
     assert result.code == 0, result.err
     explanation = result.json()
-    assert explanation["outcome"]["status"] == "unmapped"
+    assert explanation["status"] == "unmapped" and explanation["agent"] is None
     assert [c["rule"] for c in explanation["checks"]] == ["agent_id", "email", "name"]
     email_check = explanation["checks"][1]
     assert not email_check["matched"]

@@ -73,7 +73,12 @@ def test_book_shows_in_schedule_then_cancel_removes_only_it(wfm: Cli) -> None:
 
     assert _book(wfm, "--key", "req-1", "--facilitator", "lead@example.com") == meeting
     listed = wfm("meetings", "list", "--json")
-    assert [m["id"] for m in listed.json()] == [meeting["id"]]
+    assert [m["id"] for m in listed.json()["items"]] == [meeting["id"]]
+    assert meeting["start"].endswith("Z") and meeting["agent"]["email"] == AGENT
+
+    reused = wfm("meetings", "book", AGENT, "--start", START, "--minutes", "45", "--key", "req-1")
+    assert reused.code == 2, "a reused idempotency key is bad input"
+    assert "already used" in reused.err
 
     cancelled = wfm("meetings", "cancel", meeting["id"], "--json")
     assert cancelled.code == 0, cancelled.err
@@ -86,7 +91,7 @@ def test_book_shows_in_schedule_then_cancel_removes_only_it(wfm: Cli) -> None:
 def test_only_meetings_booked_here_can_be_cancelled(wfm: Cli) -> None:
     shift_id = next(b["activity_id"] for b in _blocks(wfm) if b["activity"] == "Shift")
     result = wfm("meetings", "cancel", shift_id)
-    assert result.code == 1
+    assert result.code == 2, "an unknown meeting id is bad input"
     assert "only meetings created by this product can be cancelled" in result.err
     assert shift_id in {b["activity_id"] for b in _blocks(wfm)}
 
@@ -114,12 +119,12 @@ def test_bad_bookings_are_one_line_errors(
     result = wfm("meetings", "book", AGENT, *args)
     assert result.code == code
     assert message in result.err and len(result.err.strip().splitlines()) == 1
-    assert wfm("meetings", "list", "--json").json() == []
+    assert wfm("meetings", "list", "--json").json()["items"] == []
 
 
 def test_an_unmapped_agent_gets_the_mapping_reason(wfm: Cli) -> None:
     result = wfm("meetings", "book", "yuki.tanaka@example.com", "--start", START, "--minutes", "30")
-    assert result.code == 1
+    assert result.code == 2, "nobody mappable is bad input"
     assert "inactive" in result.err and "wfm mapping explain" in result.err
 
 
@@ -127,8 +132,8 @@ def test_slots_skip_the_booked_meeting_and_json_has_start_and_end(wfm: Cli) -> N
     args = ("slots", AGENT, "--from", DAY.isoformat(), "--days", "1", "--minutes", "30")
     env_free = wfm(*args, "--json")
     assert env_free.code == 0, env_free.err
-    assert env_free.json()["slots"], "Ana is free before her shift starts"
-    first = env_free.json()["slots"][0]
+    assert env_free.json()["items"], "Ana is free before her shift starts"
+    first = env_free.json()["items"][0]
     assert datetime.fromisoformat(first["end"]) - datetime.fromisoformat(
         first["start"]
     ) == timedelta(minutes=30)
@@ -141,9 +146,9 @@ def test_slots_with_shifts_available_offer_the_shift_but_not_the_meeting(
     monkeypatch.setenv("WFM_AVAILABLE_TYPES", "Shift")
     monkeypatch.setenv("WFM_WORK_HOURS", "00:00-23:59")
     args = ("slots", AGENT, "--from", DAY.isoformat(), "--days", "1", "--minutes", "30", "--json")
-    free = [s["start"] for s in wfm(*args).json()["slots"]]
+    free = [s["start"] for s in wfm(*args).json()["items"]]
     shift = [b for b in _blocks(wfm) if b["activity"] == "Shift"]
     inside = [t for t in free if any(b["start"] <= t < b["end"] for b in shift)]
     assert inside, "with Shift available, time inside the shift is offered"
     _book(wfm, start=inside[0])
-    assert inside[0] not in {s["start"] for s in wfm(*args).json()["slots"]}
+    assert inside[0] not in {s["start"] for s in wfm(*args).json()["items"]}

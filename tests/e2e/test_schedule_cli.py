@@ -58,6 +58,9 @@ def test_fourteen_days_json_one_entry_per_date_with_blocks(wfm: Cli) -> None:
     assert {b["activity"] for d in ana["days"] for b in d["blocks"]} >= {"Shift", "Lunch"}
     (noah,) = view["unmapped"]
     assert noah["employee"]["email"] == "noah.fischer@example.com" and noah["reason"]
+    assert view["partial"] is True and result.err.startswith("partial: 1 of 2")
+    assert all(b["start"].endswith("Z") for b in monday), "times are UTC, the zone given once"
+    assert ana["employee"]["agent_id"], "the employee carries the provider agent id"
 
 
 def test_default_start_is_today_in_the_viewers_zone_and_default_days_is_14(wfm: Cli) -> None:
@@ -80,10 +83,30 @@ def test_table_shows_every_date_and_empty_dates_visibly(wfm: Cli) -> None:
 
 
 def test_unmapped_employees_are_listed_in_the_table(wfm: Cli) -> None:
-    result = wfm("schedule", "yuki.tanaka@example.com", "--start", "2024-06-24", "--days", "7")
+    result = wfm("schedule", AGENT, "yuki.tanaka@example.com", "--start", "2024-06-24",
+                 "--days", "7")
     assert result.code == 0, result.err
     assert "could not be mapped" in result.out
     assert "inactive in memory_fake" in result.out
+    assert "partial: 1 of 2" in result.err
+
+
+def test_nobody_mappable_is_bad_input(wfm: Cli) -> None:
+    result = wfm("schedule", "yuki.tanaka@example.com", "--start", "2024-06-24", "--days", "7")
+    assert result.code == 2
+    assert "nobody could be mapped" in result.err and "inactive in memory_fake" in result.err
+
+
+def test_emails_comma_separated_and_unique_names_are_accepted(wfm: Cli) -> None:
+    result = wfm("schedule", f"{AGENT},maria.garcia@example.com", "Thomas  Brennan", "--start",
+                 "2024-06-24", "--days", "7", "--json")
+    assert result.code == 0, result.err
+    emails = [e["employee"]["email"] for e in result.json()["employees"]]
+    assert emails == [AGENT, "Maria.Garcia@Example.COM", "tom.brennan@old-helpdesk.example"]
+    ambiguous = wfm("schedule", "Sam Taylor", "--days", "7")
+    assert ambiguous.code == 2 and "ambiguous name" in ambiguous.err  # unique here, not there
+    unknown = wfm("schedule", "Nobody Here", "--days", "7")
+    assert unknown.code == 2 and "no employee has that name" in unknown.err
 
 
 @pytest.mark.parametrize(
@@ -118,7 +141,7 @@ def test_help_recommends_7_to_14_days(wfm: Cli) -> None:
 def test_activity_types_lists_meeting(wfm: Cli) -> None:
     result = wfm("activity-types", "--json")
     assert result.code == 0, result.err
-    names = [t["name"] for t in result.json()]
+    names = [t["name"] for t in result.json()["items"]]
     assert "Meeting" in names and "Shift" in names
     table = wfm("activity-types", "--refresh")
     assert table.code == 0, table.err

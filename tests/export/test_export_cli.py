@@ -49,7 +49,7 @@ def test_first_run_sends_the_recorded_scores_and_the_second_sends_none(wfm: Cli)
     report = first.json()
     assert report["sent"] > 30 and report["batches"] == 1
     assert report["pending_unmapped"] >= 3  # inactive, ambiguous and unknown demo agents
-    assert {u["agent_email"] for u in report["unmapped"]} >= {"noah.fischer@example.com"}
+    assert {u["agent"]["email"] for u in report["unmapped"]} >= {"noah.fischer@example.com"}
     assert all(u["reason"] for u in report["unmapped"])
     assert report["checkpoint"]["evaluation_id"]
     assert second.json()["sent"] == 0
@@ -65,7 +65,7 @@ def test_rescoring_sends_only_the_new_value(wfm: Cli) -> None:
     report = wfm("export", "run", "--json").json()
 
     assert (report["sent"], report["batches"]) == (1, 1)
-    listed = wfm("scores", "list", "--json").json()
+    listed = wfm("scores", "list", "--json").json()["items"]
     assert [(r["evaluation_id"], r["score"], r["export"]) for r in listed] == [("ev-9", 90, "sent")]
 
 

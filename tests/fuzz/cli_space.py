@@ -543,3 +543,76 @@ def sandbox_env(root: Path) -> dict[str, str]:
         "WFM_BASE_URL": "http://127.0.0.1:9",
         "WFM_CLOCK": "memory",
     }
+
+
+# --- bad inputs and their classification -------------------------------------------------------
+
+_SOON = "2031-06-03T10:00"  # a future start (the sandbox's clock is the wall clock)
+_AGENT = "ana.lee@example.com"
+_BOOK = ("meetings", "book", _AGENT, "--start", _SOON)
+
+# Hand-typed bad inputs, run in this order in one sandbox: each must exit 2 with one `error:`
+# line (bad input: usage, values, unknown ids, reused keys, nobody mappable). Entries
+# expected to exit 0 set up the state the next one needs (a booking whose key is then reused).
+BAD_INPUTS: tuple[tuple[tuple[str, ...], int, bytes], ...] = tuple(
+    (argv, code, stdin) for argv, code, stdin in [
+        (("schedule", "nobody@example.com", "--days", "7"), 2, b""),
+        (("schedule", "yuki.tanaka@example.com", "--days", "7"), 2, b""),
+        (("schedule", "No Such Person", "--days", "7"), 2, b""),
+        (("schedule", "Sam Taylor", "--days", "7"), 2, b""),
+        (("schedule", _AGENT, "--days", "6"), 2, b""),
+        (("schedule", _AGENT, "--days", "61"), 2, b""),
+        (("schedule", _AGENT, "--start", "2024-02-30"), 2, b""),
+        (("schedule", _AGENT, "--start", "tomorrow"), 2, b""),
+        (("schedule", ","), 2, b""),
+        (("schedule", _AGENT, "--format", "xml"), 2, b""),
+        (("schedule", _AGENT, "--json", "--format", "html"), 2, b""),
+        (("schedule", _AGENT, "--format", "html", "--output", "existing-dir"), 2, b""),
+        (("schedule", _AGENT, "--format", "html", "--output", "sub/missing/x.html"), 2, b""),
+        (("schedule",), 2, b""),
+        (("slots", "nobody@example.com"), 2, b""),
+        (("slots", _AGENT, "--days", "15"), 2, b""),
+        (("slots", _AGENT, "--days", "0"), 2, b""),
+        (("slots", _AGENT, "--minutes", "0"), 2, b""),
+        (("slots", _AGENT, "--from", "2020-01-06", "--days", "1"), 2, b""),
+        (("meetings", "book", _AGENT, "--start", "soon", "--minutes", "30"), 2, b""),
+        (("meetings", "book", _AGENT, "--start", "2020-01-01T10:00", "--minutes", "30"), 2, b""),
+        ((*_BOOK, "--minutes", "0"), 2, b""),
+        ((*_BOOK, "--minutes", "600"), 2, b""),
+        (("meetings", "book", "nobody@example.com", "--start", _SOON, "--minutes", "30"), 2, b""),
+        (("meetings", "book", "yuki.tanaka@example.com", "--start", _SOON, "--minutes", "30"),
+         2, b""),
+        ((*_BOOK, "--minutes", "30", "--key", "fuzz-key"), 0, b""),
+        ((*_BOOK, "--minutes", "45", "--key", "fuzz-key"), 2, b""),
+        (("meetings", "cancel", "mtg-does-not-exist"), 2, b""),
+        (("meetings", "cancel", " "), 2, b""),
+        (("meetings", "list", "--status", "done"), 2, b""),
+        (("meetings", "modify", "mtg-1"), 2, b""),
+        (("meetings", "bulk-delete"), 2, b""),
+        (("mapping", "explain", "  "), 2, b""),
+        (("--tz", "Mars/Olympus", "schedule", _AGENT), 2, b""),
+        (("--tenant", "../etc", "mapping", "show"), 2, b""),
+        (("--provider", "nope", "schedule", _AGENT), 2, b""),
+        (("scores", "add", "--evaluation", "e1", "--agent", "not-an-email", "--score", "5"),
+         2, b""),
+        (("scores", "add", "--evaluation", "e1", "--agent", _AGENT, "--score", "500"), 2, b""),
+        (("scores", "seed", "--count", "0"), 2, b""),
+        (("export", "run", "--batch-size", "0"), 2, b""),
+        (("auth", "set-key"), 2, b""),
+        (("auth", "set-key", "sk_live_on_the_command_line"), 2, b"x"),
+        (("auth", "status", "--bogus"), 2, b""),
+        (("emulator", "serve", "--seed", "full"), 2, b""),
+        (("emulator", "serve", "--port", "70000"), 2, b""),
+        (("--log-level", "TRACE", "plugins"), 2, b""),
+    ]
+)
+
+
+def misclassified(run: Run, expected: int) -> str | None:
+    """Why ``run`` of a BAD_INPUTS entry is misclassified (None: exit code and message as
+    documented)."""
+    if run.code != expected:
+        return f"exit {run.code}, expected {expected}: {_error_line(run.err)}"
+    if expected == 2 and problems(run):
+        return "; ".join(problems(run))
+    return None

@@ -1,5 +1,6 @@
 """Every `wfm` command fuzzed with generated arguments: exit 0/1/2, one `error:` line, no
-traceback, no "unexpected" internal error (the short version of bench/fuzz.py).
+traceback, no "unexpected" internal error (the short version of bench/fuzz.py); and the
+hand-typed bad inputs of ``BAD_INPUTS`` classified as bad input (exit 2), every one.
 
 Commands come from walking the typer app, so a new command is fuzzed without editing this
 file. Runs share one sandbox data directory per module (the embedded memory_fake default,
@@ -16,11 +17,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fuzz.cli_space import (
+    BAD_INPUTS,
     CLEARED_ENV,
     FORCED_ARGS,
     STDIN_DECODING,
     Command,
     argv_for,
+    misclassified,
     outcome,
     problems,
     run_cli,
@@ -79,3 +82,14 @@ def test_fuzzed_arguments_keep_the_cli_contract(command: Command, sandbox: Path)
 
     one()
     assert seen and "broken" not in seen
+
+
+def test_bad_inputs_exit_2_with_one_error_line(sandbox: Path) -> None:
+    """The same bad input always exits the same way: 2, with one specific `error:` line."""
+    wrong = []
+    for argv, expected, stdin in BAD_INPUTS:
+        found = misclassified(run_cli(list(argv), stdin), expected)
+        if found:
+            wrong.append((argv, found))
+    assert sum(code == 2 for _, code, _ in BAD_INPUTS) >= 40
+    assert not wrong, wrong

@@ -149,3 +149,15 @@ def test_the_tour_fails_once_up_front_not_at_every_step(
     run = wfm(*argv)
     refused(run, code, word)
     assert "$ wfm" not in run.out  # no step ran
+
+
+def test_a_hint_quoting_an_option_with_control_characters_stays_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hints carry the global options given: a tenant holding line breaks or escapes must
+    not split the error line or reach the terminal raw."""
+    monkeypatch.setenv("WFM_HOME", str(tmp_path))
+    run = run_cli(["--tenant", "a\x0bb\r\x85c\x1b[31m", "meetings", "cancel", "x"])
+    assert run.code == 2
+    assert run.err.count("\n") == 1 and run.err.startswith("error: ")
+    assert "\x1b" not in run.err

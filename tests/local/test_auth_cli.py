@@ -62,7 +62,7 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
 def _status(cli: Cli, *extra: str) -> list[dict[str, Any]]:
     result = cli("auth", "status", "--json", *extra)
     assert result.code == 0, result.err
-    return json.loads(result.out)  # type: ignore[no-any-return]
+    return json.loads(result.out)["items"]  # type: ignore[no-any-return]
 
 
 def test_set_key_validates_stores_and_status_shows_it(

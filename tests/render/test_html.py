@@ -126,7 +126,9 @@ def test_meetings_created_here_are_marked_and_others_not() -> None:
     assert [b.data("activity") for b in mine] == ["Meeting"]
     assert all(b.data("created-here") == "true" for b in mine)
     assert "\u2605" in "".join(mine[0].text)
-    assert "booked through wfm-bridge" in mine[0].attrs["title"]
+    assert "booked through evaluagent" in mine[0].attrs["title"]
+    branded = with_class(read_page(render_html(view, host_name="Acme QA"))[0], "block")
+    assert any("booked through Acme QA" in b.attrs["title"] for b in branded)
     others = [b for b in blocks if b not in mine]
     assert all("\u2605" not in "".join(b.text) for b in others)
     assert all("booked through" not in b.attrs["title"] for b in others)

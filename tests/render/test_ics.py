@@ -28,15 +28,14 @@ def _categories(event: Any) -> list[str]:
 def _expected(case: Case) -> list[tuple[str, str, datetime, datetime, str, str]]:
     several = len(case.view.employees) > 1
     names = {s.employee.host_id: s.employee.name for s in case.view.employees}
+
+    def summary(who: str, b: Any) -> str:
+        if b.created_here:  # a 1:1 booked here says so, and whose it is
+            return f"One To One · {names[who]}"
+        return f"{b.activity} · {names[who]}" if several else b.activity
+
     return sorted(
-        (
-            who,
-            b.activity_id,
-            b.start,
-            b.end,
-            f"{b.activity} · {names[who]}" if several else b.activity,
-            b.description,
-        )
+        (who, b.activity_id, b.start, b.end, summary(who, b), b.description)
         for who, b in case.activities
     )
 
@@ -94,9 +93,21 @@ def test_user_text_is_kept_verbatim_and_meetings_created_here_are_tagged() -> No
     cal = Calendar.from_ical(render(view, "ics", stamp=STAMP))
     meeting = next(e for e in cal.walk("VEVENT") if "1:1" in str(e.get("DESCRIPTION", "")))
     assert str(meeting["DESCRIPTION"]) == "1:1 " + NASTY
-    assert "Created via wfm-bridge" in _categories(meeting)
+    assert "Created via evaluagent" in _categories(meeting)
     others = [e for e in cal.walk("VEVENT") if e is not meeting]
-    assert all("Created via wfm-bridge" not in _categories(e) for e in others)
+    assert all("Created via evaluagent" not in _categories(e) for e in others)
+    branded = Calendar.from_ical(render(view, "ics", stamp=STAMP, host_name="Acme QA"))
+    assert any("Created via Acme QA" in _categories(e) for e in branded.walk("VEVENT"))
+
+
+def test_agents_events_are_free_time_unless_busy_and_one_to_ones_block() -> None:
+    view = twenty_by_seven().view
+    default = Calendar.from_ical(render_ics(view, stamp=STAMP)).walk("VEVENT")
+    ours = [e for e in default if str(e["SUMMARY"]).startswith("One To One · ")]
+    assert ours and all(str(e["TRANSP"]) == "OPAQUE" for e in ours)
+    assert all(str(e["TRANSP"]) == "TRANSPARENT" for e in default if e not in ours)
+    busy = Calendar.from_ical(render_ics(view, stamp=STAMP, busy=True)).walk("VEVENT")
+    assert all(str(e["TRANSP"]) == "OPAQUE" for e in busy)
 
 
 def test_an_empty_schedule_is_a_valid_calendar_without_events() -> None:

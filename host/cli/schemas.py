@@ -1,0 +1,470 @@
+"""The JSON schema of every `wfm ... --json` output, as strict pydantic models.
+
+``SCHEMAS`` maps a command (its words, e.g. ``"meetings book"``) to the model its ``--json``
+output validates against; ``ERROR`` is what any command prints on stdout when it fails with
+``--json``. Unknown keys are refused, times must be UTC ``...Z``, agents and employees are
+``Person``s. tests/e2e/test_json_schemas.py runs every command of the app with ``--json``
+and validates its output here. ``python -m wfm_bridge.host.cli.schemas [COMMAND]`` prints the
+JSON Schema documents.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+UtcTime = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?Z$")]
+Day = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d\d-\d\d$")]
+
+
+class Out(BaseModel):
+    """Base of every output model: strict types, no unknown keys."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Person(Out):
+    """An agent or employee: the one shape (fields not known are null)."""
+
+    host_id: str | None
+    name: str | None
+    email: str | None
+    agent_id: str | None
+
+
+class Listing(Out):
+    """A list: ``items`` and their ``count``."""
+
+    count: int
+
+
+# --- plugins, mapping, activity types --------------------------------------------------------
+
+
+class Adapter(Out):
+    plugin: str
+    port: str
+    adapter: str
+    about: str
+
+
+class ProviderRow(Out):
+    provider: str
+    plugin: str
+    credentials: list[str]
+    secret_credentials: list[str]
+    capabilities: list[str]
+
+
+class Plugins(Out):
+    plugins: list[str]
+    adapters: list[Adapter]
+    providers: list[ProviderRow]
+
+
+class Mapping(Out):
+    employee: Person
+    status: str
+    rule: str | None
+    agent: Person | None
+    reason: str | None
+
+
+class MappingShow(Listing):
+    items: list[Mapping]
+    mapped: int
+    unmapped: int
+    cache_refreshed_at: UtcTime | None
+
+
+class Check(Out):
+    rule: str
+    matched: bool
+    detail: str
+
+
+class MappingExplain(Mapping):
+    checks: list[Check]
+    cache_refreshed_at: UtcTime | None
+
+
+class MappingRefresh(Out):
+    tenant: str
+    cache_refreshed_at: UtcTime
+
+
+class ActivityType(Out):
+    id: str
+    name: str
+    short_name: str | None
+    color: str | None
+    font_color: str | None
+    productive: bool | None
+    time_off: bool | None
+    interruptible: bool | None
+
+
+class ActivityTypes(Listing):
+    items: list[ActivityType]
+    cache_refreshed_at: UtcTime | None
+
+
+# --- schedules, meetings, slots --------------------------------------------------------------
+
+
+class Block(Out):
+    start: UtcTime
+    end: UtcTime
+    activity: str
+    activity_id: str
+    activity_type_id: str
+    color: str | None
+    description: str
+    created_here: bool
+
+
+class Day_(Out):
+    date: Day
+    blocks: list[Block]
+
+
+class EmployeeSchedule(Out):
+    employee: Person
+    days: list[Day_]
+
+
+class Unmapped(Out):
+    employee: Person
+    reason: str
+
+
+class Schedule(Out):
+    start: Day
+    days: int
+    timezone: str
+    employees: list[EmployeeSchedule]
+    unmapped: list[Unmapped]
+    partial: bool
+
+
+class Meeting(Out):
+    id: str
+    tenant: str
+    agent: Person
+    start: UtcTime
+    end: UtcTime
+    title: str
+    description: str
+    facilitator: str | None
+    provider_activity_id: str | None
+    status: str
+    idempotency_key: str | None
+    created_at: UtcTime
+    cancelled_at: UtcTime | None
+
+
+class MeetingOut(Meeting):
+    timezone: str
+
+
+class Meetings(Listing):
+    items: list[Meeting]
+    timezone: str
+
+
+class Reconciled(Meetings):
+    swept: int
+
+
+class Slot(Out):
+    start: UtcTime
+    end: UtcTime
+
+
+class Slots(Listing):
+    items: list[Slot]
+    agent: Person
+    timezone: str
+    minutes: int
+
+
+# --- scores and export -----------------------------------------------------------------------
+
+
+class Score(Out):
+    evaluation_id: str
+    agent: Person
+    score: float
+    max_score: float
+    scorecard: str
+    evaluated_at: UtcTime
+    updated_at: UtcTime
+
+
+class ListedScore(Score):
+    export: str
+
+
+class Scores(Listing):
+    items: list[ListedScore]
+    tenant: str
+
+
+class Seeded(Out):
+    recorded: int
+    employees: int
+
+
+class Cursor(Out):
+    updated_at: UtcTime
+    evaluation_id: str
+
+
+class HeldScore(Out):
+    evaluation_id: str
+    agent: Person
+    reason: str
+    updated_at: UtcTime
+
+
+class Push(Out):
+    evaluation_id: str
+    agent_id: str
+    score: float
+    max_score: float
+    scorecard: str
+    evaluated_at: UtcTime
+    updated_at: UtcTime
+
+
+class Report(Out):
+    tenant: str
+    dry_run: bool
+    sent: int
+    batches: int
+    sent_from_pending: int
+    pending_unmapped: int
+    unmapped: list[HeldScore]
+    checkpoint: Cursor | None
+    retries: int
+    stopped_early: bool
+    started_at: UtcTime
+    finished_at: UtcTime | None
+    preview: list[Push]
+
+
+class RunRecord(Out):
+    model_config = ConfigDict(extra="allow", strict=True)  # the ledger's record, as stored
+
+    outcome: str
+    started_at: UtcTime | None = None
+    finished_at: UtcTime | None = None
+
+
+class Status(Out):
+    tenant: str
+    checkpoint: Cursor | None
+    running: bool
+    backlog: int
+    pending_unmapped: int
+    unmapped: list[HeldScore]
+    last_run: RunRecord | None
+    last_success: RunRecord | None
+    last_error: dict[str, Any] | None
+    not_available: dict[str, Any] | None  # standing: stopped until the config changes
+    next_run: UtcTime
+
+
+class TenantError(Out):
+    category: str
+    message: str
+
+
+class TenantOutcome(Out):
+    tenant: str
+    report: Report | None
+    error: TenantError | None
+
+
+class WorkerCycle(Listing):
+    """One line of `export worker --json` (JSON Lines: one object per cycle)."""
+
+    items: list[TenantOutcome]
+    cycle: int
+    next_run: UtcTime
+
+
+# --- auth, demo, emulator, errors ------------------------------------------------------------
+
+
+class KeyStored(Out):
+    tenant: str
+    provider: str
+    fingerprint: str
+    fingerprints: dict[str, str]
+    validated_at: UtcTime | None
+    master_key_id: str | None
+
+
+class KeyStatus(Out):
+    tenant: str
+    provider: str
+    fields: list[str]
+    fingerprint: str | None
+    fingerprints: dict[str, str]
+    validated_at: UtcTime | None
+    master_key_id: str | None
+    one_to_ones_ready: bool | None
+    one_to_ones: str
+    score_export_stopped: str | None
+
+
+class KeyStatuses(Listing):
+    items: list[KeyStatus]
+
+
+class KeyRemoved(Out):
+    tenant: str
+    provider: str
+    removed: bool
+
+
+class Rotation(Out):
+    new_master_key_id: str | None
+    generated: str | None
+    reencrypted: int
+    already_current: int
+    dropped_master_keys: list[str]
+    removable_master_keys: list[str]
+
+
+class TourStep(Out):
+    command: str
+    exit_code: int
+    output: dict[str, Any] | None
+
+
+class Tour(Listing):
+    items: list[TourStep]
+    provider: str
+    tenant: str
+
+
+class DemoReset(Out):
+    tenant: str
+    agents: int
+    activities: int
+    first_day: Day | None
+    last_day: Day | None
+
+
+class Emulator(Out):
+    base_url: str
+    api_key: str | None
+    seed: str
+    schedules_from: Day | None
+
+
+class Serving(Out):
+    url: str
+    provider: str
+    api: str
+    openapi: str
+    pages: str
+
+
+class TokenCreated(Out):
+    token: str
+    id: str
+    tenant: str
+    created_at: UtcTime
+
+
+class TokenInfo(Out):
+    id: str
+    tenant: str
+    created_at: UtcTime
+    label: str
+
+
+class Tokens(Listing):
+    items: list[TokenInfo]
+
+
+class TokenRevoked(Out):
+    id: str
+    tenant: str
+    revoked: bool
+
+
+class ErrorBody(Out):
+    category: str
+    message: str
+    exit_code: int
+
+
+class Error(Out):
+    """What a command run with ``--json`` prints on stdout when it fails."""
+
+    error: ErrorBody
+
+
+ERROR = Error
+SCHEMAS: dict[str, type[Out]] = {
+    "plugins": Plugins,
+    "mapping show": MappingShow,
+    "mapping explain": MappingExplain,
+    "mapping refresh": MappingRefresh,
+    "schedule": Schedule,
+    "activity-types": ActivityTypes,
+    "meetings book": MeetingOut,
+    "meetings cancel": MeetingOut,
+    "meetings list": Meetings,
+    "meetings reconcile": Reconciled,
+    "slots": Slots,
+    "scores add": Score,
+    "scores seed": Seeded,
+    "scores list": Scores,
+    "export run": Report,
+    "export status": Status,
+    "export worker": WorkerCycle,
+    "auth set-key": KeyStored,
+    "auth status": KeyStatuses,
+    "auth remove": KeyRemoved,
+    "auth rotate-master-key": Rotation,
+    "demo": Tour,
+    "demo reset": DemoReset,
+    "emulator serve": Emulator,
+    "serve": Serving,
+    "serve token create": TokenCreated,
+    "serve token list": Tokens,
+    "serve token revoke": TokenRevoked,
+}
+# Commands that exist only to refuse (exit 2): their --json output is ``ERROR``.
+REFUSALS = ("meetings modify", "meetings bulk-create", "meetings bulk-delete",
+            "meetings sync-shifts")
+
+
+def schema_of(command: str) -> type[Out]:
+    """The output model of ``command`` (its words); ``ERROR`` for the refusing commands."""
+    return ERROR if command in REFUSALS else SCHEMAS[command]
+
+
+def validate(command: str, data: object) -> Out:
+    """``data`` (parsed ``--json`` output of ``command``) checked against its schema."""
+    return schema_of(command).model_validate(data)
+
+
+def main(argv: list[str]) -> int:
+    """Print the JSON Schema of the commands named (default: all, and the error object)."""
+    names = [" ".join(argv)] if argv else [*SCHEMAS, "error"]
+    docs = {n: (ERROR if n == "error" else schema_of(n)).model_json_schema() for n in names}
+    print(json.dumps(docs, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
