@@ -16,6 +16,15 @@ import pytest
 MARKER = "wfm_capability"  # testing/suite.py marks with it; not imported: it pulls in
 # pydantic and the ports, and this module is loaded by every pytest run
 
+# The suites' asserts explain themselves in a vendor's run as in ours. Named one by one: the
+# package itself is already imported (this module lives in it); the suites load lazily.
+pytest.register_assert_rewrite(
+    *(
+        f"wfm_bridge.testing.{name}"
+        for name in ("calls", "errors", "kit", "reads", "redaction", "scores", "suite", "writes")
+    )
+)
+
 HOW = (
     "define a `wfm_harness` fixture (in the test module or a conftest.py) that yields your "
     "ProviderHarness, e.g.\n\n"
