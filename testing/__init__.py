@@ -24,6 +24,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from wfm_bridge.testing.caches import CacheConformance
     from wfm_bridge.testing.errors import ErrorsSuite
     from wfm_bridge.testing.harness import (
         HarnessFactory,
@@ -35,12 +36,15 @@ if TYPE_CHECKING:
     from wfm_bridge.testing.reads import PagingSuite, ReadsSuite, TimeZoneSuite
     from wfm_bridge.testing.redaction import RedactionSuite
     from wfm_bridge.testing.scores import ScoreSuite
+    from wfm_bridge.testing.states import StateConformance
     from wfm_bridge.testing.suite import KitSuite, needs
     from wfm_bridge.testing.writes import IdempotencySuite, NeverDestroySuite, OneToOneSuite
 
 # Loaded lazily: the pytest plugin lives in this package and is imported by every pytest run
 # of a project that has wfm-bridge installed, with or without the [testing] extra.
 _HOMES = {
+    "CacheConformance": "caches",
+    "StateConformance": "states",
     "ErrorsSuite": "errors",
     "HarnessFactory": "harness",
     "ProviderHarness": "harness",
@@ -69,4 +73,24 @@ def __getattr__(name: str) -> Any:
     return getattr(import_module(f"wfm_bridge.testing.{home}"), name)
 
 
-__all__ = sorted(_HOMES)
+__all__ = [
+    "SUITES",
+    "CacheConformance",
+    "ErrorsSuite",
+    "HarnessFactory",
+    "IdempotencySuite",
+    "KitSuite",
+    "NeverDestroySuite",
+    "OneToOneSuite",
+    "PagingSuite",
+    "ProviderConformance",
+    "ProviderHarness",
+    "ReadsSuite",
+    "RedactionSuite",
+    "ScoreSuite",
+    "StateConformance",
+    "StoreAdapter",
+    "TimeZoneSuite",
+    "needs",
+    "wrong_credentials",
+]

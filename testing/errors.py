@@ -66,9 +66,11 @@ class ErrorsSuite(KitSuite):
         self, harness: ProviderHarness
     ) -> None:
         seed_day(harness)
-        booking = harness.provider().book(one_to_one()) if (
-            "one_to_ones" in harness.capabilities
-        ) else None
+        booking = (
+            harness.provider().book(one_to_one())
+            if ("one_to_ones" in harness.capabilities)
+            else None
+        )
         provider = harness.provider()
         harness.inject_outage()
 

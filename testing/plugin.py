@@ -21,7 +21,18 @@ MARKER = "wfm_capability"  # testing/suite.py marks with it; not imported: it pu
 pytest.register_assert_rewrite(
     *(
         f"wfm_bridge.testing.{name}"
-        for name in ("calls", "errors", "kit", "reads", "redaction", "scores", "suite", "writes")
+        for name in (
+            "caches",
+            "calls",
+            "errors",
+            "kit",
+            "reads",
+            "redaction",
+            "scores",
+            "states",
+            "suite",
+            "writes",
+        )
     )
 )
 

@@ -16,6 +16,7 @@ from wfm_bridge.testing.builders import (
     SHIFT,
     TRAINING,
     TYPES,
+    ActivityKey,
     activity,
     agent_id,
     at,
@@ -37,7 +38,9 @@ def listed(
     return collect(provider.activities(agents, start, end))
 
 
-def clipped(seeded: list[Activity], agents: list[str], start: datetime, end: datetime) -> list:
+def clipped(
+    seeded: list[Activity], agents: list[str], start: datetime, end: datetime
+) -> list[ActivityKey]:
     """What a listing must return: the agents' activities overlapping the window, clipped."""
     return sorted(
         key(a.model_copy(update={"start": max(a.start, start), "end": min(a.end, end)}))

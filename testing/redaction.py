@@ -10,8 +10,8 @@ import pytest
 from wfm_bridge.ports.errors import WfmError
 from wfm_bridge.testing.calls import every_call
 from wfm_bridge.testing.harness import ProviderHarness, secret_values, wrong_credentials
-from wfm_bridge.testing.writes import one_to_one, seed_day
 from wfm_bridge.testing.suite import KitSuite
+from wfm_bridge.testing.writes import one_to_one, seed_day
 
 
 class RedactionSuite(KitSuite):
@@ -36,9 +36,7 @@ class RedactionSuite(KitSuite):
         leaked = [s for s in secret_values(harness) if any(s in text for text in shown)]
         assert leaked == [], f"{harness.name} shows or logs {len(leaked)} secret value(s)"
 
-    def test_the_declared_secret_patterns_match_the_secrets(
-        self, harness: ProviderHarness
-    ) -> None:
+    def test_the_declared_secret_patterns_match_the_secrets(self, harness: ProviderHarness) -> None:
         if not harness.secret_patterns:
             pytest.skip(f"{harness.name} declares no secret patterns (its values are redacted)")
         patterns = [re.compile(p) for p in harness.secret_patterns]

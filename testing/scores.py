@@ -25,7 +25,9 @@ class ScoreSuite(KitSuite):
         for expected in sent:
             got = stored[expected.evaluation_id]
             assert (got.agent_id, got.score, got.max_score) == (
-                expected.agent_id, expected.score, expected.max_score
+                expected.agent_id,
+                expected.score,
+                expected.max_score,
             )
 
     @needs("scores")
@@ -38,9 +40,7 @@ class ScoreSuite(KitSuite):
         assert isinstance(provider.batch_limit, int) and provider.batch_limit >= 1
         assert provider.cadence in ("hourly", "daily")
         if provider.batch_limit <= 10_000:
-            too_many = [
-                score(f"ev-{n}", agent_id(1), 50) for n in range(provider.batch_limit + 1)
-            ]
+            too_many = [score(f"ev-{n}", agent_id(1), 50) for n in range(provider.batch_limit + 1)]
             with pytest.raises(InvalidInputError):
                 provider.push(too_many)
             assert harness.server_scores() == []

@@ -75,7 +75,9 @@ class OneToOneSuite(KitSuite):
 
         assert booked.id and booked.reference == wanted.reference
         assert (booked.agent_id, booked.start, booked.end) == (
-            wanted.agent_id, wanted.start, wanted.end
+            wanted.agent_id,
+            wanted.start,
+            wanted.end,
         )
         assert provider.find(wanted.reference, agent_id(1), at(0, 0), at(1, 0)) == [booked]
         assert provider.find("mtg-other", agent_id(1), at(0, 0), at(1, 0)) == []
@@ -158,9 +160,7 @@ class NeverDestroySuite(KitSuite):
         assert provider.find(booked.reference, agent_id(1), at(0, 0), at(1, 0)) == []
 
     @needs("one_to_ones")
-    def test_cancelling_a_booking_already_gone_is_not_found(
-        self, harness: ProviderHarness
-    ) -> None:
+    def test_cancelling_a_booking_already_gone_is_not_found(self, harness: ProviderHarness) -> None:
         before = seed_day(harness)
         provider = harness.provider()
         booked = provider.book(one_to_one())

@@ -1,7 +1,7 @@
 """The Assembled provider under the provider conformance suite, over real HTTP to the emulator.
 
-Run through the conformance kit by tests/contract/test_assembled.py. The provider runs on a fake clock
-(backoff and rate-limit waits cost no test time) and the emulator's rate limit is high.
+Run through the conformance kit by tests/contract/test_assembled.py. The provider runs on a
+fake clock (backoff and rate-limit waits cost no test time); the emulator's rate limit is high.
 People are paged 10 at a time, so the suite's 25 people take several pages. The score
 mapping adds ``updated_at`` to the default fields, so the rows the emulator holds convert
 back to ``ScorePush`` without loss.

@@ -29,9 +29,9 @@ class TrimsOverlaps(InMemoryProvider):
     def book(self, one_to_one: OneToOne) -> BookedOneToOne:
         booked = super().book(one_to_one)
         for a in list(self.backend.activities.values()):
-            if a.id != booked.id and a.agent_id == booked.agent_id:
-                if a.start < booked.start < a.end:
-                    self.backend.activities[a.id] = a.model_copy(update={"end": booked.start})
+            mine = a.id != booked.id and a.agent_id == booked.agent_id
+            if mine and a.start < booked.start < a.end:
+                self.backend.activities[a.id] = a.model_copy(update={"end": booked.start})
         return booked
 
 
@@ -65,9 +65,9 @@ class LogsTheKey(InMemoryProvider):
         super()._authorised()
 
 
-def harness_of(provider_class: type[InMemoryProvider]) -> Callable[
-    [Path], AbstractContextManager[ProviderHarness]
-]:
+def harness_of(
+    provider_class: type[InMemoryProvider],
+) -> Callable[[Path], AbstractContextManager[ProviderHarness]]:
     """A harness factory: memory_fake's harness with ``provider_class`` as the provider."""
 
     class CarelessHarness(MemoryFakeHarness):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from wfm_bridge.plugins.memory_fake.backend import Fault, FakeWfmBackend
+from wfm_bridge.plugins.memory_fake.backend import FakeWfmBackend, Fault
 from wfm_bridge.plugins.memory_fake.provider import InMemoryProvider
 from wfm_bridge.plugins.memory_fake.snapshot import Snapshot
 from wfm_bridge.plugins.memory_fake.store import PersistentFakeBackend

@@ -72,8 +72,11 @@ def test_the_kit_fails_the_test_that_names_the_mistake(
 def test_the_careful_provider_passes_the_same_file(pytester: pytest.Pytester) -> None:
     careful = VENDOR_FILE.replace(
         "harness_of(CARELESS[{variant!r}])", "harness_of(InMemoryProvider)"
-    ).replace("import pytest\n", "import pytest\nfrom wfm_bridge.plugins.memory_fake.provider "
-              "import InMemoryProvider\n", 1)
+    ).replace(
+        "import pytest\n",
+        "import pytest\nfrom wfm_bridge.plugins.memory_fake.provider import InMemoryProvider\n",
+        1,
+    )
     pytester.makepyfile(test_vendor=careful)
 
     failed, passed = _failed(pytester)
