@@ -22,7 +22,8 @@ from wfm_bridge.ports.jsonvalue import JsonValue
 from wfm_bridge.testing.harness import StoreAdapter
 from wfm_bridge.testing.strategies import canonical, json_values, keys
 
-_REUSED = [HealthCheck.function_scoped_fixture]  # the adapter fixture is a description only
+# Each example resets what it uses; one suite method runs for many vendor classes (executors).
+_REUSED = [HealthCheck.function_scoped_fixture, HealthCheck.differing_executors]
 
 
 @contextmanager

@@ -27,7 +27,8 @@ from wfm_bridge.ports.state import StateStore
 from wfm_bridge.testing.harness import StoreAdapter
 from wfm_bridge.testing.strategies import canonical, json_values, keys
 
-_REUSED = [HealthCheck.function_scoped_fixture]  # the adapter fixture is a description only
+# Each example resets what it uses; one suite method runs for many vendor classes (executors).
+_REUSED = [HealthCheck.function_scoped_fixture, HealthCheck.differing_executors]
 
 
 @contextmanager
