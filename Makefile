@@ -26,7 +26,7 @@ lint: setup
 	@# repository root lets it see the package as the wheel lays it out.
 	@mkdir -p .typecheck && ln -sfn .. .typecheck/wfm_bridge
 	MYPYPATH=.typecheck $(BIN)/mypy -m wfm_bridge -p wfm_bridge.ports -p wfm_bridge.core \
-		-p wfm_bridge.plugins -p wfm_bridge.host -p wfm_bridge.bench
+		-p wfm_bridge.plugins -p wfm_bridge.host -p wfm_bridge.testing -p wfm_bridge.bench
 	MYPYPATH=.typecheck $(BIN)/mypy tests
 
 browser:  ## Debian's chromium for the HTML calendar test (no browser download)

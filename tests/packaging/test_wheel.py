@@ -21,7 +21,7 @@ def test_every_package_folder_is_listed_in_pyproject() -> None:
     listed = set(config["tool"]["setuptools"]["packages"])
     on_disk = {"wfm_bridge"} | {
         "wfm_bridge." + ".".join(init.parent.relative_to(ROOT).parts)
-        for folder in ("core", "ports", "plugins", "host")
+        for folder in ("core", "ports", "plugins", "host", "testing")
         for init in (ROOT / folder).rglob("__init__.py")
     }
     assert listed == on_disk

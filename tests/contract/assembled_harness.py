@@ -1,7 +1,7 @@
 """The Assembled provider under the provider conformance suite, over real HTTP to the emulator.
 
-Listed in tests/contract/harness.py ``PROVIDER_HARNESSES``. The provider runs on a fake clock
-(backoff and rate-limit waits cost no test time) and the emulator's rate limit is high.
+Run through the conformance kit by tests/contract/test_assembled.py. The provider runs on a
+fake clock (backoff and rate-limit waits cost no test time); the emulator's rate limit is high.
 People are paged 10 at a time, so the suite's 25 people take several pages. The score
 mapping adds ``updated_at`` to the default fields, so the rows the emulator holds convert
 back to ``ScorePush`` without loss.
@@ -9,7 +9,7 @@ back to ``ScorePush`` without loss.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,14 +17,16 @@ from pydantic import SecretStr
 
 from wfm_bridge.plugins.assembled.config import DEFAULT_SCORE_FIELDS, AssembledConfig
 from wfm_bridge.plugins.assembled.emulator.emulator import Emulator, EmulatorConfig
+from wfm_bridge.plugins.assembled.emulator.faults import Fault
 from wfm_bridge.plugins.assembled.emulator.seed import seed
 from wfm_bridge.plugins.assembled.emulator.server import EmulatorServer
+from wfm_bridge.plugins.assembled.plugin import KEY_PATTERN
 from wfm_bridge.plugins.assembled.provider import AssembledProvider
 from wfm_bridge.plugins.assembled.wire import from_unix
 from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
 from wfm_bridge.ports.models import Activity, ActivityType, ProviderPerson, ScorePush
 
-GOOD_KEY = "sk_live_" + "g" * 32  # the same key tests/contract/harness.py accepts
+GOOD_KEY = "sk_live_" + "g" * 32  # the only key the emulator accepts
 MEETING_TYPE = ActivityType(id="t-1to1", name="Meeting")  # what Assembled books 1:1s as
 LOSSLESS_SCORES = DEFAULT_SCORE_FIELDS + ",updated_at=updated_at"
 
@@ -35,6 +37,9 @@ class AssembledEmulatorHarness:
     name = "assembled_emulator"
     paging_people = 25
     capabilities: tuple[str, ...] = ("schedules", "one_to_ones", "scores")
+    credentials: Mapping[str, str] = {"api_key": GOOD_KEY}
+    secret_fields: tuple[str, ...] = ("api_key",)
+    secret_patterns: tuple[str, ...] = (KEY_PATTERN,)
 
     def __init__(self, server: EmulatorServer) -> None:
         self.server = server
@@ -42,8 +47,9 @@ class AssembledEmulatorHarness:
         self.clock = InMemoryClock()
         self._providers: list[AssembledProvider] = []
 
-    def provider(self, api_key: str = GOOD_KEY) -> AssembledProvider:
-        """A provider holding ``api_key``, talking to the emulator."""
+    def provider(self, credentials: Mapping[str, str] | None = None) -> AssembledProvider:
+        """A provider holding ``credentials``, talking to the emulator."""
+        api_key = (credentials or self.credentials)["api_key"]
         config = AssembledConfig.from_options(
             {
                 "base_url": self.server.base_url,
@@ -102,6 +108,10 @@ class AssembledEmulatorHarness:
             )
             for r in rows
         ]
+
+    def inject_outage(self) -> None:
+        """Every request answers 503 until ``reset`` (the provider's retries give up)."""
+        self.emulator.faults.add(Fault("status", status=503, times=None))
 
     def reset(self) -> None:
         """Empty the emulator and drop injected faults."""
