@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from wfm_bridge.core.activity_types import ActivityTypeCatalog
+from wfm_bridge.core.availability import Classifier
 from wfm_bridge.core.ledger import MeetingLedger
 from wfm_bridge.core.mapping import EmployeeMapper
 from wfm_bridge.core.meetings import MeetingService
@@ -126,6 +127,7 @@ def make_world(
     available: tuple[str, ...] = (),
     state: CountingState | None = None,
     provider_cls: type[InMemoryProvider] = InMemoryProvider,
+    classifier: Classifier | None = None,
 ) -> World:
     """A fresh world: Ana and Bo are agents, Yuki is inactive; nobody is in the directory
     except Ana (the mapper falls back to the bare email for the others)."""
@@ -156,5 +158,6 @@ def make_world(
         hours=hours,
         step=timedelta(minutes=step_minutes),
         available=available,
+        classifier=classifier,
     )
     return World(clock, backend, provider, state, cache, mapper, catalog, ledger, meetings, slots)
