@@ -292,7 +292,7 @@ def _rank(
         keyed.append(((disruptions, n, start), start, why, n))
     keyed.sort(key=lambda k: k[0])
     out = []
-    for rank, (key, start, why, n) in enumerate(keyed, 1):
+    for rank, (_key, start, why, n) in enumerate(keyed, 1):
         spread = "first slot of its day" if n == 0 else f"slot {n + 1} of its day"
         out.append(
             Slot(

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from wfm_bridge.core.activity_types import ActivityTypeCatalog
 from wfm_bridge.core.availability import Classifier
+from wfm_bridge.core.availability_check import AvailabilityCheck
 from wfm_bridge.core.ledger import MeetingLedger
 from wfm_bridge.core.mapping import EmployeeMapper
 from wfm_bridge.core.meetings import MeetingService
@@ -128,6 +129,7 @@ def make_world(
     state: CountingState | None = None,
     provider_cls: type[InMemoryProvider] = InMemoryProvider,
     classifier: Classifier | None = None,
+    checked: bool = False,
 ) -> World:
     """A fresh world: Ana and Bo are agents, Yuki is inactive; nobody is in the directory
     except Ana (the mapper falls back to the bare email for the others)."""
@@ -141,6 +143,8 @@ def make_world(
     catalog = ActivityTypeCatalog(provider, cache, clock, TENANT)
     ledger = MeetingLedger(state, TENANT)
     ids = itertools.count(1)
+    rules = classifier or Classifier(available_names=available)
+    check = AvailabilityCheck(provider, catalog, rules, (hours.start, hours.end))
     meetings = MeetingService(
         provider,
         mapper,
@@ -149,6 +153,8 @@ def make_world(
         host_name=host_name,
         max_length=hours.length,
         new_id=lambda: f"mtg-{next(ids):04d}",  # deterministic, so hypothesis replays exactly
+        check=check if checked else None,
+        zone_of=lambda email: "UTC",
     )
     slots = SlotFinder(
         provider,
