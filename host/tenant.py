@@ -163,8 +163,11 @@ class Tenant:
         from wfm_bridge.core.meetings import MeetingService
         from wfm_bridge.core.slots import WorkingHours
 
+        from wfm_bridge.core.availability_check import AvailabilityCheck
+
         self.require(Capability.ONE_TO_ONES)
         hours = WorkingHours.parse(self.settings.work_hours)
+        s = self.settings
         return self._once(
             "meetings",
             lambda: MeetingService(
@@ -172,9 +175,24 @@ class Tenant:
                 self.mapping,
                 self.ledger,
                 self.bridge.clock,
-                host_name=self.settings.host_name,
-                max_length=hours.length,
+                host_name=s.host_name,
+                max_length=timedelta(minutes=s.max_meeting_minutes),
+                check=AvailabilityCheck(
+                    self.provider, self.activity_types, self.classifier, (hours.start, hours.end)
+                ),
+                zone_of=lambda email: self.slots.zone_of(email, s.timezone),
             ),
+        )
+
+    @property
+    def classifier(self) -> Any:
+        """Activity type -> availability, with this tenant's overrides (WFM_AVAILABILITY)."""
+        from wfm_bridge.core.availability import Classifier, parse_overrides
+
+        s = self.settings
+        return self._once(
+            "classifier",
+            lambda: Classifier(parse_overrides(s.availability), s.available_activity_types),
         )
 
     @property
@@ -193,7 +211,8 @@ class Tenant:
                 self.bridge.clock,
                 hours=WorkingHours.parse(s.work_hours),
                 step=timedelta(minutes=s.slot_step_minutes),
-                available=s.available_activity_types,
+                classifier=self.classifier,
+                max_length=timedelta(minutes=s.max_meeting_minutes),
             ),
         )
 
