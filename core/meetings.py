@@ -103,9 +103,7 @@ class MeetingService:
         does not map, or the calendar refuses it (e.g. the account lacks what the vendor
         needs for 1:1s: its plugin's error says what).
         """
-        return self._booking.book(
-            agent_email, start, minutes, description, facilitator, key, force
-        )
+        return self._booking.book(agent_email, start, minutes, description, facilitator, key, force)
 
     # --- cancel, list, reconcile ---------------------------------------------------------
 

@@ -160,10 +160,9 @@ class Tenant:
     @property
     def meetings(self) -> MeetingService:
         """One-to-ones: book, cancel, list, reconcile."""
+        from wfm_bridge.core.availability_check import AvailabilityCheck
         from wfm_bridge.core.meetings import MeetingService
         from wfm_bridge.core.slots import WorkingHours
-
-        from wfm_bridge.core.availability_check import AvailabilityCheck
 
         self.require(Capability.ONE_TO_ONES)
         hours = WorkingHours.parse(self.settings.work_hours)
@@ -226,8 +225,14 @@ class Tenant:
         b = self.bridge
         provider = self.background_provider
         return ExportScores(
-            b.scores, provider, self._mapper(provider), b.state, b.clock, self.name,
-            policy, on_step,
+            b.scores,
+            provider,
+            self._mapper(provider),
+            b.state,
+            b.clock,
+            self.name,
+            policy,
+            on_step,
         )
 
     def export_status(self) -> ExportStatus:

@@ -162,8 +162,11 @@ def test_done_when_oliver_gets_slots_inside_his_shift_and_off_duty_is_refused(wf
     blocks = [b for d in sched.json()["employees"][0]["days"] for b in d["blocks"]]
     for slot in body["slots"]:
         s, e = datetime.fromisoformat(slot["start"]), datetime.fromisoformat(slot["end"])
-        hits = [b for b in blocks
-                if datetime.fromisoformat(b["start"]) < e and s < datetime.fromisoformat(b["end"])]
+        hits = [
+            b
+            for b in blocks
+            if datetime.fromisoformat(b["start"]) < e and s < datetime.fromisoformat(b["end"])
+        ]
         assert hits and all(b["activity"] == "Shift" for b in hits), slot  # fmt: skip
         assert slot["reason"]
     off = f"{DAY.isoformat()}T03:00:00+00:00"

@@ -205,7 +205,9 @@ def test_no_slot_ever_intersects_non_available_time(
     assert sorted(s.rank for s in result.slots) == list(range(1, len(starts) + 1))
     for slot in result.slots:
         start, end = slot.start, slot.end
-        assert end.astimezone(UTC) - start.astimezone(UTC) == length and start >= now and slot.reason
+        assert (
+            end.astimezone(UTC) - start.astimezone(UTC) == length and start >= now and slot.reason
+        )
         assert str(start.tzinfo) == tz and start.date() in window  # the agent's zone and days
         for a in activities:  # overlaps nothing that is not available
             if a.start < end and start < a.end:
