@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import NoReturn
 
+from wfm_bridge.core.availability_check import AvailabilityCheck
 from wfm_bridge.core.ledger import MeetingLedger
 from wfm_bridge.core.meeting_rules import BookingInput, EmailMapper, agent_for
 from wfm_bridge.core.meeting_writes import CalendarWrites
@@ -25,7 +26,7 @@ from wfm_bridge.ports.errors import (
     UnavailableError,
     WfmError,
 )
-from wfm_bridge.ports.models import BookedOneToOne, Meeting, MeetingStatus
+from wfm_bridge.ports.models import BookedOneToOne, MappingStatus, Meeting, MeetingStatus
 from wfm_bridge.ports.one_to_one_calendar import OneToOneCalendar
 
 
@@ -43,6 +44,8 @@ class Booking:
         title: str,
         max_length: timedelta,
         new_id: Callable[[], str],
+        check: AvailabilityCheck | None = None,
+        zone_of: Callable[[str], str] | None = None,
     ) -> None:
         self._provider = calendar
         self._mapper = mapper
@@ -52,6 +55,8 @@ class Booking:
         self._title = title
         self._max_length = max_length
         self._new_id = new_id
+        self._check = check
+        self._zone_of = zone_of or (lambda email: "UTC")
 
     def book(
         self,
@@ -61,8 +66,11 @@ class Booking:
         description: str = "",
         facilitator: str | None = None,
         key: str | None = None,
+        force: bool = False,
     ) -> Meeting:
-        """Book a 1:1; a retry with the same ``key`` returns the first booking, never a second."""
+        """Book a 1:1; a retry with the same ``key`` returns the first booking, never a second,
+        and so does an identical repeat (agent, facilitator, start, length) while it is live.
+        Refused outside available time unless ``force`` (never deleting or trimming)."""
         request = BookingInput.parse(
             agent_email, start, minutes, description, facilitator, key, self._max_length
         )
@@ -70,8 +78,14 @@ class Booking:
             owner = self._existing(request.key)
             if owner is not None:
                 return self._replay(owner, request)
+        twin = self._live_twin(request)
+        if twin is not None:
+            return twin
         self._refuse_past(request.start)
         agent_id = agent_for(self._mapper, request.agent_email, self._provider.name)
+        coach_id = self._person(request.facilitator)
+        if not force:
+            self._refuse_unavailable(request, agent_id, coach_id)
         meeting = Meeting(
             id=self._new_id(),
             tenant=self._ledger.tenant,
@@ -82,6 +96,7 @@ class Booking:
             title=self._title,
             description=request.description,
             facilitator=request.facilitator,
+            facilitator_id=coach_id if coach_id != agent_id else None,
             status=MeetingStatus.PENDING,
             idempotency_key=request.key,
             created_at=self._clock.now(),
@@ -95,6 +110,45 @@ class Booking:
         if owner is None:  # pragma: no cover - the claim failed, so an owner exists
             raise ConflictError(f"idempotency key {request.key!r} is in use; try again")
         return self._replay(owner, request)
+
+    def _live_twin(self, request: BookingInput) -> Meeting | None:
+        """A live meeting identical to ``request`` (booked, or pending without a cancel)."""
+        for meeting in self._ledger.all():
+            live = meeting.cancelled_at is None and meeting.status is not MeetingStatus.CANCELLED
+            if live and request.same_slot(meeting):
+                if meeting.status is MeetingStatus.PENDING:
+                    return self._replay(meeting, request, key_check=False)
+                return meeting
+        return None
+
+    def _person(self, email: str | None) -> str | None:
+        """The provider agent id of ``email`` when it maps to a provider person, else None."""
+        if email is None:
+            return None
+        mapping = self._mapper.map_email(email)
+        person = mapping.person
+        if mapping.status is MappingStatus.MAPPED and person is not None and person.agent_id:
+            return person.agent_id
+        return None
+
+    def _refuse_unavailable(
+        self, request: BookingInput, agent_id: str, coach_id: str | None
+    ) -> None:
+        if self._check is None:
+            return
+        people = {agent_id: ("", self._zone_of(request.agent_email))}
+        if coach_id is not None and coach_id != agent_id and request.facilitator:
+            people[coach_id] = (
+                f"facilitator {request.facilitator}: ",
+                self._zone_of(request.facilitator),
+            )
+        clashes = self._check.collisions(people, request.start, request.end)
+        if clashes:
+            raise InvalidInputError(
+                f"cannot book {request.agent_email} at {request.start.isoformat()}: not "
+                f"available ({'; '.join(clashes)}); pick a time from `wfm slots`, or book "
+                "off schedule with --force (nothing is deleted or trimmed)"
+            )
 
     def _existing(self, key: str) -> Meeting | None:
         owner_id = self._ledger.key_owner(key)
@@ -115,8 +169,8 @@ class Booking:
             self._ledger.remove(meeting.id)
         return claimed
 
-    def _replay(self, meeting: Meeting, request: BookingInput) -> Meeting:
-        if not request.same_booking(meeting):
+    def _replay(self, meeting: Meeting, request: BookingInput, key_check: bool = True) -> Meeting:
+        if key_check and not request.same_booking(meeting):
             raise ReusedKeyError(
                 f"idempotency key {request.key!r} was already used for meeting {meeting.id} "
                 f"({meeting.agent_email}, {meeting.start.isoformat()}); use a new key for a "

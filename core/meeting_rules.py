@@ -45,6 +45,7 @@ def one_to_one(meeting: Meeting) -> OneToOne:
     return OneToOne(
         reference=meeting.id,
         agent_id=meeting.agent_id,
+        facilitator_id=meeting.facilitator_id,
         start=meeting.start,
         end=meeting.end,
         title=meeting.title,
@@ -110,8 +111,9 @@ class BookingInput:
         length = timedelta(minutes=min(minutes, 10**6))  # 10**30 would overflow; both too long
         if length > max_length:
             raise InvalidInputError(
-                f"a {minutes}-minute meeting is longer than a working day "
-                f"({int(max_length.total_seconds() // 60)} minutes); book a shorter one"
+                f"a {minutes}-minute meeting is longer than the longest 1:1 allowed "
+                f"({int(max_length.total_seconds() // 60)} minutes, WFM_MAX_MEETING_MINUTES); "
+                "book a shorter one"
             )
         text = description.strip()
         if len(text) > MAX_DESCRIPTION:
@@ -134,6 +136,15 @@ class BookingInput:
                 "limits (years 1-9999 in UTC); pick a time closer to today"
             ) from None
         return cls(email, start, end, text, who, token)
+
+    def same_slot(self, meeting: Meeting) -> bool:
+        """Same agent, facilitator, start and length (an identical repeat, key or not)."""
+        return (
+            meeting.agent_email.lower() == self.agent_email.lower()
+            and (meeting.facilitator or "").lower() == (self.facilitator or "").lower()
+            and meeting.start == self.start
+            and meeting.end == self.end
+        )
 
     def same_booking(self, meeting: Meeting) -> bool:
         """Whether ``meeting`` is what this request asks for (a genuine retry)."""

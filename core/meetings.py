@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import NoReturn
 
+from wfm_bridge.core.availability_check import AvailabilityCheck
 from wfm_bridge.core.booking import Booking
 from wfm_bridge.core.cancellation import Cancellation
 from wfm_bridge.core.ledger import MeetingLedger
@@ -59,9 +60,11 @@ class MeetingService:
         clock: Clock,
         *,
         host_name: str = "evaluagent",
-        max_length: timedelta = timedelta(hours=8),
+        max_length: timedelta = timedelta(hours=2),
         new_id: Callable[[], str] = _new_meeting_id,
         attempts: int = 2,
+        check: AvailabilityCheck | None = None,
+        zone_of: Callable[[str], str] | None = None,
     ) -> None:
         self._provider = calendar
         self._ledger = ledger
@@ -75,6 +78,8 @@ class MeetingService:
             title=title_for(host_name),
             max_length=max_length,
             new_id=new_id,
+            check=check,
+            zone_of=zone_of,
         )
         self._cancellation = Cancellation(calendar.name, ledger, clock, writes)
         self._sweep = StraySweep(ledger, writes, clock)
@@ -88,14 +93,17 @@ class MeetingService:
         description: str = "",
         facilitator: str | None = None,
         key: str | None = None,
+        force: bool = False,
     ) -> Meeting:
-        """Book a 1:1; a retry with the same ``key`` returns the first booking, never a second.
+        """Book a 1:1; a retry with the same ``key`` (or an identical repeat while the first
+        is live) returns the first booking, never a second. Outside available time refused
+        unless ``force`` (booked "off schedule", still never deleting or trimming).
 
         Refused, with nothing created, when the input is invalid or in the past, the agent
         does not map, or the calendar refuses it (e.g. the account lacks what the vendor
         needs for 1:1s: its plugin's error says what).
         """
-        return self._booking.book(agent_email, start, minutes, description, facilitator, key)
+        return self._booking.book(agent_email, start, minutes, description, facilitator, key, force)
 
     # --- cancel, list, reconcile ---------------------------------------------------------
 

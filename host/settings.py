@@ -84,6 +84,9 @@ class Settings(BaseSettings):
     available_activity_types: Annotated[tuple[str, ...], NoDecode] = Field(
         default=(), validation_alias="WFM_AVAILABLE_TYPES"
     )
+    # per activity type: "Open Time=available,Coaching=busy" (core/availability.py)
+    availability: str = ""
+    max_meeting_minutes: int = Field(default=120, gt=0)  # the longest 1:1
     provider_options: dict[str, str] = Field(default_factory=dict)
     blocked_plugins: Annotated[tuple[str, ...], NoDecode] = Field(
         default=(), validation_alias="WFM_BLOCK_PLUGINS"

@@ -160,11 +160,13 @@ class Tenant:
     @property
     def meetings(self) -> MeetingService:
         """One-to-ones: book, cancel, list, reconcile."""
+        from wfm_bridge.core.availability_check import AvailabilityCheck
         from wfm_bridge.core.meetings import MeetingService
         from wfm_bridge.core.slots import WorkingHours
 
         self.require(Capability.ONE_TO_ONES)
         hours = WorkingHours.parse(self.settings.work_hours)
+        s = self.settings
         return self._once(
             "meetings",
             lambda: MeetingService(
@@ -172,9 +174,24 @@ class Tenant:
                 self.mapping,
                 self.ledger,
                 self.bridge.clock,
-                host_name=self.settings.host_name,
-                max_length=hours.length,
+                host_name=s.host_name,
+                max_length=timedelta(minutes=s.max_meeting_minutes),
+                check=AvailabilityCheck(
+                    self.provider, self.activity_types, self.classifier, (hours.start, hours.end)
+                ),
+                zone_of=lambda email: self.slots.zone_of(email, s.timezone),
             ),
+        )
+
+    @property
+    def classifier(self) -> Any:
+        """Activity type -> availability, with this tenant's overrides (WFM_AVAILABILITY)."""
+        from wfm_bridge.core.availability import Classifier, parse_overrides
+
+        s = self.settings
+        return self._once(
+            "classifier",
+            lambda: Classifier(parse_overrides(s.availability), s.available_activity_types),
         )
 
     @property
@@ -193,7 +210,8 @@ class Tenant:
                 self.bridge.clock,
                 hours=WorkingHours.parse(s.work_hours),
                 step=timedelta(minutes=s.slot_step_minutes),
-                available=s.available_activity_types,
+                classifier=self.classifier,
+                max_length=timedelta(minutes=s.max_meeting_minutes),
             ),
         )
 
@@ -207,8 +225,14 @@ class Tenant:
         b = self.bridge
         provider = self.background_provider
         return ExportScores(
-            b.scores, provider, self._mapper(provider), b.state, b.clock, self.name,
-            policy, on_step,
+            b.scores,
+            provider,
+            self._mapper(provider),
+            b.state,
+            b.clock,
+            self.name,
+            policy,
+            on_step,
         )
 
     def export_status(self) -> ExportStatus:

@@ -43,13 +43,18 @@ def register(app: typer.Typer) -> None:
         key: str = typer.Option(
             None, "--key", help="Idempotency key: repeating a booking with it never doubles it."
         ),
+        force: bool = typer.Option(
+            False, "--force", help="Book off schedule (outside available time); deletes nothing."
+        ),
         as_json: bool = typer.Option(False, "--json", help="JSON output."),
     ) -> None:
         """Book a 1:1 for an agent in the WFM system (never deleting others)."""
         rt = runtime(ctx)
         zone = _zone(rt.settings.timezone)
         when = _parse_start(start, zone)
-        meeting = rt.tenant.meetings.book(email, when, minutes, description, facilitator, key)
+        meeting = rt.tenant.meetings.book(
+            email, when, minutes, description, facilitator, key, force
+        )
         if as_json:
             print_json({**meeting_json(meeting), "timezone": zone.key})
             return
@@ -119,12 +124,11 @@ def register(app: typer.Typer) -> None:
         ),
         days: int = typer.Option(5, "--days", help="Number of days, 1 to 14."),
         minutes: int = typer.Option(30, "--minutes", help="Meeting length in minutes."),
+        facilitator: str = typer.Option(None, "--facilitator", help="Coach (email)."),
         as_json: bool = typer.Option(False, "--json", help="JSON output."),
     ) -> None:
-        """Free start times for a 1:1 (working hours: WFM_WORK_HOURS; free activity types:
-        WFM_AVAILABLE_TYPES)."""
-        from datetime import timedelta
-
+        """Free start times for a 1:1 inside available time of agent (and facilitator), in
+        the agent's zone (overrides: WFM_AVAILABILITY; no-shift providers: WFM_WORK_HOURS)."""
         from wfm_bridge.core.day_grid import parse_date, parse_zone, today_in
 
         rt = runtime(ctx)
@@ -133,22 +137,34 @@ def register(app: typer.Typer) -> None:
         today = today_in(rt.bridge.clock, zone)
         day = parse_date(first, "--from") if first else today
         with working("looking for free slots"):
-            found = rt.tenant.slots.find(email, day, days, minutes, tz)
-        if not found and (today - day).days >= days:  # not "try more days": it is the past
+            result = rt.tenant.slots.search(email, day, days, minutes, tz, facilitator)
+        if not result.slots and (today - day).days >= days:  # not "try more days": the past
             from wfm_bridge.ports.errors import InvalidInputError
 
             raise InvalidInputError(
                 f"--from {day} with --days {days} is wholly in the past ({tz}); free slots "
                 f"are only in the future: give --from {today} or later"
             )
-        length = timedelta(minutes=minutes)
+        ordered = sorted(result.slots, key=lambda s: s.start)
         if as_json:
-            slots = [{"start": s, "end": s + length} for s in found]
+            slots = [
+                {"start": s.start, "end": s.end, "rank": s.rank, "reason": s.reason}
+                for s in ordered
+            ]
             print_json(envelope(
-                slots, agent=person(email=email.strip()), timezone=tz, minutes=minutes
+                slots,
+                agent=person(email=result.agent_email),
+                timezone=result.timezone,
+                minutes=minutes,
+                basis=result.basis,
+                staffing=result.staffing,
+                days_without_slot={d.isoformat(): r for d, r in result.no_slot.items()},
             ))
             return
-        _print_slots(found, tz)
+        _print_slots([s.start for s in ordered], result.timezone)
+        for d, why in result.no_slot.items():
+            typer.echo(f"  {d:%a %Y-%m-%d}: no slot ({why})")
+        typer.echo(f"  (available time from {result.basis})")
 
     app.add_typer(group, name="meetings")
 

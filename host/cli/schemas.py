@@ -159,6 +159,7 @@ class Meeting(Out):
     title: str
     description: str
     facilitator: str | None
+    facilitator_id: str | None
     provider_activity_id: str | None
     status: str
     idempotency_key: str | None
@@ -182,13 +183,18 @@ class Reconciled(Meetings):
 class Slot(Out):
     start: UtcTime
     end: UtcTime
+    rank: int
+    reason: str
 
 
 class Slots(Listing):
     items: list[Slot]
     agent: Person
-    timezone: str
+    timezone: str  # the agent's zone: days and working hours are counted there
     minutes: int
+    basis: str
+    staffing: str
+    days_without_slot: dict[str, str]
 
 
 # --- scores and export -----------------------------------------------------------------------

@@ -73,7 +73,9 @@ EDGE_CASES: tuple[EdgeCase, ...] = (
 
 # (id, name, short name, colour, font colour, productive)
 ACTIVITY_TYPES: tuple[ActivityType, ...] = tuple(
-    ActivityType(id=i, name=n, short_name=s, color=c, font_color=f, productive=p)
+    ActivityType(
+        id=i, name=n, short_name=s, color=c, font_color=f, productive=p, time_off=(n == "Time Off")
+    )
     for i, n, s, c, f, p in (
         ("type-shift", "Shift", "SHF", "#2e7d32", "#ffffff", True),
         ("type-break", "Break", "BRK", "#f9a825", "#000000", False),

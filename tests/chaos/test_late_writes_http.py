@@ -118,7 +118,7 @@ def test_wfm_meetings_reconcile_says_what_it_removed(world: ChaosWorld) -> None:
     world.emulator.faults = LateCreates(1)
     start = (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%dT10:30")
     booked = world.wfm(home, "meetings", "book", DEMO_AGENT_EMAIL, "--start", start,
-                       "--minutes", "30", "--json")  # fmt: skip
+                       "--minutes", "30", "--force", "--json")  # fmt: skip
     assert booked.code == 0, booked.err
     _wait_for_created(world, 2)
 

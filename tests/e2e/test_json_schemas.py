@@ -33,7 +33,8 @@ ARGS: dict[str, Args] = {
     "mapping explain": lambda _: ["sam.t@partner.example"],
     "slots": lambda _: [AGENT, "--days", "2"],
     "meetings book": lambda _: [AGENT, "--start", START.isoformat(), "--minutes", "30",
-                                "--description", "coaching\x1b[31m", "--key", "k-1"],
+                                "--description", "coaching\x1b[31m", "--key", "k-1",
+                                "--force"],  # off schedule: this walk is about JSON
     "meetings cancel": lambda seen: [seen["meetings book"]["id"]],
     "meetings list": lambda _: [],
     "scores add": lambda _: ["--evaluation", "ev-1", "--agent", AGENT, "--score", "80"],

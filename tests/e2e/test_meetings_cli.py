@@ -110,7 +110,7 @@ def test_not_supported_commands_exit_2(wfm: Cli, command: str) -> None:
         (["--start", "soon", "--minutes", "30"], 2, "not an ISO 8601 time"),
         (["--start", "2020-01-01T10:00", "--minutes", "30"], 2, "in the past"),
         (["--start", START, "--minutes", "0"], 2, "positive"),
-        (["--start", START, "--minutes", "600"], 2, "longer than a working day"),
+        (["--start", START, "--minutes", "600"], 2, "longer than the longest 1:1"),
     ],
 )
 def test_bad_bookings_are_one_line_errors(
@@ -152,3 +152,33 @@ def test_slots_with_shifts_available_offer_the_shift_but_not_the_meeting(
     assert inside, "with Shift available, time inside the shift is offered"
     _book(wfm, start=inside[0])
     assert inside[0] not in {s["start"] for s in wfm(*args).json()["items"]}
+
+
+OLIVER = "oliver.smith@example.com"
+
+
+def test_done_when_oliver_gets_slots_inside_his_shift_and_off_duty_is_refused(wfm: Cli) -> None:
+    found = wfm("slots", OLIVER, "--from", DAY.isoformat(), "--days", "5", "--minutes", "30",
+                "--json")  # fmt: skip
+    assert found.code == 0, found.err
+    body = found.json()
+    assert body["timezone"] == "Europe/London" and body["items"]
+    sched = wfm("schedule", OLIVER, "--start", DAY.isoformat(), "--days", "7", "--json")
+    blocks = [b for d in sched.json()["employees"][0]["days"] for b in d["blocks"]]
+    for slot in body["items"]:
+        s, e = datetime.fromisoformat(slot["start"]), datetime.fromisoformat(slot["end"])
+        hits = [
+            b
+            for b in blocks
+            if datetime.fromisoformat(b["start"]) < e and s < datetime.fromisoformat(b["end"])
+        ]
+        assert hits and all(b["activity"] == "Shift" for b in hits), slot  # fmt: skip
+        assert slot["reason"]
+    off = f"{DAY.isoformat()}T03:00:00+00:00"
+    refused = wfm("meetings", "book", OLIVER, "--start", off, "--minutes", "30")
+    assert refused.code == 2 and "off duty" in refused.err
+    args = ("meetings", "book", OLIVER, "--start", off, "--minutes", "30", "--force", "--json")
+    first, again = wfm(*args), wfm(*args)
+    assert first.code == 0, first.err
+    assert first.json()["id"] == again.json()["id"]
+    assert wfm("meetings", "list", "--json").json()["count"] == 1

@@ -75,7 +75,7 @@ def wfm(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureF
 
 def test_a_description_with_an_escape_does_not_recolour_the_terminal(wfm: Cli) -> None:
     booked = wfm("meetings", "book", "ana.lee@example.com", "--start", "2031-06-03T10:00",
-                 "--minutes", "30", "--description", "hi\x1b[31mred")
+                 "--minutes", "30", "--description", "hi\x1b[31mred", "--force")
     assert booked.code == 0, booked.err
     assert "\x1b" not in booked.out
     listed = wfm("meetings", "list")

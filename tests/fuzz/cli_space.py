@@ -549,7 +549,7 @@ def sandbox_env(root: Path) -> dict[str, str]:
 
 _SOON = "2031-06-03T10:00"  # a future start (the sandbox's clock is the wall clock)
 _AGENT = "ana.lee@example.com"
-_BOOK = ("meetings", "book", _AGENT, "--start", _SOON)
+_BOOK = ("meetings", "book", _AGENT, "--start", _SOON, "--force")  # off schedule on purpose
 
 # Hand-typed bad inputs, run in this order in one sandbox: each must exit 2 with one `error:`
 # line (bad input: usage, values, unknown ids, reused keys, nobody mappable). Entries

@@ -16,7 +16,7 @@ from wfm_bridge.ports.errors import (
     NotSupportedError,
     UnavailableError,
 )
-from wfm_bridge.ports.models import ActivityType, MeetingStatus
+from wfm_bridge.ports.models import Activity, ActivityType, MeetingStatus
 
 AT_TEN = NOW + timedelta(hours=2)
 
@@ -107,7 +107,7 @@ def test_an_unmapped_agent_is_refused_with_the_reason(email: str, reason: str) -
         ({"start": NOW - timedelta(minutes=1)}, "in the past"),
         ({"minutes": 0}, "positive"),
         ({"minutes": -30}, "positive"),
-        ({"minutes": 8 * 60 + 1}, "longer than a working day"),
+        ({"minutes": 8 * 60 + 1}, "longer than the longest 1:1"),
         ({"start": AT_TEN.replace(tzinfo=None)}, "no time zone"),
         ({"agent_email": "not-an-email"}, "not an email"),
         ({"description": "x" * 1001}, "1000"),
@@ -157,12 +157,24 @@ def test_a_key_of_a_cancelled_meeting_returns_it_without_booking_again() -> None
     assert world.backend.calls["create_activity"] == 1
 
 
-def test_without_a_key_two_bookings_are_two_meetings() -> None:
+def test_an_identical_repeat_returns_the_first_with_or_without_a_key() -> None:
     world = make_world()
     a = world.meetings.book(ANA, AT_TEN, 30)
     b = world.meetings.book(ANA, AT_TEN, 30)
-    assert a.id != b.id
-    assert len(world.backend.activities) == 2
+    c = world.meetings.book(ANA, AT_TEN, 30, key="fresh")
+    assert a.id == b.id == c.id
+    assert len(world.backend.activities) == 1
+    world.meetings.cancel(a.id)  # once cancelled, the same booking is a new meeting
+    d = world.meetings.book(ANA, AT_TEN, 30)
+    assert d.id != a.id and len(world.backend.activities) == 1
+
+
+def test_another_length_or_facilitator_is_another_meeting() -> None:
+    world = make_world()
+    a = world.meetings.book(ANA, AT_TEN, 30)
+    b = world.meetings.book(ANA, AT_TEN, 45)
+    c = world.meetings.book(ANA, AT_TEN, 30, facilitator="coach@example.com")
+    assert len({a.id, b.id, c.id}) == 3
 
 
 def test_provider_refusal_leaves_nothing_behind() -> None:
@@ -213,3 +225,48 @@ def test_a_key_left_behind_by_a_forgotten_booking_is_free_again() -> None:
     meeting = world.meetings.book(ANA, AT_TEN, 30, key="k")
     assert meeting.status is MeetingStatus.BOOKED
     assert world.ledger.key_owner("k") == meeting.id
+
+
+SHIFTY = (
+    ActivityType(id="type-shift", name="Shift", productive=True),
+    ActivityType(id="type-break", name="Lunch"),
+    ActivityType(id="type-meeting", name="Meeting"),
+)
+
+
+def _shift_world() -> Any:
+    day = AT_TEN.replace(hour=0, minute=0)
+    return make_world(
+        types=SHIFTY,
+        activities=(
+            Activity(id="s1", agent_id="agent-ana", type_id="type-shift",
+                     start=day.replace(hour=9), end=day.replace(hour=12)),
+            Activity(id="l1", agent_id="agent-ana", type_id="type-break",
+                     start=day.replace(hour=12), end=day.replace(hour=13)),
+            Activity(id="s2", agent_id="agent-ana", type_id="type-shift",
+                     start=day.replace(hour=13), end=day.replace(hour=17)),
+        ),
+        checked=True,
+    )  # fmt: skip
+
+
+def test_booking_off_duty_is_refused_naming_it_and_force_books_it() -> None:
+    world = _shift_world()
+    early = AT_TEN.replace(hour=17, minute=30)
+    with pytest.raises(InvalidInputError, match="off duty") as refused:
+        world.meetings.book(ANA, early, 30)
+    assert refused.value.exit_code == 2
+    assert len(world.backend.activities) == 3 and world.ledger.all() == []
+    forced = world.meetings.book(ANA, early, 30, force=True)
+    assert forced.status is MeetingStatus.BOOKED
+    assert len(world.backend.activities) == 4  # nothing deleted or trimmed
+
+
+def test_booking_over_lunch_or_another_one_to_one_names_the_collision() -> None:
+    world = _shift_world()
+    with pytest.raises(InvalidInputError, match="break: Lunch at 12:00"):
+        world.meetings.book(ANA, AT_TEN.replace(hour=11, minute=45), 30)
+    world.meetings.book(ANA, AT_TEN, 30)
+    with pytest.raises(InvalidInputError, match=r"busy: Meeting One To One .* at 10:00"):
+        world.meetings.book(ANA, AT_TEN.replace(minute=15), 30)
+    assert world.meetings.book(ANA, AT_TEN.replace(hour=14), 30).status is MeetingStatus.BOOKED

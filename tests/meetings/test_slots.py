@@ -9,10 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from meetings.world import ANA, BREAK, MEETING, NOW, OPEN, SHIFT, TYPES, make_world, shift
+from meetings.world import ANA, BREAK, MEETING, NOW, SHIFT, TYPES, make_world, shift
+from wfm_bridge.core.availability import Availability, Classifier
 from wfm_bridge.core.slots import WorkingHours
 from wfm_bridge.ports.errors import InvalidInputError, NotFoundError
-from wfm_bridge.ports.models import Activity
+from wfm_bridge.ports.models import Activity, ActivityType
 
 MONDAY = NOW.date()
 
@@ -118,74 +119,110 @@ def test_an_unmapped_agent_is_refused_with_the_reason() -> None:
 
 # --- the property ------------------------------------------------------------------------
 
-ZONES = ["UTC", "Europe/London", "America/New_York", "Asia/Kolkata", "Australia/Adelaide"]
+ZONES = [
+    "UTC", "Europe/London", "America/New_York", "Asia/Kolkata", "Australia/Adelaide",
+    "America/Chicago", "Pacific/Chatham",
+]  # fmt: skip
 HOURS = ["09:00-17:00", "08:30-12:00", "00:00-23:59", "13:15-18:45"]
+DST_DAYS = [date(2025, 3, 9), date(2025, 3, 30), date(2025, 10, 26), date(2025, 11, 2), MONDAY]
+STATES = [a.value for a in Availability if a is not Availability.OFF_DUTY]
 
 
 @st.composite
-def schedules(draw: st.DrawFn) -> tuple[Activity, ...]:
-    """Random activities of Ana around the first few days, overlaps and odd lengths allowed."""
+def typesets(draw: st.DrawFn) -> tuple[ActivityType, ...]:
+    """The world's type names with arbitrary vendor attributes."""
+    flag = st.sampled_from([None, True, False])
+    return tuple(
+        ActivityType(
+            id=t.id,
+            name=t.name,
+            productive=draw(flag),
+            time_off=draw(flag),
+            interruptible=draw(flag),
+        )
+        for t in TYPES
+    )
+
+
+@st.composite
+def schedules(draw: st.DrawFn, around: datetime) -> tuple[Activity, ...]:
+    """Random activities of Ana around a few days, overlaps and odd lengths allowed."""
     return tuple(
         _activity(
             n,
             draw(st.sampled_from([t.id for t in TYPES] + ["type-gone"])),
-            NOW + timedelta(minutes=draw(st.integers(-24 * 60, 5 * 24 * 60))),
-            draw(st.integers(1, 10 * 60)),
+            around + timedelta(minutes=draw(st.integers(-24 * 60, 4 * 24 * 60))),
+            draw(st.integers(1, 12 * 60)),
         )
         for n in range(draw(st.integers(0, 25)))
     )
 
 
 @given(
-    activities=schedules(),
+    data=st.data(),
+    base=st.sampled_from(DST_DAYS),
     now_shift=st.integers(-48 * 60, 72 * 60),
-    first_shift=st.integers(-2, 3),
-    days=st.integers(1, 14),
+    days=st.integers(1, 5),
     minutes=st.sampled_from([5, 15, 30, 45, 60, 90, 210]),
     step=st.sampled_from([5, 15, 30, 60]),
     tz=st.sampled_from(ZONES),
     hours=st.sampled_from(HOURS),
-    available=st.sets(st.sampled_from([SHIFT.name, OPEN.name, MEETING.name.upper()])),
+    types=typesets(),
+    overrides=st.dictionaries(st.sampled_from([t.name for t in TYPES]), st.sampled_from(STATES)),
 )
-def test_slots_are_exactly_the_free_grid_times(
-    activities: tuple[Activity, ...],
+def test_no_slot_ever_intersects_non_available_time(
+    data: st.DataObject,
+    base: date,
     now_shift: int,
-    first_shift: int,
     days: int,
     minutes: int,
     step: int,
     tz: str,
     hours: str,
-    available: set[str],
+    types: tuple[ActivityType, ...],
+    overrides: dict[str, str],
 ) -> None:
-    now = NOW + timedelta(minutes=now_shift)
+    around = datetime.combine(base, time(0), UTC)
+    activities = data.draw(schedules(around))
+    now = around + timedelta(minutes=now_shift)
     work = WorkingHours.parse(hours)
+    classifier = Classifier({k: Availability(v) for k, v in overrides.items()})
     world = make_world(
-        activities=activities, now=now, hours=work, step_minutes=step, available=tuple(available)
-    )
-    first = MONDAY + timedelta(days=first_shift)
-    found = world.slots.find(ANA, first, days, minutes, tz)
-
-    free_names = {n.casefold() for n in available}
-    names = {t.id: t.name.casefold() for t in TYPES}
-    busy = [a for a in activities if names.get(a.type_id) not in free_names]
-    length = timedelta(minutes=minutes)
+        activities=activities, now=now, hours=work, step_minutes=step, types=types,
+        classifier=classifier,
+    )  # fmt: skip
+    first = base - timedelta(days=1)
     zone = ZoneInfo(tz)
-    expected = []
-    for offset in range(days):
-        day = first + timedelta(days=offset)
-        opens = datetime.combine(day, work.start, zone).astimezone(UTC)
-        closes = datetime.combine(day, work.end, zone).astimezone(UTC)
-        candidate = opens
-        while candidate + length <= closes:
-            clash = any(a.start < candidate + length and a.end > candidate for a in busy)
-            if candidate >= now and not clash:
-                expected.append(candidate)
-            candidate += timedelta(minutes=step)
+    result = world.slots.search(ANA, first, days, minutes, tz)
 
-    assert found == sorted(set(found))  # sorted, no duplicates
-    assert all(str(s.tzinfo) == tz for s in found)  # in the viewer's zone
-    assert [s.astimezone(UTC) for s in found] == expected
-    for s in found:
-        assert s >= now
-        assert not any(a.start < s + length and a.end > s for a in busy)
+    by_id = {t.id: t for t in types}
+    state = {a.id: classifier.classify(by_id.get(a.type_id)) for a in activities}
+    shifts = classifier.has_shifts(types)
+    length = timedelta(minutes=minutes)
+    window = {first + timedelta(days=n) for n in range(days)}
+    starts = [s.start.astimezone(UTC) for s in result.slots]  # wall times repeat at fall-back
+    assert len(starts) == len(set(starts))
+    assert sorted(s.rank for s in result.slots) == list(range(1, len(starts) + 1))
+    for slot in result.slots:
+        start, end = slot.start, slot.end
+        assert (
+            end.astimezone(UTC) - start.astimezone(UTC) == length and start >= now and slot.reason
+        )
+        assert str(start.tzinfo) == tz and start.date() in window  # the agent's zone and days
+        for a in activities:  # overlaps nothing that is not available
+            if a.start < end and start < a.end:
+                assert state[a.id] is Availability.AVAILABLE
+        if shifts:  # wholly covered by available activities, minute by minute
+            probe = start
+            while probe < end:
+                assert any(
+                    a.start <= probe < a.end and state[a.id] is Availability.AVAILABLE
+                    for a in activities
+                )
+                probe += timedelta(minutes=1)
+        else:  # inside working hours of the agent's day
+            local = start.astimezone(zone)
+            opens = datetime.combine(local.date(), work.start, zone)
+            closes = datetime.combine(local.date(), work.end, zone)
+            assert opens <= start and end <= closes
+    assert set(result.no_slot) == window - {s.start.date() for s in result.slots}

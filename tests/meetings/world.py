@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from wfm_bridge.core.activity_types import ActivityTypeCatalog
+from wfm_bridge.core.availability import Classifier
+from wfm_bridge.core.availability_check import AvailabilityCheck
 from wfm_bridge.core.ledger import MeetingLedger
 from wfm_bridge.core.mapping import EmployeeMapper
 from wfm_bridge.core.meetings import MeetingService
@@ -126,6 +128,8 @@ def make_world(
     available: tuple[str, ...] = (),
     state: CountingState | None = None,
     provider_cls: type[InMemoryProvider] = InMemoryProvider,
+    classifier: Classifier | None = None,
+    checked: bool = False,
 ) -> World:
     """A fresh world: Ana and Bo are agents, Yuki is inactive; nobody is in the directory
     except Ana (the mapper falls back to the bare email for the others)."""
@@ -139,6 +143,8 @@ def make_world(
     catalog = ActivityTypeCatalog(provider, cache, clock, TENANT)
     ledger = MeetingLedger(state, TENANT)
     ids = itertools.count(1)
+    rules = classifier or Classifier(available_names=available)
+    check = AvailabilityCheck(provider, catalog, rules, (hours.start, hours.end))
     meetings = MeetingService(
         provider,
         mapper,
@@ -147,6 +153,8 @@ def make_world(
         host_name=host_name,
         max_length=hours.length,
         new_id=lambda: f"mtg-{next(ids):04d}",  # deterministic, so hypothesis replays exactly
+        check=check if checked else None,
+        zone_of=lambda email: "UTC",
     )
     slots = SlotFinder(
         provider,
@@ -156,5 +164,6 @@ def make_world(
         hours=hours,
         step=timedelta(minutes=step_minutes),
         available=available,
+        classifier=classifier,
     )
     return World(clock, backend, provider, state, cache, mapper, catalog, ledger, meetings, slots)
