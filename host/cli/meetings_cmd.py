@@ -6,12 +6,18 @@ supported (exit 2), so nobody mistakes their absence for a typo.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
 from wfm_bridge.host.cli.runtime import console, print_json, runtime
-from wfm_bridge.host.cli.vocabulary import cell, envelope, jsonable, person, working
+from wfm_bridge.host.cli.vocabulary import cell, working
+from wfm_bridge.host.shapes import (
+    meeting_out_json,
+    meetings_json,
+    reconciled_json,
+    slots_json,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -51,7 +57,7 @@ def register(app: typer.Typer) -> None:
         when = _parse_start(start, zone)
         meeting = rt.tenant.meetings.book(email, when, minutes, description, facilitator, key)
         if as_json:
-            print_json({**meeting_json(meeting), "timezone": zone.key})
+            print_json(meeting_out_json(meeting, zone.key))
             return
         console().print(cell(
             f"booked {meeting.id}: {meeting.title} for {meeting.agent_email}, "
@@ -68,7 +74,7 @@ def register(app: typer.Typer) -> None:
         rt = runtime(ctx)
         meeting = rt.tenant.meetings.cancel(meeting_id)
         if as_json:
-            print_json({**meeting_json(meeting), "timezone": _zone(rt.settings.timezone).key})
+            print_json(meeting_out_json(meeting, _zone(rt.settings.timezone).key))
             return
         console().print(cell(f"cancelled {meeting.id} ({meeting.agent_email})"))
 
@@ -83,7 +89,7 @@ def register(app: typer.Typer) -> None:
         meetings = rt.tenant.meetings.list_meetings(_status(status))
         if as_json:
             zone = _zone(rt.settings.timezone).key
-            print_json(envelope([meeting_json(m) for m in meetings], timezone=zone))
+            print_json(meetings_json(meetings, zone))
             return
         _print_meetings(meetings, _zone(rt.settings.timezone))
 
@@ -99,8 +105,7 @@ def register(app: typer.Typer) -> None:
             settled = service.reconcile()
         if as_json:
             zone = _zone(rt.settings.timezone).key
-            items = [meeting_json(m) for m in settled]
-            print_json(envelope(items, timezone=zone, swept=len(service.swept)))
+            print_json(reconciled_json(settled, zone, len(service.swept)))
             return
         for meeting in settled:
             console().print(f"{meeting.id}: {meeting.status}")
@@ -123,8 +128,6 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Free start times for a 1:1 (working hours: WFM_WORK_HOURS; free activity types:
         WFM_AVAILABLE_TYPES)."""
-        from datetime import timedelta
-
         from wfm_bridge.core.day_grid import parse_date, parse_zone, today_in
 
         rt = runtime(ctx)
@@ -141,23 +144,12 @@ def register(app: typer.Typer) -> None:
                 f"--from {day} with --days {days} is wholly in the past ({tz}); free slots "
                 f"are only in the future: give --from {today} or later"
             )
-        length = timedelta(minutes=minutes)
         if as_json:
-            slots = [{"start": s, "end": s + length} for s in found]
-            print_json(envelope(
-                slots, agent=person(email=email.strip()), timezone=tz, minutes=minutes
-            ))
+            print_json(slots_json(email, found, minutes, tz))
             return
         _print_slots(found, tz)
 
     app.add_typer(group, name="meetings")
-
-
-def meeting_json(meeting: Meeting) -> dict[str, Any]:
-    """A meeting in the vocabulary: its ``agent`` person, UTC times."""
-    data: dict[str, Any] = jsonable(meeting)
-    data["agent"] = person(email=data.pop("agent_email"), agent_id=data.pop("agent_id"))
-    return data
 
 
 def _refuse_without_provider(group: typer.Typer) -> None:

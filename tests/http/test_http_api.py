@@ -73,7 +73,7 @@ def test_every_read_answers_what_the_cli_prints_with_json(
         slots = _cli_json(capsys, tmp_path, "slots", AGENT, "--from", day, "--days", "3",
                           "--json")
         answer = f.client.get(f"{T}/slots?email={AGENT}&from={day}&days=3", headers=headers)
-        assert answer.json() == slots and slots["slots"]
+        assert answer.json() == slots and slots["items"]
 
 
 def test_book_list_get_cancel_and_the_schedule_marks_it(tmp_path: Path) -> None:
@@ -95,7 +95,7 @@ def test_book_list_get_cancel_and_the_schedule_marks_it(tmp_path: Path) -> None:
         assert other.status_code == 409 and other.json()["error"]["category"] == "conflict"
 
         listed = f.client.get(f"{t}/meetings?status=booked", headers=headers).json()
-        assert [m["id"] for m in listed] == [meeting["id"]]
+        assert [m["id"] for m in listed["items"]] == [meeting["id"]] and listed["count"] == 1
         assert f.client.get(f"{t}/meetings/{meeting['id']}", headers=headers).json() == meeting
         view = f.client.get(
             f"{t}/schedules?email={AGENT}&start={start.date().isoformat()}&days=7",
@@ -113,7 +113,8 @@ def test_book_list_get_cancel_and_the_schedule_marks_it(tmp_path: Path) -> None:
         assert twice.json()["status"] == "cancelled"
         unknown = f.client.delete(f"{t}/meetings/mtg-nope", headers=headers)
         assert unknown.status_code == 404 and "only meetings" in unknown.json()["error"]["message"]
-        assert f.client.post(f"{t}/meetings/reconcile", headers=headers).json() == []
+        reconciled = f.client.post(f"{t}/meetings/reconcile?tz=UTC", headers=headers).json()
+        assert reconciled == {"items": [], "count": 0, "timezone": "UTC", "swept": 0}
 
 
 def test_mapping_refresh_activity_types_refresh_and_export_dry_run(tmp_path: Path) -> None:
@@ -123,7 +124,7 @@ def test_mapping_refresh_activity_types_refresh_and_export_dry_run(tmp_path: Pat
         refreshed = f.client.post(f"{t}/mapping/refresh", headers=headers)
         assert refreshed.status_code == 200 and refreshed.json()["tenant"] == "acme"
         types = f.client.post(f"{t}/activity-types/refresh", headers=headers).json()
-        assert "Meeting" in {t["name"] for t in types}
+        assert "Meeting" in {t["name"] for t in types["items"]}
         dry = f.client.post(f"{t}/export/dry-run?batch_size=50", headers=headers)
         assert dry.status_code == 200 and dry.json()["dry_run"] is True
         status = f.client.get(f"{t}/export/status", headers=headers).json()
