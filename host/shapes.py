@@ -27,6 +27,12 @@ if TYPE_CHECKING:
     )
 
 
+def _json(value: Any) -> dict[str, Any]:
+    """``value`` (an object) as JSON data in the vocabulary."""
+    data: dict[str, Any] = jsonable(value)
+    return data
+
+
 # --- mapping ---------------------------------------------------------------------------------
 
 
@@ -49,7 +55,7 @@ def mapping_show_json(
 ) -> dict[str, Any]:
     """Every employee's mapping with the tallies (``MappingShow``, `wfm mapping show`)."""
     mapped = sum(m.status.value == "mapped" for m in rows)
-    return jsonable(envelope(
+    return _json(envelope(
         [mapping_json(m) for m in rows], mapped=mapped, unmapped=len(rows) - mapped,
         cache_refreshed_at=refreshed_at,
     ))
@@ -57,7 +63,7 @@ def mapping_show_json(
 
 def mapping_explain_json(explanation: MappingExplanation) -> dict[str, Any]:
     """Why an employee is (not) mapped (``MappingExplain``, `wfm mapping explain`)."""
-    return jsonable({
+    return _json({
         **mapping_json(explanation.outcome),
         "checks": [c.model_dump() for c in explanation.checks],
         "cache_refreshed_at": explanation.cache_refreshed_at,
@@ -66,7 +72,7 @@ def mapping_explain_json(explanation: MappingExplanation) -> dict[str, Any]:
 
 def mapping_refresh_json(tenant: str, when: datetime) -> dict[str, Any]:
     """When provider people were re-fetched (``MappingRefresh``, `wfm mapping refresh`)."""
-    return jsonable({"tenant": tenant, "cache_refreshed_at": when})
+    return _json({"tenant": tenant, "cache_refreshed_at": when})
 
 
 # --- schedules, activity types, slots --------------------------------------------------------
@@ -89,14 +95,14 @@ def activity_types_json(
     types: Sequence[ActivityType], refreshed_at: datetime | None
 ) -> dict[str, Any]:
     """The provider's activity types (``ActivityTypes``, `wfm activity-types`)."""
-    return jsonable(envelope(types, cache_refreshed_at=refreshed_at))
+    return _json(envelope(types, cache_refreshed_at=refreshed_at))
 
 
 def slots_json(email: str, found: Sequence[datetime], minutes: int, tz: str) -> dict[str, Any]:
     """Free start times and their ends (``Slots``, `wfm slots`)."""
     length = timedelta(minutes=minutes)
     slots = [{"start": s, "end": s + length} for s in found]
-    return jsonable(envelope(slots, agent=person(email=email.strip()), timezone=tz,
+    return _json(envelope(slots, agent=person(email=email.strip()), timezone=tz,
                              minutes=minutes))
 
 
@@ -130,16 +136,16 @@ def reconciled_json(settled: Sequence[Meeting], timezone: str, swept: int) -> di
 
 def export_report_json(report: ExportReport) -> dict[str, Any]:
     """One export run or dry run (``Report``, `wfm export run`)."""
-    return jsonable(agents(report.as_dict()))
+    return _json(agents(report.as_dict()))
 
 
 def export_status_json(view: ExportStatus, next_run: datetime) -> dict[str, Any]:
     """Where a tenant's export stands and when it runs next (``Status``, `wfm export
     status`)."""
-    return jsonable({**agents(view.as_dict()), "next_run": next_run})
+    return _json({**agents(view.as_dict()), "next_run": next_run})
 
 
 def auth_status_json(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Stored keys, never a key (``KeyStatuses``, `wfm auth status`); each row is
     ``auth_cmd.status_row``'s."""
-    return jsonable(envelope(rows))
+    return _json(envelope(rows))
