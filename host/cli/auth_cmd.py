@@ -26,7 +26,8 @@ from wfm_bridge.host.cli.auth_fields import (
     stored_what,
 )
 from wfm_bridge.host.cli.runtime import Runtime, console, print_json, runtime
-from wfm_bridge.host.cli.vocabulary import cell, envelope, given_options, with_options
+from wfm_bridge.host.cli.vocabulary import cell, given_options, with_options
+from wfm_bridge.host.shapes import auth_status_json
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -225,7 +226,7 @@ def register(app: typer.Typer) -> None:
         given = given_options(rt.overrides)
         rows = [{**row, "one_to_ones": with_options(row["one_to_ones"], given)} for row in rows]
         if as_json:
-            print_json(envelope(rows))
+            print_json(auth_status_json(rows))
             return
         from rich.table import Table
 

@@ -50,9 +50,9 @@ def run(
     with working("exporting QA scores in batches of " + str(batch_size)):
         report = runtime(ctx).tenant.export(policy=policy).run(dry_run=dry_run)
     if as_json:
-        from wfm_bridge.host.cli.vocabulary import agents
+        from wfm_bridge.host.shapes import export_report_json
 
-        print_json(agents(report.as_dict()))
+        print_json(export_report_json(report))
         return
     from wfm_bridge.host.cli.export_views import show_report
 
@@ -70,9 +70,9 @@ def status(
     view = rt.tenant.export_status()
     next_run = next_run_after(rt.bridge.clock.now())
     if as_json:
-        from wfm_bridge.host.cli.vocabulary import agents
+        from wfm_bridge.host.shapes import export_status_json
 
-        print_json({**agents(view.as_dict()), "next_run": next_run})
+        print_json(export_status_json(view, next_run))
         return
     from wfm_bridge.host.cli.export_views import show_status
     from wfm_bridge.host.cli.vocabulary import utc
@@ -134,7 +134,8 @@ def _print_cycle(cycle: int, outcomes: dict[str, Any], next_run: datetime) -> No
     """One worker cycle as one JSON line: each tenant's report or error, and the next run."""
     import json
 
-    from wfm_bridge.host.cli.vocabulary import agents, envelope, jsonable
+    from wfm_bridge.host.cli.vocabulary import envelope, jsonable
+    from wfm_bridge.host.shapes import export_report_json
     from wfm_bridge.ports.errors import WfmError
 
     items = []
@@ -144,6 +145,6 @@ def _print_cycle(cycle: int, outcomes: dict[str, Any], next_run: datetime) -> No
             error = {"category": category, "message": str(outcome) or type(outcome).__name__}
             items.append({"tenant": tenant, "report": None, "error": error})
         else:
-            items.append({"tenant": tenant, "report": agents(outcome.as_dict()), "error": None})
+            items.append({"tenant": tenant, "report": export_report_json(outcome), "error": None})
     data = envelope(items, cycle=cycle, next_run=next_run)
     typer.echo(json.dumps(jsonable(data), ensure_ascii=False))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
 from wfm_bridge.host.cli.runtime import console, print_json, runtime
-from wfm_bridge.host.cli.vocabulary import cell, employee, envelope, person, working
+from wfm_bridge.host.cli.vocabulary import cell, working
+from wfm_bridge.host.shapes import mapping_explain_json, mapping_refresh_json, mapping_show_json
 
 if TYPE_CHECKING:
     from wfm_bridge.ports.models import EmployeeMapping, MappingExplanation
@@ -29,11 +30,7 @@ def register(app: typer.Typer) -> None:
         with working("mapping employees (fetching provider people when the cache is stale)"):
             rows = mapping.map_all()
         if as_json:
-            mapped = sum(m.status.value == "mapped" for m in rows)
-            print_json(envelope(
-                [mapping_json(m) for m in rows], mapped=mapped, unmapped=len(rows) - mapped,
-                cache_refreshed_at=mapping.refreshed_at(),
-            ))
+            print_json(mapping_show_json(rows, mapping.refreshed_at()))
             return
         _print_mappings(rows)
 
@@ -46,11 +43,7 @@ def register(app: typer.Typer) -> None:
         """Why is this employee (not) showing? Each rule's verdict and the cache's age."""
         explanation = runtime(ctx).tenant.mapping.explain(email)
         if as_json:
-            print_json({
-                **mapping_json(explanation.outcome),
-                "checks": [c.model_dump() for c in explanation.checks],
-                "cache_refreshed_at": explanation.cache_refreshed_at,
-            })
+            print_json(mapping_explain_json(explanation))
             return
         _print_explanation(explanation)
 
@@ -63,7 +56,7 @@ def register(app: typer.Typer) -> None:
         with working("fetching provider people"):
             when = rt.tenant.mapping.refresh()
         if as_json:
-            print_json({"tenant": rt.settings.tenant, "cache_refreshed_at": when})
+            print_json(mapping_refresh_json(rt.settings.tenant, when))
             return
         console().print(
             f"provider people for tenant {rt.settings.tenant!r} refreshed at "
@@ -71,20 +64,6 @@ def register(app: typer.Typer) -> None:
         )
 
     app.add_typer(group, name="mapping")
-
-
-def mapping_json(m: EmployeeMapping) -> dict[str, Any]:
-    """One employee's mapping in the vocabulary: ``employee`` and ``agent`` persons."""
-    agent = None
-    if m.person is not None:
-        agent = person(name=m.person.name, email=m.person.email, agent_id=m.person.agent_id)
-    return {
-        "employee": employee(m.employee),
-        "status": m.status.value,
-        "rule": m.rule.value if m.rule else None,
-        "agent": agent,
-        "reason": m.reason,
-    }
 
 
 def _print_mappings(rows: list[EmployeeMapping]) -> None:

@@ -6,12 +6,18 @@ supported (exit 2), so nobody mistakes their absence for a typo.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
 from wfm_bridge.host.cli.runtime import console, print_json, runtime
-from wfm_bridge.host.cli.vocabulary import cell, envelope, jsonable, person, working
+from wfm_bridge.host.cli.vocabulary import cell, working
+from wfm_bridge.host.shapes import (
+    meeting_out_json,
+    meetings_json,
+    reconciled_json,
+    slots_json,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -56,7 +62,7 @@ def register(app: typer.Typer) -> None:
             email, when, minutes, description, facilitator, key, force
         )
         if as_json:
-            print_json({**meeting_json(meeting), "timezone": zone.key})
+            print_json(meeting_out_json(meeting, zone.key))
             return
         console().print(cell(
             f"booked {meeting.id}: {meeting.title} for {meeting.agent_email}, "
@@ -73,7 +79,7 @@ def register(app: typer.Typer) -> None:
         rt = runtime(ctx)
         meeting = rt.tenant.meetings.cancel(meeting_id)
         if as_json:
-            print_json({**meeting_json(meeting), "timezone": _zone(rt.settings.timezone).key})
+            print_json(meeting_out_json(meeting, _zone(rt.settings.timezone).key))
             return
         console().print(cell(f"cancelled {meeting.id} ({meeting.agent_email})"))
 
@@ -88,7 +94,7 @@ def register(app: typer.Typer) -> None:
         meetings = rt.tenant.meetings.list_meetings(_status(status))
         if as_json:
             zone = _zone(rt.settings.timezone).key
-            print_json(envelope([meeting_json(m) for m in meetings], timezone=zone))
+            print_json(meetings_json(meetings, zone))
             return
         _print_meetings(meetings, _zone(rt.settings.timezone))
 
@@ -104,8 +110,7 @@ def register(app: typer.Typer) -> None:
             settled = service.reconcile()
         if as_json:
             zone = _zone(rt.settings.timezone).key
-            items = [meeting_json(m) for m in settled]
-            print_json(envelope(items, timezone=zone, swept=len(service.swept)))
+            print_json(reconciled_json(settled, zone, len(service.swept)))
             return
         for meeting in settled:
             console().print(f"{meeting.id}: {meeting.status}")
@@ -147,19 +152,7 @@ def register(app: typer.Typer) -> None:
             )
         ordered = sorted(result.slots, key=lambda s: s.start)
         if as_json:
-            slots = [
-                {"start": s.start, "end": s.end, "rank": s.rank, "reason": s.reason}
-                for s in ordered
-            ]
-            print_json(envelope(
-                slots,
-                agent=person(email=result.agent_email),
-                timezone=result.timezone,
-                minutes=minutes,
-                basis=result.basis,
-                staffing=result.staffing,
-                days_without_slot={d.isoformat(): r for d, r in result.no_slot.items()},
-            ))
+            print_json(slots_json(result, minutes))
             return
         _print_slots([s.start for s in ordered], result.timezone)
         for d, why in result.no_slot.items():
@@ -167,13 +160,6 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"  (available time from {result.basis})")
 
     app.add_typer(group, name="meetings")
-
-
-def meeting_json(meeting: Meeting) -> dict[str, Any]:
-    """A meeting in the vocabulary: its ``agent`` person, UTC times."""
-    data: dict[str, Any] = jsonable(meeting)
-    data["agent"] = person(email=data.pop("agent_email"), agent_id=data.pop("agent_id"))
-    return data
 
 
 def _refuse_without_provider(group: typer.Typer) -> None:

@@ -11,12 +11,12 @@ from wfm_bridge.host.cli.runtime import Runtime, console, print_json, runtime
 from wfm_bridge.host.cli.schedule_output import FORMAT_HELP, ScheduleFormat, choose_format, emit
 from wfm_bridge.host.cli.vocabulary import (
     cell,
-    envelope,
     given_options,
     split_people,
     with_options,
     working,
 )
+from wfm_bridge.host.shapes import activity_types_json
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -91,7 +91,7 @@ def register(app: typer.Typer) -> None:
                 catalog.refresh()
             types = list(catalog.all().values())
         if as_json:
-            print_json(envelope(types, cache_refreshed_at=catalog.refreshed_at()))
+            print_json(activity_types_json(types, catalog.refreshed_at()))
             return
         _print_types(types, catalog.refreshed_at())
 

@@ -13,7 +13,7 @@ import tempfile
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -53,20 +53,6 @@ def choose_format(fmt: ScheduleFormat, as_json: bool, output: Path | None) -> Sc
     return chosen
 
 
-def schedule_json(view: ScheduleView) -> dict[str, Any]:
-    """``view`` in the CLI's JSON vocabulary: ``employee`` persons, UTC times, ``partial``."""
-    from wfm_bridge.host.cli.vocabulary import employee, jsonable
-
-    data: dict[str, Any] = jsonable(view)
-    for shown, schedule in zip(data["employees"], view.employees, strict=True):
-        shown["employee"] = employee(schedule.employee, agent_id=schedule.agent_id)
-        del shown["agent_id"]
-    for item in data["unmapped"]:
-        item["employee"] = employee(item["employee"])
-    data["partial"] = bool(view.unmapped)
-    return data
-
-
 def encode(
     view: ScheduleView, fmt: ScheduleFormat, stamp: datetime, busy: bool = False,
     host_name: str = "evaluagent",
@@ -74,6 +60,8 @@ def encode(
     """``view`` in ``fmt`` (json, html or ics) as bytes; ``stamp`` is the ICS DTSTAMP,
     ``busy`` makes every ICS event block time, ``host_name`` brands meetings booked here."""
     if fmt is ScheduleFormat.JSON:
+        from wfm_bridge.host.shapes import schedule_json
+
         data = schedule_json(view)
         return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
     from wfm_bridge.host.cli.vocabulary import working

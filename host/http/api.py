@@ -1,7 +1,8 @@
 """The JSON API: every use case of one tenant under ``/api/v1/tenants/{tenant}/...``.
 
 Each route is a thin call to ``bridge.tenant(name)``'s use case, answered with exactly what
-the CLI's ``--json`` prints (the same ``to_jsonable``), so the two faces cannot drift apart.
+the CLI's ``--json`` prints: the same shaping function of ``host/shapes.py``, declared with the
+same model of ``host/cli/schemas.py``, so the two faces cannot drift apart.
 Routes are sync functions: FastAPI runs them on its worker threads, and the Bridge is
 thread-safe. Answers skip FastAPI's re-validation (a 60-day view holds many thousand blocks);
 the declared models document them, and the contract tests check every answer against them.
@@ -9,36 +10,23 @@ the declared models document them, and the contract tests check every answer aga
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from wfm_bridge.core.day_grid import parse_zone, today_in
-from wfm_bridge.host.cli.runtime import to_jsonable
+from wfm_bridge.host import shapes
+from wfm_bridge.host.cli import schemas as cli
+from wfm_bridge.host.cli.vocabulary import jsonable
 from wfm_bridge.host.http.access import api_caller, face, scoped_tenant
 from wfm_bridge.host.http.auth_status import auth_status
 from wfm_bridge.host.http.errors import TENANT_ROUTE_ERRORS, error_responses
-from wfm_bridge.host.http.schemas import (
-    AuthStatusRow,
-    BookRequest,
-    JsonObject,
-    RefreshAnswer,
-    SlotsAnswer,
-    WhoAmI,
-    parse_start,
-)
+from wfm_bridge.host.http.schemas import BookRequest, WhoAmI, parse_start
 from wfm_bridge.host.http.tokens import TokenInfo
 from wfm_bridge.host.tenant import Tenant
-from wfm_bridge.ports.models import (
-    ActivityType,
-    EmployeeMapping,
-    MappingExplanation,
-    Meeting,
-    MeetingStatus,
-    ScheduleView,
-)
+from wfm_bridge.ports.models import MeetingStatus
 
 PREFIX = "/api/v1/tenants/{tenant}"
 TZ = Query(None, description="Viewer's IANA time zone (default: the server's, e.g. UTC).")
@@ -46,14 +34,19 @@ EMAIL = Query(..., description="The employee's email.", min_length=1, max_length
 
 
 def answer(value: Any, status: int = 200) -> JSONResponse:
-    """``value`` as the CLI's ``--json`` would print it."""
-    return JSONResponse(to_jsonable(value), status_code=status)
+    """``value`` (a ``shapes`` result: what the CLI's ``--json`` prints) as the answer."""
+    return JSONResponse(jsonable(value), status_code=status)
 
 
 def _tz(tenant: Tenant, tz: str | None) -> str:
     name = tz if tz is not None else tenant.settings.timezone
     parse_zone(name)  # an unknown zone is refused before any provider call
     return name.strip()
+
+
+def _zone_key(tenant: Tenant, tz: str | None) -> str:
+    """The viewer's zone as the CLI names it in a meeting answer's ``timezone``."""
+    return parse_zone(_tz(tenant, tz)).key
 
 
 def build_router() -> APIRouter:
@@ -69,25 +62,26 @@ def build_router() -> APIRouter:
 
     # --- mapping -----------------------------------------------------------------------
 
-    @api.get(f"{PREFIX}/mapping", response_model=list[EmployeeMapping], tags=["mapping"])
+    @api.get(f"{PREFIX}/mapping", response_model=cli.MappingShow, tags=["mapping"])
     def mapping_show(tenant: Tenant = tenant_dep) -> JSONResponse:
         """Every host employee with its mapping: the rule that matched, or why not."""
-        return answer(tenant.mapping.map_all())
+        rows = tenant.mapping.map_all()
+        return answer(shapes.mapping_show_json(rows, tenant.mapping.refreshed_at()))
 
-    @api.get(f"{PREFIX}/mapping/explain", response_model=MappingExplanation, tags=["mapping"])
+    @api.get(f"{PREFIX}/mapping/explain", response_model=cli.MappingExplain, tags=["mapping"])
     def mapping_explain(email: str = EMAIL, tenant: Tenant = tenant_dep) -> JSONResponse:
         """Why is this employee (not) showing? Each rule's verdict and the cache's age."""
-        return answer(tenant.mapping.explain(email))
+        return answer(shapes.mapping_explain_json(tenant.mapping.explain(email)))
 
-    @api.post(f"{PREFIX}/mapping/refresh", response_model=RefreshAnswer, tags=["mapping"])
+    @api.post(f"{PREFIX}/mapping/refresh", response_model=cli.MappingRefresh, tags=["mapping"])
     def mapping_refresh(tenant: Tenant = tenant_dep) -> JSONResponse:
         """Re-fetch provider people now instead of waiting for the daily refresh."""
         when = tenant.mapping.refresh()
-        return answer(RefreshAnswer(tenant=tenant.name, refreshed_at=when))
+        return answer(shapes.mapping_refresh_json(tenant.name, when))
 
     # --- schedules, activity types, slots ------------------------------------------------
 
-    @api.get(f"{PREFIX}/schedules", response_model=ScheduleView, tags=["schedules"])
+    @api.get(f"{PREFIX}/schedules", response_model=cli.Schedule, tags=["schedules"])
     def schedules(
         email: list[str] = Query(..., description="One or more employee emails.", min_length=1),
         start: date | None = Query(None, description="First date (default: today in `tz`)."),
@@ -98,22 +92,27 @@ def build_router() -> APIRouter:
         """Employees' schedules, one entry per date, empty days present and empty."""
         zone = _tz(tenant, tz)
         first = start or today_in(tenant.bridge.clock, parse_zone(zone))
-        return answer(tenant.schedules.view(email, first, days, zone))
+        return answer(shapes.schedule_json(tenant.schedules.view(email, first, days, zone)))
 
-    @api.get(f"{PREFIX}/activity-types", response_model=list[ActivityType], tags=["schedules"])
+    def types_answer(tenant: Tenant) -> JSONResponse:
+        catalog = tenant.activity_types
+        types = list(catalog.all().values())
+        return answer(shapes.activity_types_json(types, catalog.refreshed_at()))
+
+    @api.get(f"{PREFIX}/activity-types", response_model=cli.ActivityTypes, tags=["schedules"])
     def activity_types(tenant: Tenant = tenant_dep) -> JSONResponse:
         """The provider's activity types (cached for 24 h)."""
-        return answer(list(tenant.activity_types.all().values()))
+        return types_answer(tenant)
 
     @api.post(
-        f"{PREFIX}/activity-types/refresh", response_model=list[ActivityType], tags=["schedules"]
+        f"{PREFIX}/activity-types/refresh", response_model=cli.ActivityTypes, tags=["schedules"]
     )
     def activity_types_refresh(tenant: Tenant = tenant_dep) -> JSONResponse:
         """Re-fetch the provider's activity types now."""
         tenant.activity_types.refresh()
-        return answer(list(tenant.activity_types.all().values()))
+        return types_answer(tenant)
 
-    @api.get(f"{PREFIX}/slots", response_model=SlotsAnswer, tags=["meetings"])
+    @api.get(f"{PREFIX}/slots", response_model=cli.Slots, tags=["meetings"])
     def slots(
         email: str = EMAIL,
         first: date | None = Query(None, alias="from", description="First date (default today)."),
@@ -125,67 +124,82 @@ def build_router() -> APIRouter:
         """Free start times for a 1:1 of ``minutes`` (working hours: WFM_WORK_HOURS)."""
         zone = _tz(tenant, tz)
         day = first or today_in(tenant.bridge.clock, parse_zone(zone))
-        found = tenant.slots.find(email, day, days, minutes, zone)
-        length = timedelta(minutes=minutes)
-        return answer(
-            {
-                "agent": email.strip(),
-                "timezone": zone,
-                "minutes": minutes,
-                "slots": [{"start": s.isoformat(), "end": (s + length).isoformat()} for s in found],
-            }
-        )
+        found = tenant.slots.search(email, day, days, minutes, zone)
+        return answer(shapes.slots_json(found, minutes))
 
     # --- meetings ------------------------------------------------------------------------
 
-    @api.get(f"{PREFIX}/meetings", response_model=list[Meeting], tags=["meetings"])
+    @api.get(f"{PREFIX}/meetings", response_model=cli.Meetings, tags=["meetings"])
     def meetings_list(
         status: MeetingStatus | None = Query(None, description="Only this status."),
+        tz: str | None = TZ,
         tenant: Tenant = tenant_dep,
     ) -> JSONResponse:
         """The tenant's meetings booked here, with their status."""
-        return answer(tenant.meetings.list_meetings(status))
+        zone = _zone_key(tenant, tz)
+        return answer(shapes.meetings_json(tenant.meetings.list_meetings(status), zone))
 
-    @api.post(f"{PREFIX}/meetings", response_model=Meeting, status_code=201, tags=["meetings"])
+    @api.post(
+        f"{PREFIX}/meetings", response_model=cli.MeetingOut, status_code=201, tags=["meetings"]
+    )
     def meetings_book(
         booking: BookRequest = Body(...), tz: str | None = TZ, tenant: Tenant = tenant_dep
     ) -> JSONResponse:
         """Book a 1:1 (activity type `Meeting`, never deleting or trimming others)."""
-        when = parse_start(booking.start, parse_zone(_tz(tenant, tz)))
+        zone = _zone_key(tenant, tz)
+        when = parse_start(booking.start, parse_zone(zone))
         meeting = tenant.meetings.book(
             booking.email, when, booking.minutes, booking.description, booking.facilitator,
-            booking.key,
+            booking.key, booking.force,
         )
-        return answer(meeting, 201)
+        return answer(shapes.meeting_out_json(meeting, zone), 201)
 
-    @api.post(f"{PREFIX}/meetings/reconcile", response_model=list[Meeting], tags=["meetings"])
-    def meetings_reconcile(tenant: Tenant = tenant_dep) -> JSONResponse:
-        """Settle meetings left pending by an unconfirmed provider write."""
-        return answer(tenant.meetings.reconcile())
+    @api.post(f"{PREFIX}/meetings/reconcile", response_model=cli.Reconciled, tags=["meetings"])
+    def meetings_reconcile(tz: str | None = TZ, tenant: Tenant = tenant_dep) -> JSONResponse:
+        """Settle meetings left pending by an unconfirmed provider write, and remove stray
+        copies a late-landing write left of meetings that have not ended."""
+        zone = _zone_key(tenant, tz)
+        service = tenant.meetings
+        settled = service.reconcile()
+        return answer(shapes.reconciled_json(settled, zone, len(service.swept)))
 
-    @api.get(f"{PREFIX}/meetings/{{meeting_id}}", response_model=Meeting, tags=["meetings"])
-    def meetings_get(meeting_id: str, tenant: Tenant = tenant_dep) -> JSONResponse:
-        """One meeting booked here."""
-        return answer(tenant.meetings.get(meeting_id))
+    @api.get(f"{PREFIX}/meetings/{{meeting_id}}", response_model=cli.MeetingOut,
+             tags=["meetings"])
+    def meetings_get(
+        meeting_id: str, tz: str | None = TZ, tenant: Tenant = tenant_dep
+    ) -> JSONResponse:
+        """One meeting booked here (the shape `wfm meetings book|cancel --json` prints)."""
+        zone = _zone_key(tenant, tz)
+        return answer(shapes.meeting_out_json(tenant.meetings.get(meeting_id), zone))
 
-    @api.delete(f"{PREFIX}/meetings/{{meeting_id}}", response_model=Meeting, tags=["meetings"])
-    def meetings_cancel(meeting_id: str, tenant: Tenant = tenant_dep) -> JSONResponse:
+    @api.delete(f"{PREFIX}/meetings/{{meeting_id}}", response_model=cli.MeetingOut,
+                tags=["meetings"])
+    def meetings_cancel(
+        meeting_id: str, tz: str | None = TZ, tenant: Tenant = tenant_dep
+    ) -> JSONResponse:
         """Cancel a meeting booked here (deletes exactly its one activity); safe to repeat."""
-        return answer(tenant.meetings.cancel(meeting_id))
+        zone = _zone_key(tenant, tz)
+        return answer(shapes.meeting_out_json(tenant.meetings.cancel(meeting_id), zone))
 
-    @api.patch(f"{PREFIX}/meetings/{{meeting_id}}", response_model=Meeting, tags=["meetings"])
+    @api.patch(f"{PREFIX}/meetings/{{meeting_id}}", response_model=cli.MeetingOut,
+               tags=["meetings"])
     def meetings_modify(meeting_id: str, tenant: Tenant = tenant_dep) -> JSONResponse:
         """Not supported, by design: cancel the meeting and book a new one."""
         tenant.meetings.modify(meeting_id)
 
     # --- export and auth -------------------------------------------------------------------
 
-    @api.get(f"{PREFIX}/export/status", response_model=JsonObject, tags=["export"])
+    @api.get(f"{PREFIX}/export/status", response_model=cli.Status, tags=["export"])
     def export_status(tenant: Tenant = tenant_dep) -> JSONResponse:
-        """Last successful run, checkpoint, backlog, unmapped scores and the last error."""
-        return answer(tenant.export_status().as_dict())
+        """Last successful run, checkpoint, backlog, unmapped scores, the last error and
+        when the worker runs next."""
+        from wfm_bridge.core.export_worker import next_run_after
 
-    @api.post(f"{PREFIX}/export/dry-run", response_model=JsonObject, tags=["export"])
+        view = tenant.export_status()
+        next_run = next_run_after(tenant.bridge.clock.now())
+        return answer(shapes.export_status_json(view, next_run))
+
+    @api.post(f"{PREFIX}/export/dry-run", response_model=cli.Report, tags=["export"])
     def export_dry_run(
         batch_size: int = Query(500, ge=1, le=10_000, description="Scores per request."),
         tenant: Tenant = tenant_dep,
@@ -194,12 +208,12 @@ def build_router() -> APIRouter:
         from wfm_bridge.core.export import ExportPolicy
 
         report = tenant.export(policy=ExportPolicy(batch_size=batch_size)).run(dry_run=True)
-        return answer(report.as_dict())
+        return answer(shapes.export_report_json(report))
 
-    @api.get(f"{PREFIX}/auth/status", response_model=list[AuthStatusRow], tags=["auth"])
+    @api.get(f"{PREFIX}/auth/status", response_model=cli.KeyStatuses, tags=["auth"])
     def auth(tenant: Tenant = tenant_dep) -> JSONResponse:
         """The tenant's key fingerprint, last validation and `Meeting` check; never a key."""
-        return answer([auth_status(tenant)])  # a list of one row, as `wfm auth status --json`
+        return answer(shapes.auth_status_json([auth_status(tenant)]))  # `wfm auth status`
 
     return api
 

@@ -1,60 +1,22 @@
-"""Request and answer shapes of the JSON API that are not port DTOs (those are used as-is).
+"""Request shapes of the JSON API, and the answers that have no CLI command (whoami, health).
 
-Each mirrors what the CLI's ``--json`` prints for the same use case, so a script can move
-from ``wfm ... --json`` to the HTTP face without reshaping anything.
+Every other answer is the CLI's: shaped by ``host/shapes.py`` and declared with the model of
+``host/cli/schemas.py`` for the same command, so a script can move from ``wfm ... --json`` to
+the HTTP face without reshaping anything.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from wfm_bridge.ports.errors import InvalidInputError
 
 
 class _Shape(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-class Slot(_Shape):
-    """One free start time and the end a meeting of the asked length would have."""
-
-    start: AwareDatetime
-    end: AwareDatetime
-
-
-class SlotsAnswer(_Shape):
-    """Free start times for a 1:1 (``wfm slots --json``)."""
-
-    agent: str
-    timezone: str
-    minutes: int
-    slots: list[Slot]
-
-
-class RefreshAnswer(_Shape):
-    """When a cache was refreshed."""
-
-    tenant: str
-    refreshed_at: AwareDatetime
-
-
-class AuthStatusRow(_Shape):
-    """The tenant's key, never the key itself (``wfm auth status --json``, one row)."""
-
-    tenant: str
-    provider: str
-    fields: list[str]
-    fingerprint: str | None
-    fingerprints: dict[str, str]
-    validated_at: str | None
-    master_key_id: str | None
-    one_to_ones_ready: bool | None
-    one_to_ones: str
-    score_export_stopped: str | None
 
 
 class WhoAmI(_Shape):
@@ -88,6 +50,11 @@ class BookRequest(_Shape):
         description="Idempotency key: repeating a booking with it never doubles it.",
         max_length=256,
     )
+    force: bool = Field(
+        False,
+        description="Book off schedule (outside the agent's available time); still never "
+        "deletes or trims anything.",
+    )
 
 
 def parse_start(text: str, zone: ZoneInfo) -> datetime:
@@ -100,5 +67,3 @@ def parse_start(text: str, zone: ZoneInfo) -> datetime:
         ) from exc
     return when.replace(tzinfo=zone) if when.tzinfo is None else when
 
-
-JsonObject = dict[str, Any]

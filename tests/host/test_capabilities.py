@@ -137,7 +137,7 @@ def test_auth_status_says_the_provider_books_no_one_to_ones(wfm: Cli) -> None:
     result = wfm("--provider", "readonly", "auth", "status", "--json")
 
     assert result.code == 0, result.err
-    (row,) = result.json()
+    (row,) = result.json()["items"]
     assert row["one_to_ones_ready"] is None
     assert row["one_to_ones"] == "not supported by this provider"
 

@@ -13,6 +13,7 @@ from http_world import AGENT, face, memory_settings
 
 from wfm_bridge import Settings
 from wfm_bridge.host.cli.app import run
+from wfm_bridge.host.cli.schemas import validate
 from wfm_bridge.host.http.errors import STATUS_BY_CATEGORY, status_for
 from wfm_bridge.ports import errors, hookimpl
 from wfm_bridge.ports.models import Employee
@@ -28,6 +29,26 @@ def _cli_json(capsys: pytest.CaptureFixture[str], home: Path, *args: str) -> Any
     out = capsys.readouterr()
     assert code == 0, out.err
     return json.loads(out.out)
+
+
+# Each operation of the API and the CLI command whose --json shape (and schema) it answers.
+OPERATIONS = {
+    ("get", "/mapping"): "mapping show",
+    ("get", "/mapping/explain"): "mapping explain",
+    ("post", "/mapping/refresh"): "mapping refresh",
+    ("get", "/schedules"): "schedule",
+    ("get", "/activity-types"): "activity-types",
+    ("post", "/activity-types/refresh"): "activity-types",
+    ("get", "/slots"): "slots",
+    ("get", "/meetings"): "meetings list",
+    ("post", "/meetings"): "meetings book",
+    ("post", "/meetings/reconcile"): "meetings reconcile",
+    ("get", "/meetings/{meeting_id}"): "meetings book",
+    ("delete", "/meetings/{meeting_id}"): "meetings cancel",
+    ("get", "/export/status"): "export status",
+    ("post", "/export/dry-run"): "export run",
+    ("get", "/auth/status"): "auth status",
+}
 
 
 PARITY = [
@@ -57,7 +78,7 @@ def test_every_read_answers_what_the_cli_prints_with_json(
         booked = f.client.post(
             f"{T}/meetings", headers=headers,
             json={"email": AGENT, "start": start.isoformat(), "minutes": 30,
-                  "description": "parity"},
+                  "description": "parity", "force": True},  # off schedule: about shapes
         )
         assert booked.status_code == 201, booked.text
         for args, path in PARITY:
@@ -69,11 +90,38 @@ def test_every_read_answers_what_the_cli_prints_with_json(
             answer = f.client.get(f"{T}{path}", headers=headers)
             assert answer.status_code == 200, (path, answer.text)
             assert answer.json() == expected, path
+            validate(OPERATIONS[("get", path.split("?")[0])], answer.json())  # strict schema
         day = (start + timedelta(days=1)).date().isoformat()
         slots = _cli_json(capsys, tmp_path, "slots", AGENT, "--from", day, "--days", "3",
                           "--json")
         answer = f.client.get(f"{T}/slots?email={AGENT}&from={day}&days=3", headers=headers)
-        assert answer.json() == slots and slots["slots"]
+        # the demo's weeks lie in 2024 (WFM_DEMO_ANCHOR): off duty now, and each day says so
+        assert answer.json() == slots and len(slots["days_without_slot"]) == 3
+        validate("slots", answer.json())
+
+
+def test_the_openapi_document_declares_the_clis_schema_of_each_answer(tmp_path: Path) -> None:
+    from wfm_bridge.host.cli.schemas import SCHEMAS
+
+    with face(memory_settings(tmp_path)) as f:
+        document = f.client.get("/openapi.json").json()
+    components = document["components"]["schemas"]
+    prefix = "/api/v1/tenants/{tenant}"
+    declared = {}
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            if path.startswith(prefix) and method != "patch":  # patch only refuses
+                ok = operation["responses"].get("200") or operation["responses"]["201"]
+                ref = ok["content"]["application/json"]["schema"]["$ref"]
+                declared[(method, path.removeprefix(prefix))] = ref.rsplit("/", 1)[1]
+    assert set(declared) == set(OPERATIONS)
+    for operation, name in declared.items():
+        model = SCHEMAS[OPERATIONS[operation]]
+        assert name == model.__name__, operation
+        own = json.loads(json.dumps(model.model_json_schema(mode="serialization"))
+                         .replace("#/$defs/", "#/components/schemas/"))
+        own.pop("$defs", None)
+        assert components[name] == own, operation
 
 
 def test_book_list_get_cancel_and_the_schedule_marks_it(tmp_path: Path) -> None:
@@ -83,7 +131,7 @@ def test_book_list_get_cancel_and_the_schedule_marks_it(tmp_path: Path) -> None:
         start = (datetime.now(UTC) + timedelta(days=3)).replace(hour=9, minute=0, second=0,
                                                                 microsecond=0)
         body = {"email": AGENT, "start": start.strftime("%Y-%m-%dT%H:%M"), "minutes": 45,
-                "description": "Coaching", "key": "k-1"}
+                "description": "Coaching", "key": "k-1", "force": True}
         first = f.client.post(f"{t}/meetings?tz=UTC", headers=headers, json=body)
         assert first.status_code == 201
         meeting = first.json()
@@ -95,7 +143,7 @@ def test_book_list_get_cancel_and_the_schedule_marks_it(tmp_path: Path) -> None:
         assert other.status_code == 409 and other.json()["error"]["category"] == "conflict"
 
         listed = f.client.get(f"{t}/meetings?status=booked", headers=headers).json()
-        assert [m["id"] for m in listed] == [meeting["id"]]
+        assert [m["id"] for m in listed["items"]] == [meeting["id"]] and listed["count"] == 1
         assert f.client.get(f"{t}/meetings/{meeting['id']}", headers=headers).json() == meeting
         view = f.client.get(
             f"{t}/schedules?email={AGENT}&start={start.date().isoformat()}&days=7",
@@ -113,7 +161,8 @@ def test_book_list_get_cancel_and_the_schedule_marks_it(tmp_path: Path) -> None:
         assert twice.json()["status"] == "cancelled"
         unknown = f.client.delete(f"{t}/meetings/mtg-nope", headers=headers)
         assert unknown.status_code == 404 and "only meetings" in unknown.json()["error"]["message"]
-        assert f.client.post(f"{t}/meetings/reconcile", headers=headers).json() == []
+        reconciled = f.client.post(f"{t}/meetings/reconcile?tz=UTC", headers=headers).json()
+        assert reconciled == {"items": [], "count": 0, "timezone": "UTC", "swept": 0}
 
 
 def test_mapping_refresh_activity_types_refresh_and_export_dry_run(tmp_path: Path) -> None:
@@ -123,7 +172,7 @@ def test_mapping_refresh_activity_types_refresh_and_export_dry_run(tmp_path: Pat
         refreshed = f.client.post(f"{t}/mapping/refresh", headers=headers)
         assert refreshed.status_code == 200 and refreshed.json()["tenant"] == "acme"
         types = f.client.post(f"{t}/activity-types/refresh", headers=headers).json()
-        assert "Meeting" in {t["name"] for t in types}
+        assert "Meeting" in {t["name"] for t in types["items"]}
         dry = f.client.post(f"{t}/export/dry-run?batch_size=50", headers=headers)
         assert dry.status_code == 200 and dry.json()["dry_run"] is True
         status = f.client.get(f"{t}/export/status", headers=headers).json()

@@ -140,7 +140,7 @@ def test_a_form_without_its_csrf_token_changes_nothing(signed_in: Face) -> None:
         ({"agent": "nobody@example.com"}, "not mapped", 404),
         ({"start": "2020-01-01T10:00"}, "in the past", 400),
         ({"start": "next tuesday"}, "not an ISO 8601 time", 400),
-        ({"minutes": "9999"}, "longer than a working day", 400),
+        ({"minutes": "9999"}, "longer than the longest 1:1 allowed", 400),
     ],
 )
 def test_refusals_are_shown_with_the_use_cases_message(

@@ -101,7 +101,9 @@ def test_token_create_list_revoke(capsys: pytest.CaptureFixture[str], tmp_path: 
     token = created.out.strip()
     assert token.startswith("wfmt_") and "shown only now" in created.err
     assert run([*home, "serve", "token", "list", "--json"]) == 0
-    (listed,) = json.loads(capsys.readouterr().out)
+    tokens = json.loads(capsys.readouterr().out)
+    assert tokens["count"] == 1
+    (listed,) = tokens["items"]
     assert listed["tenant"] == "acme" and listed["label"] == "ops"
     assert token.rsplit("_", 1)[1] not in json.dumps(listed)
     assert run([*home, "serve", "token", "revoke", listed["id"]]) == 0
