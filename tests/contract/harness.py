@@ -210,11 +210,13 @@ def persistent_memory_fake(tmp: Path) -> Iterator[ProviderHarness]:
 
 
 from assembled.harness import assembled_emulator  # noqa: E402  (tests/assembled/harness.py)
+from genesys.harness import genesys_emulator  # noqa: E402  (tests/genesys/harness.py)
 
 PROVIDER_HARNESSES: list[HarnessFactory] = [
     memory_fake,
     persistent_memory_fake,
     assembled_emulator,
+    genesys_emulator,
 ]
 
 
