@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -22,7 +21,7 @@ class _DefaultVendor(TyperGroup):
     """A group whose first argument, when it names no command, is the default vendor's
     (so ``wfm emulator serve --help`` is the Assembled emulator's help, as it always was)."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         first = args[0] if args else None
         if DEFAULT_VENDOR in self.commands and first not in self.commands:
             args = [DEFAULT_VENDOR, *args]

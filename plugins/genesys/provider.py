@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from contextlib import closing
 from datetime import datetime, timedelta
 
 from pydantic import SecretStr
@@ -24,7 +23,13 @@ from pydantic import SecretStr
 from wfm_bridge.plugins.genesys.api import GenesysApi
 from wfm_bridge.plugins.genesys.client import GenesysClient
 from wfm_bridge.plugins.genesys.config import GenesysConfig
-from wfm_bridge.plugins.genesys.schedules import ActivityStream, by_unit, check_window, plan
+from wfm_bridge.plugins.genesys.schedules import (
+    ActivityStream,
+    Search,
+    by_unit,
+    check_window,
+    plan,
+)
 from wfm_bridge.plugins.genesys.scores import DayLedger
 from wfm_bridge.plugins.genesys.units import Unit, Units
 from wfm_bridge.plugins.genesys.wire import (
@@ -165,7 +170,7 @@ class GenesysProvider:
         start: datetime,
         end: datetime,
         unit_of: dict[str, str] | None = None,
-    ) -> list:  # type: ignore[type-arg]
+    ) -> list[Search]:
         """The searches a listing makes (its count is the plan's minimum)."""
         if unit_of is None:
             unit_of = {a: u.unit.id for u in self.units.all() for a in u.agents}

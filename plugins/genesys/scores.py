@@ -20,7 +20,7 @@ import json
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC
+from datetime import UTC, date
 from pathlib import Path
 
 from wfm_bridge.plugins.genesys.wire import MetricItem
@@ -90,7 +90,7 @@ def _item(table: Table, user: str, metric: str, day: str) -> MetricItem:
     return MetricItem(
         user_id=user,
         metric_id=metric,
-        date_occurred=day,  # type: ignore[arg-type]  (pydantic parses the ISO date)
+        date_occurred=date.fromisoformat(day),
         value=round(mean, 6),
         count=len(values),
     )
