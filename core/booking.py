@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import NoReturn
 
 from wfm_bridge.core.ledger import MeetingLedger
-from wfm_bridge.core.meeting_rules import BookingInput, EmailMapper, agent_for
+from wfm_bridge.core.meeting_rules import BookingInput, EmailMapper, agent_for, facilitator_for
 from wfm_bridge.core.meeting_writes import CalendarWrites
 from wfm_bridge.ports.clock import Clock
 from wfm_bridge.ports.errors import (
@@ -81,6 +81,7 @@ class Booking:
             title=self._title,
             description=request.description,
             facilitator=request.facilitator,
+            facilitator_id=facilitator_for(self._mapper, request.facilitator),
             status=MeetingStatus.PENDING,
             idempotency_key=request.key,
             created_at=self._clock.now(),

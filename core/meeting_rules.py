@@ -49,7 +49,19 @@ def one_to_one(meeting: Meeting) -> OneToOne:
         end=meeting.end,
         title=meeting.title,
         description=meeting.description,
+        facilitator_id=meeting.facilitator_id,
     )
+
+
+def facilitator_for(mapper: EmailMapper, email: str | None) -> str | None:
+    """The provider person of the facilitator with ``email`` (its agent id, else its person
+    id), or None when it maps to no active provider person (it is then only recorded here)."""
+    if not email:
+        return None
+    person = mapper.map_email(email).person
+    if person is None or not person.active:
+        return None
+    return person.agent_id or person.person_id
 
 
 def recorded(meeting: Meeting) -> BookedOneToOne | None:

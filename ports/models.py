@@ -343,6 +343,7 @@ class Meeting(Dto):
     title: str
     description: str = ""
     facilitator: str | None = None
+    facilitator_id: str | None = None  # the facilitator's provider person, when mapped
     provider_activity_id: str | None = None  # BookedOneToOne.id, once the provider confirmed
     status: MeetingStatus
     idempotency_key: str | None = None
