@@ -75,8 +75,9 @@ def test_the_whole_flow_through_the_cli(
     assert slots.code == 0, slots.err
     assert slots.json()["slots"]
 
-    booked = wfm(*at, "meetings", "book", AGENT, "--start", when.strftime("%Y-%m-%dT%H:%M"),
-                 "--minutes", "30", "--description", "CLI", "--facilitator", LEAD, "--json")  # fmt: skip
+    start_at = when.strftime("%Y-%m-%dT%H:%M")
+    booked = wfm(*at, "meetings", "book", AGENT, "--start", start_at, "--minutes", "30",
+                 "--description", "CLI", "--facilitator", LEAD, "--json")  # fmt: skip
     assert booked.code == 0, booked.err
     meeting = booked.json()
     (appointment,) = state.coaching.appointments.values()
