@@ -16,7 +16,6 @@ so each costs at least one latency: bound = requests x latency.
 from __future__ import annotations
 
 import sys
-import time
 import uuid
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
@@ -110,7 +109,8 @@ def bench(args: Any, start_day: date) -> dict[str, float]:
         ]
         cache = InMemoryCache(clock)
         mapper = EmployeeMapper(provider, InMemoryEmployeeDirectory(employees), cache, clock, "b")
-        service = ScheduleService(provider, mapper, ActivityTypeCatalog(provider, cache, clock, "b"))
+        catalog = ActivityTypeCatalog(provider, cache, clock, "b")
+        service = ScheduleService(provider, mapper, catalog)
         window = datetime.combine(start_day, datetime.min.time(), UTC)
         agents = [str(uuid.UUID(int=n + 1)) for n in range(args.agents)]
         planned = inner.search_plan(agents, window, window + timedelta(days=args.days))
@@ -129,9 +129,12 @@ def bench(args: Any, start_day: date) -> dict[str, float]:
             f"users {total - searches - downloads}; wall {measured.wall:.2f}s vs the lower "
             f"bound {lower:.2f}s -> ratio {measured.wall / lower:.2f}"
         )
-        spent = dict(provider.spent)
-        print(f"  inside the provider {sum(spent.values()):.2f}s {({k: round(v, 2) for k, v in spent.items()})}; client CPU {measured.cpu:.2f}s")  # noqa: E501
-        by_endpoint = Counter()
+        spent = {k: round(v, 2) for k, v in provider.spent.items()}
+        print(
+            f"  inside the provider {sum(spent.values()):.2f}s {spent}; "
+            f"client CPU {measured.cpu:.2f}s"
+        )
+        by_endpoint: Counter[str] = Counter()
         for key, n in made.items():
             by_endpoint[" ".join(key.split()[:2])[:90]] += n
         print(f"  by endpoint: {dict(by_endpoint)}")
@@ -140,4 +143,3 @@ def bench(args: Any, start_day: date) -> dict[str, float]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-        time.sleep(0)

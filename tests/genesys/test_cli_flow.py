@@ -83,7 +83,8 @@ def test_the_whole_flow_through_the_cli(
     (appointment,) = state.coaching.appointments.values()
     assert appointment["id"] == meeting["provider_activity_id"]
     assert appointment["facilitator"]["id"] != appointment["attendees"][0]["id"]
-    assert state.org.user(appointment["facilitator"]["id"])["email"] == LEAD
+    facilitator = state.org.user(appointment["facilitator"]["id"])
+    assert facilitator is not None and facilitator["email"] == LEAD
     assert appointment["name"].startswith("One To One [Created via evaluagent]")
 
     during = wfm(*at, "schedule", AGENT, "--start", start, "--days", "14", "--json")
