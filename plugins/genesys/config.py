@@ -19,6 +19,7 @@ retry_budget        budget             total seconds one call may spend retrying
 retry_after_cap     budget             longer ``Retry-After`` -> rate-limited error
 search_days         42                 longest window of one schedule search, days
 search_users        500                most agents in one schedule search
+concurrency         4                  schedule searches in flight at once
 metric              QA score           external metric for scores whose scorecard has none
 ==================  =================  =====================================================
 
@@ -52,6 +53,7 @@ class GenesysConfig:
     connect_timeout: float = 5.0
     search_days: int = 42
     search_users: int = 500
+    concurrency: int = 4
     metric: str = "QA score"
     retry: RetryBudget = BUDGETS[CallBudget.INTERACTIVE]
 
@@ -92,6 +94,7 @@ class GenesysConfig:
             connect_timeout=_float(options, "connect_timeout", cls.connect_timeout, positive=True),
             search_days=_int(options, "search_days", cls.search_days, 1, 42),
             search_users=_int(options, "search_users", cls.search_users, 1, 500),
+            concurrency=_int(options, "concurrency", cls.concurrency, 1, 32),
             metric=options.get("metric", cls.metric).strip() or cls.metric,
             retry=retry,
         )
@@ -113,6 +116,7 @@ _KNOWN = {
     "retry_after_cap",
     "search_days",
     "search_users",
+    "concurrency",
     "metric",
 }
 

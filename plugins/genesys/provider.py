@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from contextlib import closing
 from datetime import datetime, timedelta
 
 from pydantic import SecretStr
@@ -38,6 +39,7 @@ from wfm_bridge.plugins.genesys.wire import (
     MetricDefinition,
     NewAppointment,
 )
+from wfm_bridge.plugins.parallel import each_concurrently
 from wfm_bridge.ports.clock import Clock
 from wfm_bridge.ports.errors import (
     InvalidInputError,
@@ -47,6 +49,7 @@ from wfm_bridge.ports.errors import (
     ProviderResponseError,
 )
 from wfm_bridge.ports.models import (
+    Activity,
     ActivityBatch,
     ActivityType,
     BookedOneToOne,
@@ -158,11 +161,17 @@ class GenesysProvider:
         unit_of = {a: u.unit.id for u in self.units.all() for a in u.agents}
         searches = self.search_plan(agent_ids, start, end, unit_of)
         stream = ActivityStream(agent_ids, start, end)
-        for search in searches:
-            answer = self.api.schedules(
-                search.business_unit_id, search.start, search.end, search.user_ids
+
+        def one(search: Search) -> list[Activity]:  # in a worker: fetch and clip
+            return stream.convert(
+                self.api.schedules(
+                    search.business_unit_id, search.start, search.end, search.user_ids
+                )
             )
-            yield stream.batch(answer)
+
+        with closing(each_concurrently(searches, self.config.concurrency, one)) as answers:
+            for activities in answers:  # a caller that stops early cancels the rest
+                yield stream.batch(activities)
 
     def search_plan(
         self,

@@ -15,12 +15,12 @@ first copy of an id wins.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from wfm_bridge.plugins.genesys.wire import AgentSchedules
-from wfm_bridge.ports.errors import InvalidInputError
+from wfm_bridge.plugins.genesys.wire import AgentSchedules, ScheduleActivity
+from wfm_bridge.ports.errors import InvalidInputError, ProviderResponseError
 from wfm_bridge.ports.models import Activity, ActivityBatch
 
 COACHING = "Coaching"
@@ -71,46 +71,83 @@ def check_window(start: datetime, end: datetime) -> None:
 
 
 class ActivityStream:
-    """Search answers, in arrival order, as ``ActivityBatch``es: each id once, clipped."""
+    """Search answers as ``ActivityBatch``es: ``convert`` (thread-safe, run where the answer
+    arrives) clips one answer; ``batch`` (the consumer's) hands each id over once."""
 
     def __init__(self, wanted: Iterable[str], start: datetime, end: datetime) -> None:
-        self._wanted = set(wanted)
-        self._start, self._end = start, end
+        self._wanted = frozenset(wanted)
+        self._start, self._end = start.astimezone(UTC), end.astimezone(UTC)
         self._seen: set[str] = set()
 
-    def batch(self, answer: AgentSchedules) -> ActivityBatch:
-        """The new activities of one answer."""
-        return ActivityBatch.trusted(list(self._activities(answer)), [])
+    def batch(self, activities: list[Activity]) -> ActivityBatch:
+        """The activities not handed over before."""
+        seen = self._seen
+        fresh = []
+        for a in activities:
+            if a.id not in seen:
+                seen.add(a.id)
+                fresh.append(a)
+        return ActivityBatch.trusted(fresh, [])
 
-    def _activities(self, answer: AgentSchedules) -> Iterator[Activity]:
-        lo, hi, seen = self._start, self._end, self._seen
+    def convert(self, answer: AgentSchedules) -> list[Activity]:
+        """One answer's activities of the wanted agents, clipped to the window."""
+        lo, hi, wanted = self._start, self._end, self._wanted
+        out: list[Activity] = []
+        trusted = Activity.trusted
+        lengths: dict[int, timedelta] = {}
         for schedule in answer.get("agentSchedules") or ():
             agent = schedule["user"]["id"]
-            if agent not in self._wanted:
+            if agent not in wanted:
                 continue
             for shift in schedule.get("shifts") or ():
                 own = 0
-                slots = sorted(shift.get("activities") or (), key=lambda a: a["startDate"])
+                shift_id = shift["id"]
+                slots = sorted(shift.get("activities") or (), key=_start_text)
                 for slot in slots:
                     external = slot.get("externalActivityId")
                     if external and slot.get("externalActivityType") == COACHING:
                         activity_id = external
                     else:
-                        activity_id = shift["id"] if own == 0 else f"{shift['id']}#{own}"
+                        activity_id = shift_id if own == 0 else f"{shift_id}#{own}"
                         own += 1
-                    begin = slot["startDate"]
-                    finish = begin + timedelta(minutes=slot["lengthMinutes"])
-                    if finish <= max(lo, begin) or begin >= hi or activity_id in seen:
+                    begin = instant(slot["startDate"])
+                    minutes = slot["lengthMinutes"]
+                    length = lengths.get(minutes)
+                    if length is None:
+                        length = lengths[minutes] = timedelta(minutes=minutes)
+                    finish = begin + length
+                    if finish <= lo or begin >= hi or minutes == 0:
                         continue
-                    seen.add(activity_id)
-                    yield Activity.trusted(
-                        id=activity_id,
-                        agent_id=agent,
-                        type_id=slot["activityCodeId"],
-                        start=max(begin, lo).astimezone(UTC),
-                        end=min(finish, hi).astimezone(UTC),
-                        description=slot.get("description") or "",
+                    out.append(
+                        trusted(
+                            activity_id,
+                            agent,
+                            slot["activityCodeId"],
+                            lo if begin < lo else begin,
+                            hi if finish > hi else finish,
+                            slot.get("description") or "",
+                        )
                     )
+        return out
+
+
+def instant(text: str) -> datetime:
+    """A schedule instant (``2025-03-03T08:00:00.000Z``) as an aware UTC datetime;
+    ``ProviderResponseError`` for anything else."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise ProviderResponseError(
+            f"Genesys Cloud sent the schedule time {text[:40]!r}, not an ISO-8601 instant; "
+            "report it if it persists"
+        )
+    return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
+
+
+def _start_text(slot: ScheduleActivity) -> datetime:
+    return instant(slot["startDate"])
 
 
 def by_unit(agent_ids: Sequence[str], unit_of: dict[str, str]) -> dict[str, list[str]]:

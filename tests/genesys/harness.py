@@ -136,7 +136,7 @@ class GenesysEmulatorHarness:
                 state.schedules, BU, ZONE, users, _EVER[0].timestamp(), _EVER[1].timestamp()
             )
         typed = parse(AgentSchedules, json.dumps(answer).encode(), "the emulator's schedules")
-        return list(ActivityStream(users, *_EVER).batch(typed).activities)
+        return ActivityStream(users, *_EVER).convert(typed)
 
     def server_scores(self) -> list[ScorePush]:
         """Every stored daily value, as the evaluations behind it."""
