@@ -3,8 +3,9 @@
 Genesys keeps a metric's daily value, not each evaluation, so the provider keeps the
 evaluations it has been given (``DayLedger``: evaluation id -> user, metric, day, percent)
 and sends, for every (user, metric, day) a push touches, that day's value recomputed from
-all of them. The documented rule: **the day's value is the mean of the day's evaluations
-of the scorecard, as a percentage of their maximum** (``score / max_score x 100``); the day
+all of them (an evaluation counts with its newest score, by ``updated_at``). The
+documented rule: **the day's value is the mean of the day's evaluations of the scorecard,
+as a percentage of their maximum** (``score / max_score x 100``); the day
 is the UTC date the evaluation was made; the metric is the external metric named like the
 scorecard, else the one named by the ``metric`` option (default ``QA score``). Values are
 sent as ``Total`` items (the day's value replaces the previous one), so a re-sent batch
@@ -27,7 +28,7 @@ from wfm_bridge.plugins.genesys.wire import MetricItem
 from wfm_bridge.ports.errors import UnavailableError
 from wfm_bridge.ports.models import ScorePush
 
-# evaluation id -> [user id, metric id, day (yyyy-mm-dd), percent]
+# evaluation id -> [user id, metric id, day (yyyy-mm-dd), percent, updated at (ISO)]
 Table = dict[str, list[str | float]]
 
 
@@ -52,14 +53,20 @@ class DayLedger:
     def record(self, batch: Sequence[tuple[ScorePush, str]]) -> list[MetricItem]:
         """Add (or replace) these evaluations, each with its metric id; return the day
         values of every (user, metric, day) they touch, old and new (moving an evaluation
-        to another day recomputes both days)."""
+        to another day recomputes both days). A score older (``updated_at``) than the one
+        recorded for its evaluation is a stale re-send: it changes nothing."""
         with self._lock, self._table() as table:
             touched: set[tuple[str, str, str]] = set()
             for score, metric in batch:
                 old = table.get(score.evaluation_id)
+                updated = score.updated_at.astimezone(UTC).isoformat()
                 if old is not None:
                     touched.add((str(old[0]), str(old[1]), str(old[2])))
-                row: list[str | float] = [score.agent_id, metric, day_of(score), percent(score)]
+                    if len(old) > 4 and str(old[4]) > updated:
+                        continue
+                row: list[str | float] = [
+                    score.agent_id, metric, day_of(score), percent(score), updated,
+                ]  # fmt: skip
                 table[score.evaluation_id] = row
                 touched.add((score.agent_id, metric, day_of(score)))
             return [_item(table, *key) for key in sorted(touched)]
@@ -109,4 +116,4 @@ def _load(path: Path) -> Table:
         ) from exc
     if not isinstance(raw, dict):
         return {}
-    return {str(k): list(v) for k, v in raw.items() if isinstance(v, list) and len(v) == 4}
+    return {str(k): list(v) for k, v in raw.items() if isinstance(v, list) and len(v) in (4, 5)}
