@@ -4,6 +4,7 @@ items per request; a scorecard with its own metric goes there."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -33,9 +34,9 @@ def _score(
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> GenesysEmulatorHarness:
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GenesysEmulatorHarness]:
     with genesys_emulator(tmp_path_factory.mktemp("g")) as h:
-        yield h  # type: ignore[misc]
+        yield h
 
 
 scores = st.lists(
