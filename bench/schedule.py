@@ -20,7 +20,9 @@ still starts from ``--rate``/``--burst``): the client learns it from 429s. DESIG
 finishes, requests <= plan + the 429s needed to learn, wall within 1.3x of *that server's*
 bound.
 Run: .venv/bin/python bench/schedule.py [--agents 500] [--days 60]
-     [--server-rate 2 --server-burst 10]
+     [--server-rate 2 --server-burst 10] [--provider assembled|genesys|both]
+``--provider genesys`` runs the same view against the Genesys emulator
+(bench/schedule_genesys.py); ``both`` prints Genesys's figures beside Assembled's.
 """
 
 from __future__ import annotations
@@ -256,7 +258,15 @@ def main() -> None:
     parser.add_argument(
         "--server-burst", type=int, default=None, help="the emulator's burst (default --burst)"
     )
+    parser.add_argument("--provider", choices=("assembled", "genesys", "both"), default="assembled")
     args = parser.parse_args()
+    if args.provider in ("genesys", "both"):
+        from wfm_bridge.bench.schedule_genesys import bench
+
+        print(f"machine: a 1e6-step Python loop takes {calibrate():.0f} ms")
+        bench(args, START)
+        if args.provider == "genesys":
+            return
     args.server_rate = args.server_rate or args.rate
     args.server_burst = args.server_burst or args.burst
 

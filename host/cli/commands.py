@@ -41,10 +41,12 @@ def register_host(app: typer.Typer) -> None:
 
 def host_commands(run_cli: RunCli) -> CommandRegistry:
     """A fresh register over the host's extendable groups (``demo``), for one discovery."""
-    from wfm_bridge.host.cli import demo_cmd
+    from wfm_bridge.host.cli import demo_cmd, emulator_cmd
 
+    emulator, serve = emulator_cmd.build_emulator_app()
     return CommandRegistry(
-        {"demo": demo_cmd.build_demo_app(run_cli)},
+        # "emulator serve" is a nested extension point: plugins add their vendor's emulator
+        {"demo": demo_cmd.build_demo_app(run_cli), "emulator": emulator, "emulator serve": serve},
         reserved=_host_names(),
         snapshot=snapshot,
         context=invocation,
@@ -53,8 +55,12 @@ def host_commands(run_cli: RunCli) -> CommandRegistry:
 
 def register(app: typer.Typer, commands: CommandRegistry) -> None:
     """Attach the host's commands, then every group of ``commands`` (host's and plugins')."""
+    from wfm_bridge.host.cli.emulator_cmd import is_empty
+
     register_host(app)
     for group in commands.groups():
+        if " " in group.name or is_empty(group.app):  # nested, or nothing in it
+            continue
         app.add_typer(group.app, name=group.name)
 
 

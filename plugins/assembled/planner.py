@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Generator, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
@@ -20,6 +19,7 @@ import httpx
 
 from wfm_bridge.plugins.assembled.config import RetryBudget
 from wfm_bridge.plugins.assembled.wire import ActivitiesPage
+from wfm_bridge.plugins.parallel import each_concurrently
 from wfm_bridge.ports.errors import InvalidInputError
 
 ACTIVITIES_PATH = "/v0/activities"
@@ -134,23 +134,4 @@ def fetch_each(
     def one(request: ScheduleRequest) -> T:
         return convert(client.get(ActivitiesPage, ACTIVITIES_PATH, request.params(), budget))
 
-    if len(requests) <= 1 or concurrency <= 1:
-        for request in requests:
-            yield one(request)
-        return
-    pool = ThreadPoolExecutor(max_workers=min(concurrency, len(requests)))
-    # Only the futures not handed over yet are kept: an answer the caller has is not held
-    # here too (as_completed lets go of them as well), so it is freed as the caller goes.
-    pending = {pool.submit(one, r) for r in requests}
-    finished = False
-    try:
-        for future in as_completed(pending):
-            pending.discard(future)
-            yield future.result()
-        finished = True
-    finally:
-        for future in pending:
-            future.cancel()
-        # Stopped early: let the requests in flight end before the caller moves on. Done:
-        # the idle workers exit by themselves, nobody needs to wait for that.
-        pool.shutdown(wait=not finished)
+    return each_concurrently(requests, concurrency, one)

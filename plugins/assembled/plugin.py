@@ -59,7 +59,7 @@ def wfm_register_adapters(registry: AdapterRegistry) -> None:
 
 @hookimpl
 def wfm_register_commands(commands: CommandRegistry) -> None:
-    """Add ``wfm emulator serve`` (typer and the command module load here, not at import)."""
-    from wfm_bridge.plugins.assembled.cli import emulator_app
+    """Add ``wfm emulator serve [assembled]`` (the command module loads here, not at import)."""
+    from wfm_bridge.plugins.assembled.cli import serve
 
-    commands.add_group("emulator", emulator_app())
+    commands.group("emulator serve").command("assembled")(serve)

@@ -1,6 +1,7 @@
-"""The Genesys Cloud plugin: the wire layer (``client``, ``wire``, ``regions``, ``config``)
-and a stateful emulator (``emulator/``) judged by Genesys's own Python SDK in the tests.
-
-The provider adapter over the capability ports comes separately; nothing here depends on
-the port shapes beyond the error hierarchy and the Clock.
+"""The Genesys Cloud plugin: the ``genesys`` provider over the capability ports
+(``provider``: people, activity codes, planned schedule searches -- ``schedules``, ``units``;
+1:1s as coaching appointments; QA scores as daily external-metric values -- ``scores``), the
+wire layer (``client``, ``api``, ``wire``, ``regions``, ``config``, ``token``), the
+``wfm emulator serve genesys`` command (``cli``) and a stateful emulator (``emulator/``)
+judged by Genesys's own Python SDK in the tests. Entry point: ``plugin``.
 """

@@ -17,6 +17,10 @@ connect_timeout     5                  connect timeout per attempt, seconds
 max_attempts        budget             attempts per call, first one included
 retry_budget        budget             total seconds one call may spend retrying
 retry_after_cap     budget             longer ``Retry-After`` -> rate-limited error
+search_days         42                 longest window of one schedule search, days
+search_users        500                most agents in one schedule search
+concurrency         4                  schedule searches in flight at once
+metric              QA score           external metric for scores whose scorecard has none
 ==================  =================  =====================================================
 
 Genesys allows about 300 requests per minute per token: 4.5/s with a burst of 20 stays
@@ -47,6 +51,10 @@ class GenesysConfig:
     page_size: int = 500
     token_margin: float = 60.0
     connect_timeout: float = 5.0
+    search_days: int = 42
+    search_users: int = 500
+    concurrency: int = 4
+    metric: str = "QA score"
     retry: RetryBudget = BUDGETS[CallBudget.INTERACTIVE]
 
     @property
@@ -84,6 +92,10 @@ class GenesysConfig:
             page_size=_int(options, "page_size", cls.page_size, 1, 500),
             token_margin=_float(options, "token_margin", cls.token_margin),
             connect_timeout=_float(options, "connect_timeout", cls.connect_timeout, positive=True),
+            search_days=_int(options, "search_days", cls.search_days, 1, 42),
+            search_users=_int(options, "search_users", cls.search_users, 1, 500),
+            concurrency=_int(options, "concurrency", cls.concurrency, 1, 32),
+            metric=options.get("metric", cls.metric).strip() or cls.metric,
             retry=retry,
         )
         config.hosts  # noqa: B018  (checks the base URL now, not at the first request)
@@ -102,6 +114,10 @@ _KNOWN = {
     "max_attempts",
     "retry_budget",
     "retry_after_cap",
+    "search_days",
+    "search_users",
+    "concurrency",
+    "metric",
 }
 
 

@@ -170,9 +170,10 @@ class ManagementUnit(Wire):
 
 
 class ScheduleActivity(TypedDict):
-    """``BuAgentScheduleActivity``."""
+    """``BuAgentScheduleActivity`` (``startDate`` kept as its ISO text: schedules.py reads
+    ~150k of them per 60-day view, and one ``fromisoformat`` beats a pydantic datetime)."""
 
-    startDate: AwareDatetime
+    startDate: NonEmpty
     lengthMinutes: Annotated[int, Field(ge=0)]
     activityCodeId: NonEmpty
     description: NotRequired[str | None]

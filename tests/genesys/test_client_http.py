@@ -15,6 +15,7 @@ from wfm_bridge.plugins.genesys.api import GenesysApi
 from wfm_bridge.plugins.genesys.emulator.emulator import Emulator
 from wfm_bridge.plugins.genesys.emulator.seed import DEMO_BU_ID, DEMO_METRIC_ID
 from wfm_bridge.plugins.genesys.emulator.server import EmulatorServer
+from wfm_bridge.plugins.genesys.schedules import instant
 from wfm_bridge.plugins.genesys.wire import MetricItem, NewAppointment
 from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
 from wfm_bridge.plugins.memory_fake.demo import agent_id_for
@@ -230,7 +231,7 @@ def test_appointments_round_trip_and_land_in_the_schedule(
             for a in shift["activities"] or []
             if a.get("externalActivityId") == created.id
         ]
-        assert mine["startDate"] == start and mine["lengthMinutes"] == 30
+        assert instant(mine["startDate"]) == start and mine["lengthMinutes"] == 30
         with pytest.raises(InvalidInputError):
             api.create_appointment(_booking(start).model_copy(update={"attendee_ids": [LEAD]}))
     assert len(emulator.state.ledger.schedule_added) == 2  # attendee and facilitator

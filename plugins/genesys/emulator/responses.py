@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from datetime import UTC, datetime
@@ -69,6 +70,7 @@ async def json_body(request: Request) -> Any:
         raise Rejected(400, "The request body could not be parsed as JSON") from None
 
 
+@functools.lru_cache(maxsize=65536)  # schedules repeat the same instants (shift bounds...)
 def iso(ts: float) -> str:
     """Unix seconds as Genesys writes instants: ``2024-06-10T13:00:00.000Z``."""
     moment = datetime.fromtimestamp(ts, UTC)

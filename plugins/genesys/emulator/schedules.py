@@ -9,6 +9,7 @@ reshapes the shift and nothing else.
 from __future__ import annotations
 
 import bisect
+import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -161,21 +162,31 @@ class Schedules:
             del entries[i]
 
 
+@functools.lru_cache(maxsize=4096)
+def _day_of(ts: float, zone: str) -> date:
+    return datetime.fromtimestamp(ts, UTC).astimezone(ZoneInfo(zone)).date()
+
+
 def week_of(ts: float, zone: str, start_day: int = 0) -> date:
     """The first day of the schedule week holding ``ts`` in the business unit's time zone."""
-    local = datetime.fromtimestamp(ts, UTC).astimezone(ZoneInfo(zone)).date()
+    local = _day_of(ts, zone)  # shifts share their starts: cached
     return local - timedelta(days=(local.weekday() - start_day) % 7)
 
 
 def schedule_ref(bu_id: str, week: date) -> WireDict:
     """The published schedule of one business-unit week (``BuScheduleReference``)."""
-    sid = str(uuid.uuid5(_NS, f"{bu_id}:{week.isoformat()}"))
+    sid = _schedule_id(bu_id, week)
     return {
         "id": sid,
         "weekDate": week.isoformat(),
         "selfUri": f"/api/v2/workforcemanagement/businessunits/{bu_id}/weeks/"
         f"{week.isoformat()}/schedules/{sid}",
     }
+
+
+@functools.lru_cache(maxsize=4096)
+def _schedule_id(bu_id: str, week: date) -> str:
+    return str(uuid.uuid5(_NS, f"{bu_id}:{week.isoformat()}"))
 
 
 def weeks_between(start: float, end: float, zone: str) -> Iterable[date]:

@@ -1,0 +1,145 @@
+"""The schedule benchmark against the Genesys Cloud emulator (``bench/schedule.py
+--provider genesys``): 500 agents x 60 days, 50 ms latency, the real rate limit (300
+requests per minute per token), cold cache, through the same ScheduleService as Assembled.
+
+The organisation: one business unit, one management unit of N agents who each work
+Monday-Friday one 8.5 h shift of seven contiguous activities (work, break, work, lunch,
+work, break, work; Genesys activities in a shift do not overlap). The plan's minimum is the
+searches the provider plans (windows of at most 42 days x groups of at most 500 agents);
+each search answered by a ``downloadUrl`` costs one unthrottled download more, and the rest
+is discovery (token, business units, settings, codes, management units, their agents) and
+the user pages. Lower bound: the requests are far below 300 in a minute, so the rate limit
+never binds; the client sends them one after the other (each after the previous answer),
+so each costs at least one latency: bound = requests x latency.
+"""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import httpx
+from pydantic import SecretStr
+
+CLIENT = ("bench-client", "bench-secret-" + "s" * 24)
+BU = "bu-bench"
+DAY = [("c-work", 120), ("c-break", 15), ("c-work", 105), ("c-lunch", 60), ("c-work", 90),
+       ("c-break", 15), ("c-work", 105)]  # fmt: skip
+
+
+def serve(agents: int, days: int, latency: float, start: str) -> None:
+    """Run a seeded Genesys emulator on a free port (in this process) until killed."""
+    from wfm_bridge.plugins.genesys.emulator.directory import user_wire
+    from wfm_bridge.plugins.genesys.emulator.emulator import Emulator, EmulatorConfig
+    from wfm_bridge.plugins.genesys.emulator.schedules import Shift, Slot
+    from wfm_bridge.plugins.genesys.emulator.seed import (
+        activity_code_wire,
+        business_unit_wire,
+        management_unit_wire,
+    )
+    from wfm_bridge.plugins.genesys.emulator.server import EmulatorServer
+    from wfm_bridge.ports.models import ActivityType
+
+    emulator = Emulator(EmulatorConfig(clients=(CLIENT,), latency=latency))
+    state, first = emulator.state, date.fromisoformat(start)
+    codes = [
+        ActivityType(id="c-work", name="Shift", color="#2e7d32"),
+        ActivityType(id="c-break", name="Break", color="#f9a825"),
+        ActivityType(id="c-lunch", name="Lunch", color="#ef6c00"),
+        ActivityType(id="c-meeting", name="Meeting", color="#4a90d9"),
+    ]
+    with state.lock:
+        state.org.add_business_unit(
+            business_unit_wire(BU, "Bench", "UTC", "c-meeting"),
+            [activity_code_wire(t, BU) for t in codes],
+        )
+        ids = [str(uuid.UUID(int=n + 1)) for n in range(agents)]
+        for n, user in enumerate(ids):
+            state.org.add_user(user_wire(user, f"Agent{n} Bench", f"agent{n}@example.com"))
+        state.org.add_management_unit(management_unit_wire("mu-bench", "Bench", BU, "UTC"), ids)
+        for n, user in enumerate(ids):
+            for d in range(days):
+                day = first + timedelta(days=d)
+                if day.weekday() >= 5:
+                    continue
+                t = datetime(day.year, day.month, day.day, 8 + n % 6, tzinfo=UTC).timestamp()
+                slots = []
+                for code, minutes in DAY:
+                    slots.append(Slot(t, minutes, code))
+                    t += minutes * 60
+                state.schedules.add_shift(user, Shift(f"s-{n}-{d}", slots))
+    server = EmulatorServer(emulator, port=0)
+    print(f"genesys emulator on {server.base_url}", flush=True)
+    server.serve_forever()
+
+
+def bench(args: Any, start_day: date) -> dict[str, float]:
+    """Run the cold view once against a fresh emulator; print and return the figures."""
+    import subprocess
+
+    from wfm_bridge.bench.schedule import TimedProvider, run
+    from wfm_bridge.core.activity_types import ActivityTypeCatalog
+    from wfm_bridge.core.mapping import EmployeeMapper
+    from wfm_bridge.core.schedules import ScheduleService
+    from wfm_bridge.plugins.genesys.config import GenesysConfig
+    from wfm_bridge.plugins.genesys.provider import GenesysProvider
+    from wfm_bridge.plugins.local.clock import SystemClock
+    from wfm_bridge.plugins.memory_fake.cache import InMemoryCache
+    from wfm_bridge.plugins.memory_fake.directory import InMemoryEmployeeDirectory
+    from wfm_bridge.ports.models import Employee
+
+    code = (
+        "from wfm_bridge.bench.schedule_genesys import serve; "
+        f"serve({args.agents}, {args.days}, {args.latency}, {start_day.isoformat()!r})"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        base_url = next(line for line in proc.stdout if "emulator on" in line).split()[-1]
+        clock = SystemClock()
+        config = GenesysConfig.from_options({"base_url": base_url})
+        inner = GenesysProvider(config, SecretStr(CLIENT[0]), SecretStr(CLIENT[1]), clock)
+        provider = TimedProvider(inner)  # type: ignore[arg-type]
+        employees = [
+            Employee(host_id=f"h{n}", name=f"Agent{n} Bench", email=f"agent{n}@example.com")
+            for n in range(args.agents)
+        ]
+        cache = InMemoryCache(clock)
+        mapper = EmployeeMapper(provider, InMemoryEmployeeDirectory(employees), cache, clock, "b")
+        catalog = ActivityTypeCatalog(provider, cache, clock, "b")
+        service = ScheduleService(provider, mapper, catalog)
+        window = datetime.combine(start_day, datetime.min.time(), UTC)
+        agents = [str(uuid.UUID(int=n + 1)) for n in range(args.agents)]
+        planned = inner.search_plan(agents, window, window + timedelta(days=args.days))
+        emails = [e.email for e in employees if e.email]
+        measured = run(service, emails, args.days)
+        ledger = httpx.get(base_url + "/_emulator/ledger", timeout=60).json()
+        made: Counter[str] = Counter(ledger["requests"])
+        searches = sum(n for k, n in made.items() if k.endswith("/agentschedules/search 200"))
+        downloads = sum(n for k, n in made.items() if "/_downloads/" in k)
+        limited = sum(n for k, n in made.items() if k.endswith(" 429"))
+        total = sum(made.values())
+        lower = total * args.latency  # one after the other; 300/min never binds here
+        print(
+            f"genesys cold: requests made {total} ({limited} x 429); schedule searches "
+            f"{searches} (plan minimum {len(planned)}), downloads {downloads}, discovery and "
+            f"users {total - searches - downloads}; wall {measured.wall:.2f}s vs the lower "
+            f"bound {lower:.2f}s -> ratio {measured.wall / lower:.2f}"
+        )
+        spent = {k: round(v, 2) for k, v in provider.spent.items()}
+        print(
+            f"  inside the provider {sum(spent.values()):.2f}s {spent}; "
+            f"client CPU {measured.cpu:.2f}s"
+        )
+        by_endpoint: Counter[str] = Counter()
+        for key, n in made.items():
+            by_endpoint[" ".join(key.split()[:2])[:90]] += n
+        print(f"  by endpoint: {dict(by_endpoint)}")
+        inner.close()
+        return {"wall": measured.wall, "bound": lower, "requests": total}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

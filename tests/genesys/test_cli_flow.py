@@ -1,0 +1,116 @@
+"""The `wfm` CLI with ``--provider genesys --base-url <emulator>``, end to end, in-process:
+the same commands as for Assembled (auth set-key with one line per declared field, mapping,
+a 14-day schedule, slots, book, cancel, export)."""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from e2e.cli_run import Cli, isolate
+
+from wfm_bridge.plugins.genesys.emulator.emulator import Emulator, EmulatorConfig
+from wfm_bridge.plugins.genesys.emulator.seed import DEMO_METRIC_ID, seed_demo
+from wfm_bridge.plugins.genesys.emulator.server import EmulatorServer
+
+from .support import CLIENT_ID, CLIENT_SECRET
+
+AGENT = "ana.lee@example.com"
+LEAD = "james.miller@example.com"  # another agent facilitates (a mapped person)
+
+
+def _next_wednesday() -> datetime:
+    today = datetime.now(UTC).date()
+    day = today + timedelta(days=(2 - today.weekday()) % 7 or 7)
+    return datetime(day.year, day.month, day.day, 15, tzinfo=UTC)
+
+
+@pytest.fixture
+def server() -> Iterator[EmulatorServer]:
+    emulator = Emulator(EmulatorConfig(clients=((CLIENT_ID, CLIENT_SECRET),), rate_limit=False))
+    seed_demo(emulator.state, datetime.now(UTC).date())  # the demo calendar around today
+    with EmulatorServer(emulator) as running:
+        yield running
+
+
+@pytest.fixture
+def wfm(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
+    isolate(monkeypatch, tmp_path)
+    monkeypatch.delenv("WFM_DEMO_ANCHOR", raising=False)
+    for var in ("WFM_HOST_NAME", "WFM_WORK_HOURS", "WFM_AVAILABLE_TYPES", "WFM_STATE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.delenv("WFM_SCORES", raising=False)
+    return Cli(capsys)
+
+
+def test_the_whole_flow_through_the_cli(
+    wfm: Cli, server: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = ("--provider", "genesys", "--base-url", server.base_url)
+    state = server.emulator.state
+    monkeypatch.setattr(sys, "stdin", io.StringIO(f"{CLIENT_ID}\n{CLIENT_SECRET}\n"))
+    set_key = wfm(*at, "auth", "set-key")
+    assert set_key.code == 0, set_key.err
+    assert CLIENT_SECRET not in set_key.out + set_key.err
+
+    mapping = wfm(*at, "mapping", "show", "--json")
+    assert mapping.code == 0, mapping.err
+    assert AGENT in mapping.out
+
+    when = _next_wednesday()
+    start = (when - timedelta(days=2)).date().isoformat()
+    schedule = wfm(*at, "schedule", AGENT, "--start", start, "--days", "14", "--json")
+    assert schedule.code == 0, schedule.err
+    days = schedule.json()["employees"][0]["days"]
+    assert len(days) == 14
+    before = [b for d in days for b in d["blocks"]]
+    assert any(b["activity"] == "Shift" for b in before)
+
+    slots = wfm(*at, "slots", AGENT, "--from", when.date().isoformat(), "--days", "1",
+                "--minutes", "30", "--json")  # fmt: skip
+    assert slots.code == 0, slots.err
+    assert slots.json()["items"]
+
+    start_at = when.strftime("%Y-%m-%dT%H:%M")
+    booked = wfm(*at, "meetings", "book", AGENT, "--start", start_at, "--minutes", "30",
+                 "--description", "CLI", "--facilitator", LEAD, "--json")  # fmt: skip
+    assert booked.code == 0, booked.err
+    meeting = booked.json()
+    (appointment,) = state.coaching.appointments.values()
+    assert appointment["id"] == meeting["provider_activity_id"]
+    assert appointment["facilitator"]["id"] != appointment["attendees"][0]["id"]
+    facilitator = state.org.user(appointment["facilitator"]["id"])
+    assert facilitator is not None and facilitator["email"] == LEAD
+    assert appointment["name"].startswith("One To One [Created via evaluagent]")
+
+    during = wfm(*at, "schedule", AGENT, "--start", start, "--days", "14", "--json")
+    blocks = [b for d in during.json()["employees"][0]["days"] for b in d["blocks"]]
+    ours = [b for b in blocks if b["activity_id"] == meeting["provider_activity_id"]]
+    assert len(ours) == 1 and ours[0]["created_here"] is True
+    assert [b for b in blocks if b not in ours] == before
+
+    cancelled = wfm(*at, "meetings", "cancel", meeting["id"], "--json")
+    assert cancelled.code == 0, cancelled.err
+    assert cancelled.json()["status"] == "cancelled"
+    assert state.coaching.appointments == {}
+    assert [a["id"] for a in state.ledger.appointments_deleted] == [appointment["id"]]
+    after = wfm(*at, "schedule", AGENT, "--start", start, "--days", "14", "--json")
+    assert [b for d in after.json()["employees"][0]["days"] for b in d["blocks"]] == before
+
+    assert wfm(*at, "scores", "seed").code == 0
+    first = wfm(*at, "export", "run", "--json")
+    second = wfm(*at, "export", "run", "--json")
+    assert first.code == 0, first.err
+    sent = first.json()["sent"]
+    assert sent > 0 and second.json()["sent"] == 0
+    writes = state.ledger.metric_writes
+    assert all(len(w) <= 100 for w in writes)
+    items = [i for w in writes for i in w]
+    keys = [(i["userId"], i["metricId"], i["dateOccurred"]) for i in items]
+    assert len(keys) == len(set(keys)), "each day value sent once"
+    stored = {k for k in state.metrics.data if k[1] == DEMO_METRIC_ID}
+    assert stored == set(keys)
