@@ -145,7 +145,7 @@ def test_every_command_over_http_at_debug_leaks_nothing_even_when_failing(
     runs += [run("schedule", AGENT, "--start", ANCHOR.isoformat(), "--days", "7", "--json"),
              run("slots", AGENT, "--from", TOMORROW, "--days", "1", "--minutes", "30")]
     booked = run("meetings", "book", AGENT, "--start", f"{TOMORROW}T10:00", "--minutes", "30",
-                 "--description", "coaching", "--json")
+                 "--description", "coaching", "--force", "--json")
     runs += [booked, run("meetings", "list", "--json"),
              run("meetings", "cancel", json.loads(booked.out)["id"]),
              run("meetings", "reconcile")]
@@ -163,7 +163,7 @@ def test_every_command_over_http_at_debug_leaks_nothing_even_when_failing(
     emu.faults.add(Fault(kind="drop", times=None))
     runs += [run("mapping", "refresh", code=1),
              run("--debug", "meetings", "book", AGENT, "--start", f"{TOMORROW}T11:00",
-                 "--minutes", "30", code=1)]
+                 "--minutes", "30", "--force", code=1)]
     emu.faults.clear()
     # 401: the key was revoked in Assembled; a wrong key is refused before it is stored
     emu.configure(keys=(WRONG + "x",))
