@@ -406,6 +406,13 @@ class TokenRevoked(Out):
     revoked: bool
 
 
+class GenesysEmulator(Out):
+    base_url: str
+    client_id: str | None
+    seed: str
+    schedules_from: Day | None
+
+
 class ErrorBody(Out):
     category: str
     message: str
@@ -443,7 +450,8 @@ SCHEMAS: dict[str, type[Out]] = {
     "auth rotate-master-key": Rotation,
     "demo": Tour,
     "demo reset": DemoReset,
-    "emulator serve": Emulator,
+    "emulator serve assembled": Emulator,
+    "emulator serve genesys": GenesysEmulator,
     "serve": Serving,
     "serve token create": TokenCreated,
     "serve token list": Tokens,

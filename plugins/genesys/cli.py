@@ -35,6 +35,9 @@ def serve(
     ),
     no_rate_limit: bool = typer.Option(False, "--no-rate-limit", help="Never answer 429."),
     access_log: bool = typer.Option(False, "--access-log", help="Log every request."),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print one JSON object (base URL, client id, seed) once listening."
+    ),
 ) -> None:
     """Serve a Genesys Cloud look-alike in the foreground until Ctrl-C."""
     from datetime import UTC, datetime
@@ -70,22 +73,34 @@ def serve(
             latency=latency,
         )
     )
+    anchor = None
     if seed == "demo":
         anchor = seed_demo(emulator.state, datetime.now(UTC).date(), anchor=configured_anchor({}))
-        typer.echo(f"seeded the demo organisation (schedules from {anchor})")
+        if not as_json:
+            typer.echo(f"seeded the demo organisation (schedules from {anchor})")
     try:
         server = EmulatorServer(emulator, port=port, log_level="warning", access_log=access_log)
     except OSError as exc:
         raise InvalidInputError(
             f"cannot listen on 127.0.0.1:{port} ({exc.strerror}); pick another --port"
         ) from exc
-    typer.echo(f"Genesys Cloud emulator on {server.base_url} (Ctrl-C stops)")
-    if not given:
-        typer.echo(f"client id: {DEMO_CLIENT_ID}\nclient secret: {DEMO_CLIENT_SECRET}")
-    shown = ("<ID>", "<SECRET>") if given else oauth
-    typer.echo(
-        f"try: printf '%s\\n%s\\n' {shown[0]} {shown[1]} | "
-        f"wfm --provider genesys --base-url {server.base_url} auth set-key"
-    )
+    if as_json:
+        import json
+
+        typer.echo(json.dumps({
+            "base_url": server.base_url,
+            "client_id": None if given else DEMO_CLIENT_ID,  # never echo a secret given to it
+            "seed": seed,
+            "schedules_from": anchor.isoformat() if anchor else None,
+        }))
+    else:
+        typer.echo(f"Genesys Cloud emulator on {server.base_url} (Ctrl-C stops)")
+        if not given:
+            typer.echo(f"client id: {DEMO_CLIENT_ID}\nclient secret: {DEMO_CLIENT_SECRET}")
+        shown = ("<ID>", "<SECRET>") if given else oauth
+        typer.echo(
+            f"try: printf '%s\\n%s\\n' {shown[0]} {shown[1]} | "
+            f"wfm --provider genesys --base-url {server.base_url} auth set-key"
+        )
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()

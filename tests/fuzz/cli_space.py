@@ -436,18 +436,21 @@ def no_blocking() -> Iterator[None]:
     """`emulator serve` and `serve` return instead of serving forever (sockets closed)."""
     from wfm_bridge.host.http.server import HttpServer
     from wfm_bridge.plugins.assembled.emulator.server import EmulatorServer
+    from wfm_bridge.plugins.genesys.emulator.server import EmulatorServer as GenesysServer
 
-    originals = (EmulatorServer.serve_forever, HttpServer.serve_forever)
+    servers: tuple[Any, ...] = (EmulatorServer, HttpServer, GenesysServer)
+    originals = [cls.serve_forever for cls in servers]
 
-    def closed(self: EmulatorServer | HttpServer) -> None:
+    def closed(self: Any) -> None:
         self._sock.close()
 
-    EmulatorServer.serve_forever = closed  # type: ignore[method-assign]
-    HttpServer.serve_forever = closed  # type: ignore[method-assign]
+    for cls in servers:
+        cls.serve_forever = closed
     try:
         yield
     finally:
-        EmulatorServer.serve_forever, HttpServer.serve_forever = originals  # type: ignore[method-assign]
+        for cls, original in zip(servers, originals, strict=True):
+            cls.serve_forever = original
 
 
 def run_cli(argv: list[str], stdin: bytes = b"", stdin_errors: str = "strict") -> Run:

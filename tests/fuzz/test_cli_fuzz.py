@@ -57,7 +57,8 @@ def test_the_walk_reaches_every_command_and_option() -> None:
     tour that runs without a subcommand, and each command's options and arguments."""
     names = {c.name for c in COMMANDS}
     assert {"<root>", "schedule", "slots", "meetings book", "auth set-key", "export worker",
-            "emulator serve", "demo", "demo reset", "scores add"} <= names
+            "emulator serve assembled", "emulator serve genesys", "demo", "demo reset",
+            "scores add"} <= names
     schedule = next(c for c in COMMANDS if c.path == ("schedule",))
     assert {p.name for p in schedule.params} >= {"emails", "start", "days", "fmt", "output"}
     assert next(p for p in schedule.params if p.name == "emails").variadic
