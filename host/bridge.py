@@ -50,7 +50,7 @@ def _build(
     context = AdapterContext(
         data_dir=settings.data_dir,
         tenant=settings.tenant,
-        options=settings.provider_options,
+        options=settings.adapter_options(),
         clock=clock,
     )
     adapter = registry.build(kind, name, context)

@@ -15,7 +15,9 @@ tests/) and add it to ``PROVIDER_HARNESSES`` -- one line, e.g.::
 Cache and StateStore adapters are listed the same way: add a ``StoreAdapter`` to
 ``CACHE_ADAPTERS`` or ``STATE_ADAPTERS`` (one line) and tests/contract/test_cache_contract.py
 or test_state_contract.py runs every test against it. Mark it ``durable=True`` when reopening
-the same directory (also from another process) must see earlier writes and locks.
+the same directory (also from another process) must see earlier writes and locks. Server
+adapters (postgres, redis) give each directory its own schema / key prefix and skip with a
+one-line reason when ``WFM_TEST_POSTGRES_DSN`` / ``WFM_TEST_REDIS_URL`` is not set.
 """
 
 from __future__ import annotations
@@ -191,6 +193,7 @@ def persistent_memory_fake(tmp: Path) -> Iterator[ProviderHarness]:
 
 
 from assembled.harness import assembled_emulator  # noqa: E402  (tests/assembled/harness.py)
+from fleet import servers  # noqa: E402  (tests/fleet/servers.py: the real servers, if set)
 
 PROVIDER_HARNESSES: list[HarnessFactory] = [
     memory_fake,
@@ -211,6 +214,7 @@ class StoreAdapter(Generic[T]):
     name: str
     open: Callable[[Path, InMemoryClock], AbstractContextManager[T]]
     durable: bool = False  # reopening the directory (even from another process) sees writes
+    skip_reason: str | None = None  # set: its tests are skipped at collection, with this reason
 
     def __str__(self) -> str:
         return self.name
@@ -220,12 +224,36 @@ def _ready(value: Any) -> AbstractContextManager[Any]:
     return nullcontext(value)
 
 
+@contextmanager
+def _postgres_state(directory: Path, clock: InMemoryClock) -> Iterator[StateStore]:
+    """PostgreSQL on the directory's own schema (skips without WFM_TEST_POSTGRES_DSN)."""
+    from wfm_bridge.plugins.postgres.state import PostgresStateStore
+
+    dsn, schema = servers.postgres_dsn(), servers.schema_for(directory)
+    with closing(PostgresStateStore.connect(dsn, schema, clock)) as store:
+        yield store
+
+
+@contextmanager
+def _redis_cache(directory: Path, clock: InMemoryClock) -> Iterator[Cache]:
+    """Redis under the directory's own key prefix (skips without WFM_TEST_REDIS_URL)."""
+    from wfm_bridge.plugins.redis.cache import RedisCache
+
+    url, prefix = servers.redis_url(), servers.prefix_for(directory)
+    with closing(RedisCache.connect(url, prefix, clock)) as cache:
+        yield cache
+
+
 CACHE_ADAPTERS: list[StoreAdapter[Cache]] = [
     StoreAdapter("memory", lambda _dir, clock: _ready(InMemoryCache(clock))),
     StoreAdapter("local", lambda d, clock: closing(DiskCache(d, clock)), durable=True),
+    StoreAdapter("redis", _redis_cache, durable=True, skip_reason=servers.redis_missing()),
 ]
 
 STATE_ADAPTERS: list[StoreAdapter[StateStore]] = [
     StoreAdapter("memory", lambda _dir, _clock: _ready(InMemoryStateStore())),
     StoreAdapter("local", lambda d, _clock: closing(SqliteStateStore(d)), durable=True),
+    StoreAdapter(
+        "postgres", _postgres_state, durable=True, skip_reason=servers.postgres_missing()
+    ),
 ]
