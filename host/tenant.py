@@ -91,6 +91,23 @@ class Tenant:
         account = account_label(self.settings.provider_options.get("base_url"), key)
         return f"{self.settings.tenant}:{self.settings.provider}:{account}"
 
+    @property
+    def scores(self) -> Any:
+        """This tenant's ScoreSource: the host's adapter, built for this tenant (the bridge's
+        shared one is the configured tenant's)."""
+        b = self.bridge
+        if self.name == b.settings.tenant:
+            return b.scores
+        from wfm_bridge.host.bridge import _build
+        from wfm_bridge.ports.registry import PortKind
+
+        return self._once(
+            "scores",
+            lambda: _build(
+                b.registry, PortKind.SCORES, b.settings.scores, self.settings, b._built, b.clock
+            ),
+        )
+
     # --- use cases ----------------------------------------------------------------------
 
     @property
@@ -185,7 +202,7 @@ class Tenant:
         b = self.bridge
         provider = self.background_provider
         return ExportScores(
-            b.scores, provider, self._mapper(provider), b.state, b.clock, self.name,
+            self.scores, provider, self._mapper(provider), b.state, b.clock, self.name,
             policy, on_step,
         )
 
@@ -193,7 +210,7 @@ class Tenant:
         """Where this tenant's export stands (reads only)."""
         from wfm_bridge.core.export_status import export_status
 
-        return export_status(self.bridge.scores, self.bridge.state, self.name)
+        return export_status(self.scores, self.bridge.state, self.name)
 
     def clear_caches(self) -> None:
         """Forget this tenant's cached people and activity types (for its current account)."""
