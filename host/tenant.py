@@ -98,15 +98,16 @@ class Tenant:
         b = self.bridge
         if self.name == b.settings.tenant:
             return b.scores
-        from wfm_bridge.host.bridge import _build
-        from wfm_bridge.ports.registry import PortKind
+        return self._once("scores", self._build_scores)
 
-        return self._once(
-            "scores",
-            lambda: _build(
-                b.registry, PortKind.SCORES, b.settings.scores, self.settings, b._built, b.clock
-            ),
-        )
+    def _build_scores(self) -> Any:
+        from wfm_bridge.ports.registry import AdapterContext, PortKind
+
+        b, s = self.bridge, self.settings
+        context = AdapterContext(s.data_dir, s.tenant, s.adapter_options(), b.clock)
+        source = b.registry.build(PortKind.SCORES, s.scores, context)
+        b._built.append(source)  # closed with the bridge's shared adapters
+        return source
 
     # --- use cases ----------------------------------------------------------------------
 
