@@ -219,7 +219,7 @@ def build_app(emu: Emulator) -> ASGIApp:
         rows = body.get(emu.config.scores_envelope) if isinstance(body, dict) else None
         if not isinstance(rows, list):
             raise Rejected(400, f"{emu.config.scores_envelope} must be a list")
-        return json_response({"accepted": emu.state.push_scores(rows)}, 202)
+        return json_response({"accepted": emu.push_scores(basic_key(request.scope), rows)}, 202)
 
     async def rejected(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, Rejected)
