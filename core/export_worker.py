@@ -141,23 +141,29 @@ class HourlyExportWorker:
                     lambda: claims.open_round(key, tenants, self._clock.now(), self._interval),
                 )
                 continue
-            rk = round_key
-            lease = self._safely(
-                "claim a tenant",
-                lambda: claims.claim(
-                    rk, self._fleet.worker, tenants, self._clock.now(), self._fleet.lease
-                ),
-            )
-            if lease is not None:
-                outcomes[lease.tenant] = self._take_turn(claims, lease)
-                continue
-            left = self._safely("count the tenants left", lambda: claims.unfinished(rk, tenants))
-            if left == 0:
-                self._safely("close the round", lambda: claims.close_round(rk, self._clock.now()))
+            if not self._step(claims, round_key, tenants, outcomes):
                 break
-            self._log.debug("export round %s: %s tenant(s) leased elsewhere", rk, left)
-            self._pause()
         return outcomes
+
+    def _step(
+        self, claims: TenantClaims, rk: str, tenants: list[str], outcomes: dict[str, Outcome]
+    ) -> bool:
+        """Export one claimed tenant, or wait for the leased ones; False once none is left."""
+        worker, lease_for = self._fleet.worker, self._fleet.lease
+        lease = self._safely(
+            "claim a tenant",
+            lambda: claims.claim(rk, worker, tenants, self._clock.now(), lease_for),
+        )
+        if lease is not None:
+            outcomes[lease.tenant] = self._take_turn(claims, lease)
+            return True
+        left = self._safely("count the tenants left", lambda: claims.unfinished(rk, tenants))
+        if left == 0:
+            self._safely("close the round", lambda: claims.close_round(rk, self._clock.now()))
+            return False
+        self._log.debug("export round %s: %s tenant(s) leased elsewhere", rk, left)
+        self._pause()
+        return True
 
     def _take_turn(self, claims: TenantClaims, lease: TenantLease) -> Outcome:
         """Export the leased tenant for one turn, renewing the lease between pages."""

@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from wfm_bridge.ports.claims import TenantLease, TenantRun, TenantStanding
 
 
-
 @dataclass
 class _Round:
     key: str

@@ -215,7 +215,7 @@ class PostgresTenantClaims:
                 (sorted(set(tenants)), round_key),
             ).fetchone()
         )
-        return int(row[0]) if row else 0
+        return int(str(row[0])) if row else 0
 
     def close_round(self, round_key: str, now: datetime) -> None:
         """Mark the round done and prune run records older than ``KEEP_RUNS``."""

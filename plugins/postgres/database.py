@@ -117,7 +117,8 @@ class PgDatabase:
         from psycopg import sql
 
         def apply(conn: psycopg.Connection[tuple[object, ...]]) -> None:
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (advisory_key(self.schema, "migrate"),))
+            key = advisory_key(self.schema, "migrate")
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (key,))
             conn.execute(
                 sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(self.schema))
             )
@@ -132,7 +133,7 @@ class PgDatabase:
                     f"than this wfm-bridge knows ({len(steps)}); upgrade wfm-bridge"
                 )
             for step in steps[version:]:
-                conn.execute(step)  # type: ignore[arg-type]  # our own constant SQL
+                conn.execute(step)  # our own constant SQL
             conn.execute(
                 "INSERT INTO wfm_schema_version (component, version) VALUES (%s, %s) "
                 "ON CONFLICT (component) DO UPDATE SET version = excluded.version, "

@@ -28,7 +28,8 @@ local start_rate, start_burst = tonumber(ARGV[1]), tonumber(ARGV[2])
 local s = redis.call('HMGET', KEYS[1], 'start_rate', 'start_burst', 'rate', 'tat', 'hold', 'cut_at')
 local st = {now = now, start_rate = start_rate, start_burst = start_burst}
 if s[1] and tonumber(s[1]) == start_rate and tonumber(s[2]) == start_burst then
-  st.rate, st.tat, st.hold, st.cut_at = tonumber(s[3]), tonumber(s[4]), tonumber(s[5]), tonumber(s[6])
+  st.rate, st.tat = tonumber(s[3]), tonumber(s[4])
+  st.hold, st.cut_at = tonumber(s[5]), tonumber(s[6])
 else
   st.rate, st.tat, st.hold, st.cut_at = start_rate, now, 0, 0
 end

@@ -96,7 +96,7 @@ def _drop_schema(schema: str) -> None:
     import psycopg
 
     with psycopg.connect(POSTGRES_DSN, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')  # type: ignore[arg-type]
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
 def _drop_prefix(prefix: str) -> None:

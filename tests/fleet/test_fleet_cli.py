@@ -50,7 +50,7 @@ def test_the_demo_flow_runs_on_postgres_and_redis(
     with psycopg.connect(servers.POSTGRES_DSN) as conn:  # the truth is in the server
         schema = servers.schema_for(tmp_path)
         rows = conn.execute(
-            f'SELECT convert_from(namespace, \'UTF8\') FROM "{schema}".wfm_state'  # type: ignore[arg-type]
+            f'SELECT convert_from(namespace, \'UTF8\') FROM "{schema}".wfm_state'
         ).fetchall()
     namespaces = {r[0] for r in rows}
     assert {"default:meetings", "default:export"} <= namespaces

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -19,7 +19,7 @@ from wfm_bridge.core.export_worker import FleetPolicy, HourlyExportWorker, fleet
 from wfm_bridge.plugins.memory_fake.claims import InMemoryTenantClaims
 from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
 from wfm_bridge.plugins.memory_fake.state import InMemoryStateStore
-from wfm_bridge.ports.claims import TenantClaims
+from wfm_bridge.ports.claims import TenantClaims, TenantLease
 from wfm_bridge.ports.errors import UnavailableError
 
 START = datetime(2025, 3, 3, 9, 20, tzinfo=UTC)
@@ -70,6 +70,24 @@ def _worker(
     )
 
 
+def _stopping_after(
+    export: Callable[[str, Callable[[], bool]], ExportReport], checks: int, stop: threading.Event
+) -> Callable[[str, Callable[[], bool]], ExportReport]:
+    """``export``, whose worker is asked to stop (SIGTERM) at its ``checks``-th page break."""
+    left = [checks]
+
+    def run(tenant: str, should_stop: Callable[[], bool]) -> ExportReport:
+        def stopping() -> bool:
+            left[0] -= 1
+            if left[0] <= 0:
+                stop.set()
+            return should_stop()
+
+        return export(tenant, stopping)
+
+    return run
+
+
 @given(
     tenants=st.integers(1, 25),
     stops=st.lists(st.integers(0, 30), min_size=1, max_size=4),
@@ -85,20 +103,7 @@ def test_workers_taking_turns_export_every_tenant_once_per_round(
     for index, after in enumerate(stops):
         stop = threading.Event()
         worker = _worker(backlogs, claims, f"w{index}", stop)
-        export = backlogs.export_for(f"w{index}")
-        budget = [after]
-
-        def counting(tenant: str, should_stop: Callable[[], bool], export=export, budget=budget,
-                     stop=stop) -> ExportReport:
-            def stopping() -> bool:
-                budget[0] -= 1
-                if budget[0] <= 0:
-                    stop.set()
-                return should_stop()
-
-            return export(tenant, stopping)
-
-        worker._export = counting
+        worker._export = _stopping_after(backlogs.export_for(f"w{index}"), after, stop)
         worker.run_cycle(worker._hour_key(clock.now()))
     _worker(backlogs, claims, "last").run_cycle(f"hourly:{START.replace(minute=0).isoformat()}")
     assert backlogs.sent == dict.fromkeys(backlogs.pages, pages)  # all sent, nothing twice
@@ -160,11 +165,13 @@ class FlakyClaims(InMemoryTenantClaims):
         super().__init__()
         self.failures = failures
 
-    def claim(self, *args: object, **kwargs: object) -> object:  # type: ignore[override]
+    def claim(
+        self, round_key: str, worker: str, tenants: Sequence[str], now: datetime, lease: timedelta
+    ) -> TenantLease | None:
         if self.failures:
             self.failures -= 1
             raise UnavailableError("PostgreSQL at db:5432 is unreachable")
-        return super().claim(*args, **kwargs)  # type: ignore[arg-type]
+        return super().claim(round_key, worker, tenants, now, lease)
 
 
 def test_a_claims_server_restart_costs_a_pause_not_the_worker(

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from e2e.cli_run import Cli
+
 from wfm_bridge.plugins.assembled.emulator.emulator import Emulator, EmulatorConfig
 from wfm_bridge.plugins.assembled.emulator.server import EmulatorServer
 from wfm_bridge.plugins.assembled.ratelimit import TokenBucket
@@ -124,7 +124,7 @@ def test_unreachable_servers_are_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(UnavailableError, match=r"Redis at 127.0.0.1:1/0 is unreachable"):
         limiter.acquire()
     assert sum(clock.slept) == pytest.approx(4.0)  # retried through the clock, then gave up
-    with pytest.raises(UnavailableError, match="PostgreSQL at 127.0.0.1:1/x .* is unreachable"):
+    with pytest.raises(UnavailableError, match=r"PostgreSQL at 127\.0\.0\.1:1/x .* is unreachable"):
         PostgresStateStore.connect("postgresql://u:secret@127.0.0.1:1/x", "public", clock)
 
 

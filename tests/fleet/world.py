@@ -187,7 +187,8 @@ class FleetWorld:
         figures = FleetCheck(tenants=len(self.tenants))
         with self.emulator.state.lock:
             ledger = self.emulator.state.ledger
-            pushed = {t: list(ledger.pushed_by_key.get(key_id(k), [])) for t, k in self.keys.items()}
+            pushed = {t: list(ledger.pushed_by_key.get(key_id(k), [])) 
+                      for t, k in self.keys.items()}
             figures.throttled = sum(ledger.throttled_by_key.values())
         for tenant, batches in pushed.items():
             counts = Counter(str(row[ID_FIELD]) for batch in batches for row in batch)
