@@ -83,7 +83,11 @@ class PgDatabase:
             kwargs={"autocommit": True},
             name=f"wfm-{schema}",
         )
-        self._attempt(lambda: self._pool.open(wait=True, timeout=5.0), retries=())
+        try:
+            self._attempt(lambda: self._pool.open(wait=True, timeout=5.0), retries=())
+        except UnavailableError:
+            self._pool.close()  # else its workers keep trying to connect in the background
+            raise
 
     def _configure(self, conn: psycopg.Connection[tuple[object, ...]]) -> None:
         from psycopg import sql

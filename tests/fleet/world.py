@@ -52,7 +52,7 @@ class FleetCheck:
     scores: int = 0
     pushed_rows: int = 0
     lost: list[str] = field(default_factory=list)
-    doubled: list[str] = field(default_factory=list)
+    doubled: list[str] = field(default_factory=list)  # pushed more than once (re-sends too)
     tenants_untouched: list[str] = field(default_factory=list)
     throttled: int = 0  # 429s answered by the emulator's rate limit, all keys
 
@@ -60,7 +60,7 @@ class FleetCheck:
         """One line of figures."""
         return (
             f"{self.tenants} tenants, {self.scores} scores: {len(self.lost)} lost, "
-            f"{len(self.doubled)} doubled, {len(self.tenants_untouched)} tenants never "
+            f"{len(self.doubled)} pushed twice, {len(self.tenants_untouched)} tenants never "
             f"exported, {self.throttled} x 429"
         )
 
