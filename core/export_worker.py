@@ -170,10 +170,14 @@ class HourlyExportWorker:
         started = self._clock.now()
         turn_ends = started + self._fleet.turn
         held = [lease]
+        asked = [0]
 
         def should_stop() -> bool:
             now = self._clock.now()
-            if self._stop.is_set() or now >= turn_ends:
+            asked[0] += 1
+            # the export asks before its first page too: a turn always gets one page in,
+            # else a turn shorter than a page would hand the tenant back forever
+            if self._stop.is_set() or (asked[0] > 1 and now >= turn_ends):
                 return True
             if held[0].until - now <= self._fleet.lease / 2:
                 renewed = self._safely(

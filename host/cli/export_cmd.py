@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from wfm_bridge.ports.claims import TenantClaims
 
 LOCK_WAIT_SECONDS = 3600.0  # `--wait`: how long to wait for a running export of the tenant
+MAX_FLEET_SECONDS = 86400.0  # a day: longer leases, turns or polls are typing mistakes
 WORKER_LOCK_WAIT_SECONDS = 30.0  # the worker waits this long, then skips the tenant this hour
 
 export_app = typer.Typer(
@@ -169,8 +170,11 @@ def worker(
     from wfm_bridge.core.export_worker import FleetPolicy, HourlyExportWorker
     from wfm_bridge.ports.errors import InvalidInputError
 
-    if min(lease_seconds, turn_seconds, poll_seconds) <= 0:
-        raise InvalidInputError("--lease-seconds, --turn-seconds and --poll-seconds must be > 0")
+    if not all(0 < s <= MAX_FLEET_SECONDS for s in (lease_seconds, turn_seconds, poll_seconds)):
+        raise InvalidInputError(
+            "--lease-seconds, --turn-seconds and --poll-seconds must be between 0 and 86400 "
+            "(a day)"
+        )
     fleet = FleetPolicy(
         worker=worker_id or _default_worker_id(),
         lease=timedelta(seconds=lease_seconds),
@@ -187,20 +191,24 @@ def worker(
         log.info("stop requested; finishing the current page")
         stop.set()
 
-    signal.signal(signal.SIGTERM, request_stop)
-    signal.signal(signal.SIGINT, request_stop)
+    # restored on the way out: `wfm` may run in-process (tests, a host's own runner)
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     # a short wait: `wfm export status` probes the lock, which must not cost an hourly run
     policy = ExportPolicy(batch_size=batch_size, lock_wait_seconds=WORKER_LOCK_WAIT_SECONDS)
 
     def export_one(tenant: str, should_stop: Callable[[], bool]) -> ExportReport:
         return bridge.tenant(tenant).export(policy=policy).run(should_stop=should_stop)
 
-    with _claims(bridge) as claims:
-        loop = HourlyExportWorker(
-            export_one, bridge.tenants_with_keys, bridge.clock, stop, log,
-            claims=claims, fleet=fleet,
-        )
-        if once:
-            loop.run_once()
-        else:
-            loop.run()
+    try:
+        with _claims(bridge) as claims:
+            loop = HourlyExportWorker(
+                export_one, bridge.tenants_with_keys, bridge.clock, stop, log,
+                claims=claims, fleet=fleet,
+            )
+            if once:
+                loop.run_once()
+            else:
+                loop.run()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -216,3 +217,48 @@ def test_the_fleet_schedule_says_last_run_worker_and_next_due() -> None:
     assert rows["a"].next_due == START.replace(hour=10, minute=0)
     assert (rows["b"].running_on, rows["b"].next_due) == ("w2", clock.now())
     assert rows["a"].as_dict()["last_run"] == {"started_at": START.isoformat(), "outcome": "ok"}
+
+
+def test_a_turn_shorter_than_a_page_still_sends_a_page_per_turn() -> None:
+    """The export asks to stop before its first page too (ExportScores does): the turn limit
+    must not stop a turn that has sent nothing, or the tenant is handed back forever."""
+    clock = InMemoryClock(START)
+    left = {"t": 3}
+    calls: list[str] = []
+
+    def export(tenant: str, should_stop: Callable[[], bool]) -> ExportReport:
+        calls.append(tenant)
+        report = ExportReport(tenant=tenant, dry_run=False, started_at=clock.now())
+        while left[tenant]:
+            if should_stop():
+                report.stopped_early = True
+                break
+            clock.advance(timedelta(seconds=10))
+            left[tenant] -= 1
+            report.sent += 1
+        return report
+
+    worker = HourlyExportWorker(
+        export, lambda: ["t"], clock, threading.Event(), claims=InMemoryTenantClaims(),
+        fleet=FleetPolicy(worker="w", turn=timedelta(seconds=1)),
+    )
+    worker.run_once()
+    assert left == {"t": 0} and calls == ["t", "t", "t"]
+
+
+@pytest.mark.parametrize("option", ["--lease-seconds", "--turn-seconds", "--poll-seconds"])
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "1e300"])
+def test_fleet_options_out_of_range_are_one_line_errors(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    option: str,
+    value: str,
+) -> None:
+    from e2e.cli_run import Cli
+
+    monkeypatch.setenv("WFM_HOME", str(tmp_path))
+    result = Cli(capsys)("export", "worker", "--once", option, value)
+    assert result.code == 2
+    assert result.err.startswith("error: --lease-seconds, --turn-seconds and --poll-seconds")
+    assert len(result.err.strip().splitlines()) == 1
