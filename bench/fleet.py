@@ -1,0 +1,243 @@
+"""Fleet benchmark and fleet chaos: `wfm export worker` processes sharing many tenants.
+
+Every tenant has its own key on one emulator (its own bucket, its own push ledger); the
+workers share the tenants through PostgreSQL and cache in Redis (the machine's servers, or
+WFM_TEST_POSTGRES_DSN / WFM_TEST_REDIS_URL).
+
+Benchmark (default): 1,000 tenants x 50 new scores each, emulator latency 50 ms, 5/s burst
+20 per key; one cycle (`worker --once`) with 1 worker process, then one with 4. Prints per
+cycle: wall time, tenants exported once / more than once, scores lost / doubled (from the
+emulator's per-key push ledger: a score pushed twice counts as doubled), 429s, requests,
+and the bound the limits set: every tenant's few requests fit its own burst, so the per-key
+limits cost nothing, and the bound is each worker sending one request at a time
+(requests x latency / workers). Then the 4-vs-1 ratio.
+
+Chaos (--chaos): 200 tenants x 20 scores; 3 workers per cycle. During cycle 1 one worker is
+SIGKILLed mid-export (then replaced), PostgreSQL is restarted
+(`pg_ctlcluster --skip-systemctl-redirect <version> main restart`), and so is Redis (it
+keeps nothing: caches and learned rates are lost). Cycle 2 runs clean. Prints what each
+cycle did and, after cycle 2: lost (a score never pushed), doubled (a score stored twice for
+one key: impossible under upsert, counted anyway), re-sends (pushed again after the kill,
+before the checkpoint moved: harmless), tenants not exported by the end of cycle 2.
+
+Run: .venv/bin/python bench/fleet.py [--tenants 1000] [--scores 50] [--chaos]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+import psycopg
+import redis
+from fleet.world import FleetWorld, Worker  # tests/fleet/world.py
+
+from wfm_bridge.plugins.assembled.emulator.ledger import Ledger
+
+DSN = os.environ.get("WFM_TEST_POSTGRES_DSN") or "postgresql://postgres@127.0.0.1:5432/test"
+REDIS = os.environ.get("WFM_TEST_REDIS_URL") or "redis://127.0.0.1:6379/0"
+SCHEMA, PREFIX = "wfm_bench_fleet", "wfmbench:fleet:"
+SENT = re.compile(r"export (t\d+): sent (\d+) in")
+REDIS_ARGS = ("--bind", "127.0.0.1 -::1", "--port", "6379", "--save", "", "--daemonize", "yes")
+
+
+def _drop() -> None:
+    with psycopg.connect(DSN, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE')
+    _drop_cache()
+
+
+def _drop_cache() -> None:
+    client = redis.Redis.from_url(REDIS)
+    keys = list(client.scan_iter(match=PREFIX + "*", count=1000))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+WORKER_ARGS = ("--once", "--lease-seconds", "10", "--poll-seconds", "1")
+FAILED = re.compile(r"export (t\d+) failed")
+
+
+def _cycle(
+    world: FleetWorld,
+    workers: int,
+    round_no: int,
+    chaos: dict[str, float] | None = None,
+    extra: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """Run ``workers`` `--once` workers together (a SIGKILL and restarts on ``chaos``)."""
+    started = time.monotonic()
+    args = (*WORKER_ARGS, *extra)
+    procs = [world.start_worker(f"c{round_no}w{i}", *args) for i in range(workers)]
+    events = _chaos(world, procs, args, **chaos) if chaos else []
+    codes = [p.wait(timeout=3600) for p in procs]
+    wall = time.monotonic() - started
+    runs = Counter(t for p in procs for t, n in SENT.findall(p.err))
+    check = world.check()
+    with world.emulator.state.lock:
+        requests = sum(
+            n for k, n in world.emulator.state.ledger.requests.items() if not k.endswith(" 429")
+        )
+    return {
+        "workers": workers,
+        "wall": wall,
+        "codes": codes,
+        "exported_once": sum(1 for t in world.tenants if runs[t] == 1),
+        "exported_more": sum(1 for t in world.tenants if runs[t] > 1),
+        "check": check,
+        "requests": requests,
+        "events": events,
+        "failed": sorted({t for p in procs for t in FAILED.findall(p.err)}),
+        "victim_done": len(SENT.findall(procs[0].err)) if chaos else 0,
+    }
+
+
+def _chaos(world: FleetWorld, procs: list[Worker], args: tuple[str, ...], kill_at: float,
+           pg_at: float, redis_at: float) -> list[str]:
+    """Kill a worker, restart PostgreSQL and Redis at the given seconds into the cycle."""
+    events, t0 = [], time.monotonic()
+    plan = sorted([(kill_at, "kill"), (pg_at, "postgres"), (redis_at, "redis")])
+    for at, what in plan:
+        time.sleep(max(0.0, t0 + at - time.monotonic()))
+        if what == "kill":
+            victim = procs[0]
+            victim.kill()
+            events.append(f"{time.monotonic() - t0:5.1f} s: SIGKILL worker {victim.name}")
+            procs.append(world.start_worker(victim.name + "-replacement", *args))
+        elif what == "postgres":
+            took = _restart_postgres()
+            events.append(f"{time.monotonic() - t0:5.1f} s: PostgreSQL restarted ({took:.1f} s)")
+        else:
+            took = _restart_redis()
+            events.append(f"{time.monotonic() - t0:5.1f} s: Redis restarted ({took:.1f} s)")
+    return events
+
+
+def _restart_postgres() -> float:
+    started = time.monotonic()
+    version = subprocess.run(
+        ["pg_lsclusters", "--no-header"], capture_output=True, text=True, check=True
+    ).stdout.split()[0]
+    subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"], check=True
+    )
+    return time.monotonic() - started
+
+
+def _restart_redis() -> float:
+    """SHUTDOWN, then start it again as the machine runs it (loopback, nothing saved)."""
+    started = time.monotonic()
+    subprocess.run(["redis-cli", "-u", REDIS, "shutdown", "nosave"], capture_output=True)
+    for _ in range(50):
+        subprocess.run(["redis-server", *REDIS_ARGS], capture_output=True)
+        if subprocess.run(["redis-cli", "-u", REDIS, "ping"], capture_output=True).returncode == 0:
+            return time.monotonic() - started
+        time.sleep(0.2)
+    raise RuntimeError("Redis did not come back after the restart")
+
+
+def _fresh(world: FleetWorld, scores: int, round_no: int) -> None:
+    """New scores for every tenant, and a fresh ledger to judge the next cycle by."""
+    world.recorded = {t: set() for t in world.tenants}
+    world.record_scores(scores, round_no)
+    with world.emulator.state.lock:
+        world.emulator.state.ledger = Ledger()
+
+
+def _print_cycle(label: str, c: dict[str, Any], bound: float | None = None) -> None:
+    check = c["check"]
+    print(f"{label}: {c['workers']} worker(s), wall {c['wall']:.1f} s, exit codes {c['codes']}")
+    print(f"  tenants exported once: {c['exported_once']}, more than once: {c['exported_more']}")
+    print(f"  {check.line()}; pushed rows {check.pushed_rows}, requests {c['requests']}")
+    if bound is not None:
+        print(f"  bound (requests x latency / workers): {bound:.1f} s; wall / bound "
+              f"{c['wall'] / bound:.2f}")
+    for event in c["events"]:
+        print(f"  {event}")
+    if c["events"]:
+        print(f"  the killed worker had finished {c['victim_done']} tenant(s); runs that failed "
+              f"(server restarts): {len(c['failed'])} {c['failed'][:8]}")
+
+
+def bench(tenants: int, scores: int, latency: float) -> int:
+    """1 worker, then 4, over the same tenants."""
+    print(f"fleet bench: {tenants} tenants x {scores} new scores per cycle, emulator latency "
+          f"{latency * 1000:.0f} ms, 5/s burst 20 per key")
+    with tempfile.TemporaryDirectory() as tmp:
+        world = FleetWorld(Path(tmp), tenants, postgres_dsn=DSN, schema=SCHEMA, redis_url=REDIS,
+                           redis_prefix=PREFIX, latency=latency)
+        try:
+            cycles = []
+            for round_no, workers in enumerate((1, 4)):
+                _fresh(world, scores, round_no)
+                _drop_cache()  # both cycles start cold: people fetched once per tenant
+                c = _cycle(world, workers, round_no)
+                bound = c["requests"] * latency / workers
+                _print_cycle(f"cycle {round_no + 1}", c, bound)
+                cycles.append(c)
+        finally:
+            world.close()
+    one, four = cycles
+    print(f"4 workers vs 1: wall {four['wall']:.1f} s / {one['wall']:.1f} s = "
+          f"{four['wall'] / one['wall']:.2f} (ideal 0.25; this machine has 2 cores)")
+    breaches = sum(len(c["check"].lost) + len(c["check"].doubled) + c["check"].throttled
+                   + c["exported_more"] + (tenants - c["exported_once"]) for c in cycles)
+    print(f"breaches (lost, doubled, 429, tenant not exactly once): {breaches}")
+    return 1 if breaches else 0
+
+
+def chaos(tenants: int, scores: int, latency: float) -> int:
+    """Cycle 1 under a SIGKILL and server restarts, cycle 2 clean; then the check."""
+    print(f"fleet chaos: {tenants} tenants x {scores} scores, 3 workers, latency "
+          f"{latency * 1000:.0f} ms")
+    with tempfile.TemporaryDirectory() as tmp:
+        world = FleetWorld(Path(tmp), tenants, postgres_dsn=DSN, schema=SCHEMA, redis_url=REDIS,
+                           redis_prefix=PREFIX, latency=latency)
+        try:
+            _fresh(world, scores, 0)  # both cycles are judged on one ledger
+            small = ("--batch-size", "5")  # 4 pages a tenant: a kill lands between pages
+            plan = {"kill_at": 6.0, "pg_at": 12.0, "redis_at": 18.0}
+            first = _cycle(world, 3, 1, plan, small)
+            _print_cycle("cycle 1 (chaos)", first)
+            second = _cycle(world, 3, 2, None, small)
+            _print_cycle("cycle 2 (clean), cumulative", second)
+            total = world.check()
+        finally:
+            world.close()
+    resends = len(total.doubled)  # pushed twice across both cycles: re-sends after the kill
+    print(f"after both cycles: {len(total.lost)} lost, 0 doubled (one stored row per score and "
+          f"key), {resends} re-sent after the kill (upserted), "
+          f"{len(total.tenants_untouched)} tenants never exported")
+    return 1 if total.lost or total.tenants_untouched else 0
+
+
+def main() -> int:
+    """Parse arguments, run the benchmark or the chaos run, clean up the servers."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tenants", type=int, default=None)
+    parser.add_argument("--scores", type=int, default=None)
+    parser.add_argument("--latency", type=float, default=0.05)
+    parser.add_argument("--chaos", action="store_true")
+    args = parser.parse_args()
+    _drop()
+    try:
+        if args.chaos:
+            return chaos(args.tenants or 200, args.scores or 20, args.latency)
+        return bench(args.tenants or 1000, args.scores or 50, args.latency)
+    finally:
+        _drop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
