@@ -13,15 +13,17 @@ limits cost nothing, and the bound is each worker sending one request at a time
 (requests x latency / workers). Then the 4-vs-1 ratio.
 
 Chaos (--chaos): 200 tenants x 20 scores; 3 workers per cycle. During cycle 1 one worker is
-SIGKILLed mid-export (then replaced), PostgreSQL is restarted (`pg_ctlcluster
---skip-systemctl-redirect <version> <cluster> restart`, the cluster listening on the DSN's
-port), and so is Redis (the server on the URL's port; it keeps nothing: caches and learned
-rates are lost). On a shared machine, point the chaos run at servers of its own
+SIGKILLed mid-export (once it has finished two tenants and holds the lease of a third; then
+replaced); 6 s later PostgreSQL is restarted (`pg_ctlcluster --skip-systemctl-redirect
+<version> <cluster> restart`, the cluster listening on the DSN's port), and 12 s after the
+kill so is Redis (the server on the URL's port; it keeps nothing: caches and learned rates
+are lost). On a shared machine, point the chaos run at servers of its own
 (WFM_TEST_POSTGRES_DSN / WFM_TEST_REDIS_URL): it restarts exactly those. Cycle 2 runs
 clean. Prints what each cycle did and, after cycle 2: lost (a score never pushed), doubled
-(a score stored twice for one key: impossible under upsert, counted anyway), re-sends
-(pushed again after the kill, before the checkpoint moved: harmless), tenants not exported
-by the end of cycle 2.
+(pushed twice in the clean cycle, or again after its tenant's cycle-1 run had finished:
+what the checkpoint rules forbid), re-sends (a page pushed again after the kill or a
+restart, before the checkpoint moved: upserted, harmless), tenants not exported by the end
+of cycle 2.
 
 Run: .venv/bin/python bench/fleet.py [--tenants 1000] [--scores 50] [--chaos]
 """
@@ -110,23 +112,51 @@ def _cycle(
 
 def _chaos(world: FleetWorld, procs: list[Worker], args: tuple[str, ...], kill_at: float,
            pg_at: float, redis_at: float) -> list[str]:
-    """Kill a worker, restart PostgreSQL and Redis at the given seconds into the cycle."""
+    """Kill a worker (at ``kill_at`` s, once it has finished two tenants and holds a lease
+    on a third: the kill lands mid-export), then restart PostgreSQL and Redis ``pg_at`` and
+    ``redis_at`` seconds after the kill."""
     events, t0 = [], time.monotonic()
-    plan = sorted([(kill_at, "kill"), (pg_at, "postgres"), (redis_at, "redis")])
-    for at, what in plan:
-        time.sleep(max(0.0, t0 + at - time.monotonic()))
-        if what == "kill":
-            victim = procs[0]
-            victim.kill()
-            events.append(f"{time.monotonic() - t0:5.1f} s: SIGKILL worker {victim.name}")
-            procs.append(world.start_worker(victim.name + "-replacement", *args))
-        elif what == "postgres":
+    time.sleep(kill_at)
+    victim = procs[0]
+    tenant = _exporting(victim.name)
+    victim.kill()
+    events.append(f"{time.monotonic() - t0:5.1f} s: SIGKILL worker {victim.name} while it "
+                  f"exported {tenant}")
+    procs.append(world.start_worker(victim.name + "-replacement", *args))
+    killed = time.monotonic()
+    for at, what in sorted([(pg_at, "postgres"), (redis_at, "redis")]):
+        time.sleep(max(0.0, killed + at - time.monotonic()))
+        if what == "postgres":
             took = _restart_postgres()
             events.append(f"{time.monotonic() - t0:5.1f} s: PostgreSQL restarted ({took:.1f} s)")
         else:
             took = _restart_redis()
             events.append(f"{time.monotonic() - t0:5.1f} s: Redis restarted ({took:.1f} s)")
     return events
+
+
+def _exporting(worker: str, timeout: float = 120.0) -> str | None:
+    """Wait until ``worker`` has finished two tenants of the round and holds a live lease;
+    the tenant it is exporting (None if that never happened within ``timeout``)."""
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(DSN, autocommit=True) as conn:
+        conn.execute(f'SET search_path TO "{SCHEMA}"')
+        while time.monotonic() < deadline:
+            try:
+                done = conn.execute(
+                    "SELECT count(*) FROM wfm_fleet_runs WHERE worker = %s", (worker,)
+                ).fetchone()
+                leased = conn.execute(
+                    "SELECT tenant FROM wfm_fleet_tenants "
+                    "WHERE worker = %s AND lease_until > now()",
+                    (worker,),
+                ).fetchone()
+            except psycopg.errors.UndefinedTable:  # the workers have not created them yet
+                done = leased = None
+            if done and done[0] >= 2 and leased:
+                return str(leased[0])
+            time.sleep(0.02)
+    return None
 
 
 def _restart_postgres() -> float:
@@ -226,7 +256,7 @@ def chaos(tenants: int, scores: int, latency: float) -> int:
         try:
             _fresh(world, scores, 0)  # both cycles are judged on one ledger
             small = ("--batch-size", "5")  # 4 pages a tenant: a kill lands between pages
-            plan = {"kill_at": 6.0, "pg_at": 12.0, "redis_at": 18.0}
+            plan = {"kill_at": 3.0, "pg_at": 6.0, "redis_at": 12.0}
             first = _cycle(world, 3, 1, plan, small)
             _print_cycle("cycle 1 (chaos)", first)
             in_chaos = _pushed(world)
