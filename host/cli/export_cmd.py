@@ -108,17 +108,19 @@ def _status_all(ctx: typer.Context, as_json: bool) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from wfm_bridge.host.cli.vocabulary import jsonable
+
     table = Table(title=f"Export of {len(rows)} tenant(s)", title_justify="left")
     for column in ("tenant", "last run", "outcome", "worker", "next due"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        last = row.last_run or {}
+        last = jsonable(row.last_run or {})  # its times in UTC ``Z``, as everywhere
         when = str(last.get("finished_at") or last.get("started_at") or "never")
         outcome = str(last.get("outcome", "-"))
         if last.get("outcome") == "ok":
             outcome = f"ok, sent {last.get('sent')}"
         worker = f"{row.running_on} (running now)" if row.running_on else row.worker or "-"
-        cells = (row.tenant, when, outcome, worker, row.next_due.isoformat())
+        cells = (row.tenant, when, outcome, worker, jsonable(row.next_due))
         table.add_row(*(Text(c) for c in cells))
     console().print(table)
 
