@@ -14,7 +14,6 @@ appears in logs, reprs or error messages.
 from __future__ import annotations
 
 import base64
-import ipaddress
 import logging
 import random
 from collections.abc import Callable, Mapping
@@ -23,6 +22,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import SecretStr
 
+from wfm_bridge.host.loopback import checked_base_url
 from wfm_bridge.plugins.assembled.config import AssembledConfig, RetryBudget
 from wfm_bridge.plugins.assembled.retry import (
     POLICY,
@@ -34,6 +34,7 @@ from wfm_bridge.plugins.assembled.retry import (
     retry_after_seconds,
 )
 from wfm_bridge.plugins.assembled.wire import parse
+from wfm_bridge.plugins.transport import tls_context
 from wfm_bridge.ports.clock import Clock
 from wfm_bridge.ports.errors import (
     AuthError,
@@ -61,35 +62,7 @@ NOT_AVAILABLE = frozenset({403, 404, 405})  # for an optional endpoint: not for 
 
 def check_base_url(url: str) -> httpx.URL:
     """The base URL if it is https, or plain http to a loopback host; else InvalidInputError."""
-    try:
-        parsed = httpx.URL(url)
-    except (httpx.InvalidURL, TypeError) as exc:
-        raise InvalidInputError(f"the assembled base URL {url!r} is not a valid URL") from exc
-    if not parsed.host:
-        raise InvalidInputError(f"the assembled base URL {url!r} has no host; use https://...")
-    if parsed.userinfo:
-        raise InvalidInputError("the assembled base URL must not contain credentials")
-    if parsed.scheme == "https":
-        return parsed
-    if parsed.scheme == "http":
-        if _is_loopback(parsed.host):
-            return parsed
-        raise InvalidInputError(
-            f"refusing plain http:// to {parsed.host}: the API key would travel in clear; "
-            "use https:// (plain http is allowed only for loopback, e.g. the emulator)"
-        )
-    raise InvalidInputError(f"the assembled base URL must start with https:// (got {url!r})")
-
-
-def _is_loopback(host: str) -> bool:
-    # Only "localhost" itself (/etc/hosts): a name under .localhost may go to DNS, which can
-    # answer any address, and the key would then travel in clear to it.
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+    return checked_base_url(url, "the assembled base URL", "the API key")
 
 
 class AssembledClient:
@@ -112,6 +85,7 @@ class AssembledClient:
         self.limiter = limiter_for(api_key, config, clock, limiters)
         self._backoff = Backoff(config.retry, rng or random.Random())
         self._http = httpx.Client(
+            verify=tls_context(),
             base_url=base,
             transport=transport,
             follow_redirects=False,

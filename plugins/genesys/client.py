@@ -41,6 +41,7 @@ from wfm_bridge.plugins.genesys.wire import (
     parse,
 )
 from wfm_bridge.plugins.local.ratelimit import AdaptiveLimiter
+from wfm_bridge.plugins.transport import tls_context
 from wfm_bridge.ports.clock import Clock
 from wfm_bridge.ports.errors import (
     AuthError,
@@ -82,6 +83,7 @@ class GenesysClient:
         self._clock = clock
         self._backoff = Backoff(config.retry, rng or random.Random())
         self._http = httpx.Client(
+            verify=tls_context(),
             transport=transport,
             follow_redirects=False,
             timeout=httpx.Timeout(config.retry.read_timeout, connect=config.connect_timeout),
