@@ -15,7 +15,7 @@ import ipaddress
 import socket
 import threading
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Generic, Protocol, Self, TypeVar
 
 import httpx
 
@@ -166,3 +166,35 @@ class LoopbackServer:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+class _Stoppable(Protocol):
+    stopping: threading.Event  # set on stop: held (slow, hanging) answers end early
+
+
+E = TypeVar("E", bound=_Stoppable)
+
+
+class EmulatorServer(LoopbackServer, Generic[E]):
+    """A vendor's emulator served on loopback only; ``emulator.stopping`` is set on stop."""
+
+    def __init__(
+        self,
+        emulator: E,
+        app: Any,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        log_level: str = "critical",
+        access_log: bool = False,
+    ) -> None:
+        self.emulator = emulator
+        super().__init__(app, host=host, port=port, log_level=log_level, access_log=access_log)
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:<port>``: what ``--base-url`` takes."""
+        return self.url
+
+    def on_stop(self) -> None:
+        self.emulator.stopping.set()

@@ -3,34 +3,17 @@
 
 from __future__ import annotations
 
-from wfm_bridge.host.loopback import LoopbackServer
+from typing import Any
+
+from wfm_bridge.host.loopback import EmulatorServer as BaseServer
 from wfm_bridge.plugins.assembled.emulator.emulator import Emulator
 
 
-class EmulatorServer(LoopbackServer):
+class EmulatorServer(BaseServer[Emulator]):
     """Runs one ``Emulator`` over HTTP on ``host:port`` (loopback only; port 0 = a free port)."""
 
-    def __init__(
-        self,
-        emulator: Emulator | None = None,
-        *,
-        host: str = "127.0.0.1",
-        port: int = 0,
-        log_level: str = "critical",
-        access_log: bool = False,
-    ) -> None:
+    def __init__(self, emulator: Emulator | None = None, **options: Any) -> None:
         from wfm_bridge.plugins.assembled.emulator.app import build_app
 
-        self.emulator = emulator or Emulator()
-        super().__init__(
-            build_app(self.emulator), host=host, port=port, log_level=log_level,
-            access_log=access_log,
-        )
-
-    @property
-    def base_url(self) -> str:
-        """``http://127.0.0.1:<port>``: what ``--base-url`` takes."""
-        return self.url
-
-    def on_stop(self) -> None:
-        self.emulator.stopping.set()  # hanging requests end early
+        emulator = emulator or Emulator()
+        super().__init__(emulator, build_app(emulator), **options)
