@@ -27,7 +27,7 @@ from wfm_bridge.plugins.assembled.bookings import (
     missing_type,
 )
 from wfm_bridge.plugins.assembled.client import AssembledClient
-from wfm_bridge.plugins.assembled.config import AssembledConfig, RetryBudget
+from wfm_bridge.plugins.assembled.config import AssembledConfig
 from wfm_bridge.plugins.assembled.locations import ActivityLocations, Location
 from wfm_bridge.plugins.assembled.occurrences import OccurrenceStream
 from wfm_bridge.plugins.assembled.planner import ScheduleRequest, fetch_each, plan
@@ -50,6 +50,7 @@ from wfm_bridge.plugins.assembled.wire import (
     to_person,
     to_unix,
 )
+from wfm_bridge.plugins.vendor_http.retry import RetryBudget
 from wfm_bridge.ports.clock import Clock
 from wfm_bridge.ports.errors import (
     InvalidInputError,

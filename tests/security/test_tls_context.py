@@ -12,7 +12,7 @@ from wfm_bridge.plugins.assembled.config import AssembledConfig
 from wfm_bridge.plugins.genesys.client import GenesysClient
 from wfm_bridge.plugins.genesys.config import GenesysConfig
 from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
-from wfm_bridge.plugins.transport import tls_context
+from wfm_bridge.plugins.vendor_http.tls import tls_context
 
 
 def _context_of(client: AssembledClient | GenesysClient) -> object:
