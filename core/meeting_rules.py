@@ -45,7 +45,8 @@ def one_to_one(meeting: Meeting) -> OneToOne:
     return OneToOne(
         reference=meeting.id,
         agent_id=meeting.agent_id,
-        facilitator_id=meeting.facilitator_id,
+        facilitator_id=meeting.facilitator_person_id,
+        facilitator_agent_id=meeting.facilitator_id,
         start=meeting.start,
         end=meeting.end,
         title=meeting.title,
@@ -63,7 +64,37 @@ def recorded(meeting: Meeting) -> BookedOneToOne | None:
         agent_id=meeting.agent_id,
         start=meeting.start,
         end=meeting.end,
+        companions=meeting.companions,
     )
+
+
+def holders(meeting: Meeting) -> list[str]:
+    """Every agent whose calendar holds the meeting: its agent, then the facilitator's."""
+    return one_to_one(meeting).holders
+
+
+def recorded_ids(meeting: Meeting) -> set[str]:
+    """Every provider id the ledger records for a BOOKED meeting (none otherwise)."""
+    booked = recorded(meeting)
+    return set(booked.ids) if booked is not None else set()
+
+
+def calendar_notes(meeting: Meeting) -> list[str]:
+    """Whose calendars hold the meeting, when a facilitator is named (empty otherwise)."""
+    who = meeting.facilitator
+    if not who:
+        return []
+    if meeting.facilitator_id:
+        return [f"in the calendars of the agent and of the facilitator {who}"]
+    if meeting.facilitator_person_id:
+        return [
+            f"the facilitator {who} has no schedule of his own, so only the agent's calendar "
+            "holds it (and only the agent's time was checked)"
+        ]
+    return [
+        f"the facilitator {who} is not a person of the WFM system, so only the agent's "
+        "calendar holds it (and only the agent's time was checked)"
+    ]
 
 
 def _email(value: str, what: str) -> str:

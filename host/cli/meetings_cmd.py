@@ -64,10 +64,14 @@ def register(app: typer.Typer) -> None:
         if as_json:
             print_json(meeting_out_json(meeting, zone.key))
             return
+        from wfm_bridge.core.meeting_rules import calendar_notes
+
         console().print(cell(
             f"booked {meeting.id}: {meeting.title} for {meeting.agent_email}, "
             f"{_span(meeting, zone)} (activity {meeting.provider_activity_id})"
         ))
+        for note in calendar_notes(meeting):
+            console().print(cell(f"  {note}"))
 
     @group.command("cancel")
     def cancel(
