@@ -76,12 +76,25 @@ def register(app: typer.Typer) -> None:
     @group.command("cancel")
     def cancel(
         ctx: typer.Context,
-        meeting_id: str = typer.Argument(..., help="A meeting id from `wfm meetings list`."),
+        meeting_id: str = typer.Argument(
+            ..., help="A meeting id (`wfm meetings list`, or the `(ref mtg-...)` in a schedule)."
+        ),
+        agent: str = typer.Option(
+            None, "--agent", help="Its agent (email), for a meeting another installation booked."
+        ),
+        on: str = typer.Option(
+            None, "--on", help="Its day, YYYY-MM-DD in the agent's zone (with --agent)."
+        ),
         as_json: bool = typer.Option(False, "--json", help="JSON output."),
     ) -> None:
-        """Cancel a meeting booked here (deletes exactly its one activity); safe to repeat."""
+        """Cancel a meeting this product booked (deletes exactly its activities, the
+        facilitator's too; found by its reference when another installation booked it);
+        safe to repeat."""
+        from wfm_bridge.core.day_grid import parse_date
+
         rt = runtime(ctx)
-        meeting = rt.tenant.meetings.cancel(meeting_id)
+        day = parse_date(on, "--on") if on else None
+        meeting = rt.tenant.meetings.cancel(meeting_id, agent, day)
         if as_json:
             print_json(meeting_out_json(meeting, _zone(rt.settings.timezone).key))
             return
