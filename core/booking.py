@@ -26,7 +26,7 @@ from wfm_bridge.ports.errors import (
     UnavailableError,
     WfmError,
 )
-from wfm_bridge.ports.models import BookedOneToOne, MappingStatus, Meeting, MeetingStatus
+from wfm_bridge.ports.models import BookedOneToOne, Meeting, MeetingStatus
 from wfm_bridge.ports.one_to_one_calendar import OneToOneCalendar
 
 
@@ -127,13 +127,8 @@ class Booking:
     def _person(self, email: str | None) -> tuple[str | None, str | None]:
         """The provider person id and agent id (None without a schedule) of ``email`` when it
         maps to a provider person, else (None, None)."""
-        if email is None:
-            return None, None
-        mapping = self._mapper.map_email(email)
-        person = mapping.person
-        if mapping.status is MappingStatus.MAPPED and person is not None:
-            return person.person_id, person.agent_id
-        return None, None
+        person = self._mapper.person_for(email) if email is not None else None
+        return (person.person_id, person.agent_id) if person is not None else (None, None)
 
     def _refuse_unavailable(
         self, request: BookingInput, agent_id: str, coach_id: str | None

@@ -20,6 +20,7 @@ from wfm_bridge.ports.models import (
     MappingStatus,
     Meeting,
     OneToOne,
+    ProviderPerson,
 )
 
 MAX_DESCRIPTION = 1000
@@ -32,6 +33,10 @@ class EmailMapper(Protocol):
 
     def map_email(self, email: str) -> EmployeeMapping:
         """The mapping outcome of the host employee with this email."""
+        ...
+
+    def person_for(self, email: str) -> ProviderPerson | None:
+        """The provider person (agent or not) the employee with this email is, if any."""
         ...
 
 
