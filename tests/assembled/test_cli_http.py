@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from e2e.cli_run import Cli, isolate
+from e2e.cli_run import Cli, check_tour_story, isolate
 
 from wfm_bridge.plugins.assembled.emulator.emulator import Emulator, EmulatorConfig
 from wfm_bridge.plugins.assembled.emulator.faults import Fault
@@ -272,3 +272,20 @@ def test_two_installations_of_a_tenant_one_books_in_both_calendars_the_other_can
     again = first(*at, "meetings", "cancel", meeting["id"], "--json")  # the booker: gone, done
     assert again.code == 0 and again.json()["status"] == "cancelled"
     assert state.activities == before
+
+
+def test_the_tour_tells_the_same_story_on_the_emulator(
+    wfm: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("WFM_DEMO_ANCHOR")  # the demo weeks of today, as `--seed demo` serves
+    emulator = Emulator(EmulatorConfig(keys=(KEY,), rate=1000, burst=1000))
+    seed_demo(emulator.state, datetime.now(UTC).date())
+    with EmulatorServer(emulator) as server:
+        before = dict(emulator.state.activities)
+        assert set_key(wfm, monkeypatch, server.base_url) == 0
+
+        toured = wfm("--provider", "assembled", "--base-url", server.base_url, "demo", "--json")
+
+        assert toured.code == 0, toured.err
+        check_tour_story(toured.json()["items"])
+        assert emulator.state.activities == before  # booked and cancelled: nothing else
