@@ -62,7 +62,8 @@ class Adoption:
                 f"{self._ledger.tenant!r}. If another installation booked it, name its agent "
                 f"so it can be found in {name} by its reference: `wfm meetings cancel "
                 f"{reference} --agent EMAIL [--on YYYY-MM-DD]` (`wfm schedule` shows both); "
-                "only 1:1s created by this product can be cancelled"
+                "only meetings created by this product can be cancelled (see `wfm meetings "
+                "list`)"
             )
         email = agent_email.strip()
         agent_id = agent_for(self._mapper, email, name, "cancel")
