@@ -34,10 +34,14 @@ def register(app: typer.Typer) -> None:
     def schedule(
         ctx: typer.Context,
         emails: list[str] = typer.Argument(
-            ..., help="Employee emails (space- or comma-separated) or unique display names."
+            None, help="Employee emails (space- or comma-separated) or unique display names."
+        ),
+        team: str = typer.Option(
+            None, "--team", help="Add the employees of this provider team (by its name)."
         ),
         start: str = typer.Option(
-            None, "--start", help="First date, YYYY-MM-DD. Default: today in the --tz zone."
+            None, "--start", help="First date, YYYY-MM-DD. Default: today in the --tz zone "
+            "(UTC with --tz agent)."
         ),
         days: int = typer.Option(14, "--days", help=DAYS_HELP),
         as_json: bool = typer.Option(False, "--json", help="JSON output (same as --format json)."),
@@ -48,24 +52,25 @@ def register(app: typer.Typer) -> None:
             "agents' events are free time, only 1:1s booked here block it)."
         ),
     ) -> None:
-        """Employees' schedules, one entry per date (7-60 days; 7-14 recommended)."""
-        from wfm_bridge.core.day_grid import parse_date, parse_zone, today_in
+        """Employees' schedules, one entry per date (7-60 days; 7-14 recommended), each block
+        with its availability; `wfm --tz agent schedule` shows each in their own zone."""
+        from wfm_bridge.core.day_grid import is_agent_zone, parse_date, parse_zone, today_in
         from wfm_bridge.core.schedules import check_range
 
         rt = runtime(ctx)
         tz = rt.settings.timezone
-        zone = parse_zone(tz)
+        zone = parse_zone("UTC" if is_agent_zone(tz) else tz)
         first = parse_date(start, "--start") if start else today_in(rt.bridge.clock, zone)
         check_range(first, days)  # before building the provider (which may need a key)
         fmt = choose_format(fmt, as_json, output)
-        wanted = people(rt, emails)
+        wanted = people(rt, emails or [], team)
         schedules = rt.tenant.schedules
         _progress_on_stderr(rt.tenant.provider)
         with working(f"fetching {days} days of schedules for {len(wanted)} employee(s)"):
             view = schedules.view(wanted, first, days, tz)
         _refuse_when_nobody_mapped(view)
         if fmt is ScheduleFormat.TABLE:
-            _print_view(view)
+            print_view(view)
         else:
             host = rt.settings.host_name
             emit(view, fmt, output, stamp=rt.bridge.clock.now(), busy=busy, host_name=host)
@@ -103,14 +108,17 @@ def _progress_on_stderr(provider: object) -> None:
         provider.on_progress = lambda progress: typer.echo(progress.message(), err=True)
 
 
-def people(rt: Runtime, args: Sequence[str]) -> list[str]:
-    """Emails from ``args`` (space/comma-separated), unique display names resolved."""
-    from wfm_bridge.host.cli.vocabulary import resolve_names
+def people(rt: Runtime, args: Sequence[str], team: str | None = None) -> list[str]:
+    """Emails from ``args`` (space/comma-separated; unique display names resolved through
+    the host directory), then those of ``team``'s employees."""
+    from wfm_bridge.ports.errors import InvalidInputError
 
-    items = split_people(args)
-    if all("@" in item for item in items):
-        return items
-    return resolve_names(items, rt.bridge.directory.list_employees())
+    items = rt.tenant.resolve_people(split_people(args)) if args else []
+    if team is not None:
+        items += rt.tenant.teams.emails(team)
+    if not items:
+        raise InvalidInputError("give employee emails or display names, or --team NAME")
+    return items
 
 
 def _refuse_when_nobody_mapped(view: ScheduleView) -> None:
@@ -148,10 +156,17 @@ def _clock_time(block: TimeBlock, day: date, end: bool = False) -> str:
     return when.strftime("%H:%M")
 
 
-def _print_view(view: ScheduleView) -> None:
+_STATE_STYLE = {
+    "available": "green", "busy": "yellow", "break": "dark_orange", "time_off": "grey50",
+}
+
+
+def print_view(view: ScheduleView) -> None:
+    """The view as one table per employee (in the employee's zone), the unmapped, and what
+    available time comes from."""
     out = console()
     for schedule in view.employees:
-        out.print(_schedule_table(schedule, view.timezone))
+        out.print(_schedule_table(schedule, view.zone_of(schedule), view.shifts))
     if view.unmapped:
         from rich.table import Table
 
@@ -161,30 +176,42 @@ def _print_view(view: ScheduleView) -> None:
         for item in view.unmapped:
             table.add_row(cell(item.employee.email or item.employee.host_id), cell(item.reason))
         out.print(table)
+    if view.employees:
+        out.print(cell(f"available time: {_basis_line(view)}"))
 
 
-def _schedule_table(schedule: EmployeeSchedule, tz: str) -> object:
+def _basis_line(view: ScheduleView) -> str:
+    if view.shifts:
+        return "shifts (time outside them is off duty)"
+    return view.basis
+
+
+def _schedule_table(schedule: EmployeeSchedule, tz: str, shifts: bool) -> object:
     from rich.table import Table
     from rich.text import Text
 
     who = schedule.employee.name or schedule.employee.host_id
     table = Table(title=cell(f"{who} <{schedule.employee.email or '-'}>  ({tz})"),
                   title_justify="left")
-    for column in ("date", "time", "", "activity", "description"):
+    for column in ("date", "time", "", "activity", "availability", "description"):
         table.add_column(column, overflow="fold")
     for day in schedule.days:
         label = day.date.strftime("%a %Y-%m-%d")
+        off = shifts and not day.has_available()
         if not day.blocks:
-            table.add_row(label, "", "", "[dim]— no activities[/]", "", end_section=True)
+            none = "[dim]— off duty (no activities)[/]" if shifts else "[dim]— no activities[/]"
+            table.add_row(label, "", "", none, "", "", end_section=True)
             continue
         for i, block in enumerate(day.blocks):
+            state = block.availability.value
             table.add_row(
-                label if i == 0 else "",
+                (label + ("\n[dim]off duty[/]" if off else "")) if i == 0 else "",
                 f"{_clock_time(block, day.date)}-{_clock_time(block, day.date, end=True)}",
                 _swatch(block.color),
                 Text.assemble(
                     cell(block.activity), (" (booked here)", "cyan") if block.created_here else ""
                 ),
+                Text(state.replace("_", " "), style=_STATE_STYLE.get(state, "")),
                 cell(block.description),
                 end_section=i == len(day.blocks) - 1,
             )
