@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         MappingExplanation,
         Meeting,
         ScheduleView,
+        Team,
     )
 
 
@@ -94,6 +95,11 @@ def schedule_json(view: ScheduleView) -> dict[str, Any]:
         item["employee"] = employee(item["employee"])
     data["partial"] = bool(view.unmapped)
     return data
+
+
+def teams_json(teams: Sequence[Team]) -> dict[str, Any]:
+    """The provider's teams by name (``Teams``, `wfm teams`)."""
+    return _json(envelope([{"id": t.id, "name": t.name} for t in teams]))
 
 
 def activity_types_json(

@@ -1,4 +1,4 @@
-"""`wfm schedule EMAIL...` and `wfm activity-types`: viewing schedules on demand."""
+"""`wfm schedule EMAIL...`, `wfm teams` and `wfm activity-types`: viewing schedules on demand."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from wfm_bridge.host.cli.vocabulary import (
     with_options,
     working,
 )
-from wfm_bridge.host.shapes import activity_types_json
+from wfm_bridge.host.shapes import activity_types_json, teams_json
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -28,7 +28,7 @@ DAYS_HELP = "Number of days, 7 to 60 (7-14 recommended: faster, easier to read).
 
 
 def register(app: typer.Typer) -> None:
-    """Add the ``schedule`` and ``activity-types`` commands."""
+    """Add the ``schedule``, ``teams`` and ``activity-types`` commands."""
 
     @app.command("schedule")
     def schedule(
@@ -82,6 +82,22 @@ def register(app: typer.Typer) -> None:
                 f"employee(s) could not be mapped and are not shown ({who}); {hint}",
                 err=True,
             )
+
+    @app.command("teams")
+    def teams(
+        ctx: typer.Context,
+        as_json: bool = typer.Option(False, "--json", help="JSON output."),
+    ) -> None:
+        """The provider's teams, for `wfm schedule --team NAME` (where the provider has teams)."""
+        with working("fetching teams"):
+            found = runtime(ctx).tenant.teams.teams()
+        if as_json:
+            print_json(teams_json(found))
+            return
+        out = console()
+        for team in found:
+            out.print(cell(team.name))
+        out.print(f"{len(found)} team(s); `wfm schedule --team NAME` shows a team's schedules")
 
     @app.command("activity-types")
     def activity_types(

@@ -184,6 +184,15 @@ class Reconciled(Meetings):
     swept: int
 
 
+class Team(Out):
+    id: str
+    name: str
+
+
+class Teams(Listing):
+    items: list[Team]
+
+
 class Slot(Out):
     start: UtcTime
     end: UtcTime
@@ -437,6 +446,7 @@ SCHEMAS: dict[str, type[Out]] = {
     "mapping refresh": MappingRefresh,
     "schedule": Schedule,
     "activity-types": ActivityTypes,
+    "teams": Teams,
     "meetings book": MeetingOut,
     "meetings cancel": MeetingOut,
     "meetings list": Meetings,
