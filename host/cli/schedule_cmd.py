@@ -215,7 +215,7 @@ def _schedule_table(schedule: EmployeeSchedule, tz: str, shifts: bool) -> object
         label = day.date.strftime("%a %Y-%m-%d")
         off = shifts and not day.has_available()
         if not day.blocks:
-            none = "[dim]— off duty (no activities)[/]" if shifts else "[dim]— no activities[/]"
+            none = "[dim]— no activities (off duty)[/]" if shifts else "[dim]— no activities[/]"
             table.add_row(label, "", "", none, "", "", end_section=True)
             continue
         for i, block in enumerate(day.blocks):
