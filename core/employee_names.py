@@ -55,4 +55,6 @@ def _email(item: str, by_name: dict[str, list[Employee]], shown: dict[str, str])
         if close
         else "see `wfm mapping show` for the employees"
     )
-    raise UnknownIdError(f"no employee is called {given!r} and it is not an email; {hint}")
+    raise UnknownIdError(
+        f"{given!r} is not an email and no employee has that name; {hint}"
+    )

@@ -319,6 +319,11 @@ class ScheduleView(ReadModel):
     basis: str = "shifts"  # where available time comes from (core Basis.describe())
 
     @property
+    def per_agent(self) -> bool:
+        """Whether each employee is shown in their own zone (``--tz agent``)."""
+        return self.timezone == "agent"
+
+    @property
     def shifts(self) -> bool:
         """Whether available time comes from shifts (time outside them is off duty)."""
         return self.basis == "shifts"

@@ -210,13 +210,14 @@ def _schedule_table(schedule: EmployeeSchedule, tz: str, shifts: bool) -> object
     table = Table(title=cell(f"{who} <{schedule.employee.email or '-'}>  ({tz})"),
                   title_justify="left")
     for column in ("date", "time", "", "activity", "availability", "description"):
-        table.add_column(column, overflow="fold")
+        # "— no activities" on one line, even in an 80-column terminal
+        table.add_column(column, overflow="fold", min_width=15 if column == "activity" else None)
     for day in schedule.days:
         label = day.date.strftime("%a %Y-%m-%d")
         off = shifts and not day.has_available()
         if not day.blocks:
-            none = "[dim]— no activities (off duty)[/]" if shifts else "[dim]— no activities[/]"
-            table.add_row(label, "", "", none, "", "", end_section=True)
+            off_duty = "[grey50]off duty[/]" if shifts else ""
+            table.add_row(label, "", "", "[dim]— no activities[/]", off_duty, "", end_section=True)
             continue
         for i, block in enumerate(day.blocks):
             state = block.availability.value

@@ -88,7 +88,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 def _zones(view: ScheduleView) -> str:
-    if any(s.timezone for s in view.employees):
+    if view.per_agent:
         return "each employee's own zone"
     return view.timezone
 

@@ -19,9 +19,9 @@ class CalendarQuery:
 
     chosen: list[str] = field(default_factory=list)  # employee emails
     search: str = ""
-    team: str = ""  # a provider team's name: its employees are shown too
     start: date | None = None
     days: int = 14
+    team: str = ""  # a provider team's name: its employees are shown too
 
 
 def matches(employees: list[Employee], query: CalendarQuery) -> list[Employee]:

@@ -196,7 +196,7 @@ def _calendar(request: Request, f: Face, caller: TokenInfo) -> HTMLResponse:
             view = tenant.schedules.view(wanted, start or today, days, tz)
     except WfmError as exc:
         refusal, status = exc.message, status_for(exc)
-    query = CalendarQuery(chosen, args.get("q", ""), start, days, team)
+    query = CalendarQuery(chosen, args.get("q", ""), start, days, team=team)
     employees = f.bridge.directory.list_employees()
     form = calendar_form(employees, query, today, teams)
     css, body = calendar_body(form, view, refusal)

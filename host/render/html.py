@@ -129,10 +129,10 @@ def _lane(lane: Lane, page: _Page) -> str:
     name = lane.employee.name or lane.employee.host_id
     who = escape(name)
     zone = f' <small class="zone">{escape(lane.zone.key)}</small>' if page.per_agent else ""
-    classes = "lane" + (" empty" if empty else "") + (" off-duty" if off else "")
     return (
-        f'<div class="{classes}" data-employee="{escape(lane.employee.host_id)}" '
-        f'data-date="{lane.date.isoformat()}" data-timezone="{escape(lane.zone.key)}" '
+        f'<div class="lane{" empty" if empty else ""}" '
+        f'data-employee="{escape(lane.employee.host_id)}" data-date="{lane.date.isoformat()}" '
+        f'data-timezone="{escape(lane.zone.key)}" '
         f'data-off-duty="{"true" if off else "false"}">'
         f'<div class="who" title="{who}">{who}{zone}</div>'
         f'<div class="track" style="height:{height}px">{blocks}</div></div>'
@@ -210,7 +210,7 @@ def _unmapped(view: ScheduleView) -> str:
 
 
 def _zone_line(view: ScheduleView, axis: str) -> str:
-    if not any(s.timezone for s in view.employees):
+    if not view.per_agent:
         where = f"<b>{escape(view.timezone)}</b> (the viewer's time zone)"
     else:
         zones = sorted({view.zone_of(s) for s in view.employees})
@@ -239,8 +239,7 @@ def render_html(
     swatches = legend(view)
     lanes = lanes_by_date(view)
     window = time_window(lanes)
-    per_agent = any(s.timezone for s in view.employees)
-    page = _Page({s.type_id: s for s in swatches}, window, host_name, view.shifts, per_agent)
+    page = _Page({s.type_id: s for s in swatches}, window, host_name, view.shifts, view.per_agent)
     span = f"{dates[0]:%a %d %b %Y} {DASH} {dates[-1]:%a %d %b %Y}" if dates else ""
     names = [e.employee.name or e.employee.host_id for e in view.employees]
     people = ": " + ", ".join(names) if len(names) <= MAX_NAMED else ""
@@ -255,7 +254,7 @@ def render_html(
         f"({view.days} days) · {len(names)} employee(s){escape(people)}</p>"
         f"{_zone_line(view, axis)}{_basis_line(view)}"
         f"{_legend(swatches, page.host_name)}{_availability_legend(view.shifts)}</header>"
-        f'<main class="calendar{solo}{" shifts" if view.shifts else ""}" '
+        f'<main class="calendar{solo}" data-shifts="{"true" if view.shifts else "false"}" '
         f'style="--hours:{window.hours}" '
         f'data-window-start="{window.start_hour}" data-window-end="{window.end_hour}">'
         f"{_axis(page)}{days}</main>{_unmapped(view)}</body></html>\n"

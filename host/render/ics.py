@@ -67,7 +67,7 @@ def render_ics(
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", f"Schedules {view.start.isoformat()} ({view.days} days)")
-    if not any(s.timezone for s in view.employees):  # one zone for the whole file
+    if not view.per_agent:  # one zone for the whole file
         cal.add("x-wr-timezone", view.timezone)
     several = len(view.employees) > 1
     zoned = False

@@ -63,9 +63,9 @@ header p {{ margin: 2px 0; }}
 .cont-after {{ border-top-right-radius: 0; border-bottom-right-radius: 0; }}
 .cont-before::before {{ content: "◂ "; }}
 .cont-after::after {{ content: " ▸"; }}
-.shifts .track {{ background-color: #e6e6e6; }}
-.shifts .lane.empty .track {{ background-image: repeating-linear-gradient(45deg, #dcdcdc 0 5px,
-    #ececec 5px 10px); }}
+[data-shifts="true"] .track {{ background-color: #e6e6e6; }}
+[data-shifts="true"] .lane.empty .track {{ background-image: repeating-linear-gradient(45deg,
+    #dcdcdc 0 5px, #ececec 5px 10px); }}
 .block.av-available {{ border-left: 4px solid #1b5e20; }}
 .block.av-busy, .block.av-break, .block.av-time_off, .av-sample.av-busy, .av-sample.av-break,
 .av-sample.av-time_off {{ background-image: repeating-linear-gradient(135deg,
