@@ -96,7 +96,7 @@ def _block(seg: Segment, lane: Lane, page: _Page) -> str:
         "style": (
             f"left:{page.pct(seg.start_min)};width:{page.width(seg.end_min - seg.start_min)};"
             f"top:{LANE_PAD_PX + seg.track * TRACK_PX}px;"
-            f"background:{color};color:{text_color(color)}"
+            f"background-color:{color};color:{text_color(color)}"
         ),
         "title": _tooltip(block, who, lane.zone, page.host_name),
         "data-employee": lane.employee.host_id,
