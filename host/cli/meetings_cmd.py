@@ -59,12 +59,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Book a 1:1 for an agent in the WFM system (never deleting others)."""
         rt = runtime(ctx)
-        email, facilitator = _people(rt, email, facilitator)
+        email, coach = _people(rt, email, facilitator)
         zone = _zone(_agent_or(rt, email))
         when = _parse_start(start, zone)
-        meeting = rt.tenant.meetings.book(
-            email, when, minutes, description, facilitator, key, force
-        )
+        meeting = rt.tenant.meetings.book(email, when, minutes, description, coach, key, force)
         if as_json:
             print_json(meeting_out_json(meeting, zone.key))
             return
@@ -143,13 +141,13 @@ def register(app: typer.Typer) -> None:
         from wfm_bridge.core.day_grid import parse_date, parse_zone, today_in
 
         rt = runtime(ctx)
-        email, facilitator = _people(rt, email, facilitator)
+        email, coach = _people(rt, email, facilitator)
         tz = rt.settings.timezone
         zone = parse_zone(_agent_or(rt, email))
         today = today_in(rt.bridge.clock, zone)
         day = parse_date(first, "--from") if first else today
         with working("looking for free slots"):
-            result = rt.tenant.slots.search(email, day, days, minutes, tz, facilitator)
+            result = rt.tenant.slots.search(email, day, days, minutes, tz, coach)
         if not result.slots and (today - day).days >= days:  # not "try more days": the past
             from wfm_bridge.ports.errors import InvalidInputError
 
