@@ -54,7 +54,10 @@ class QaScore(Dto):
 
 
 class ProviderPerson(Dto):
-    """A person in the WFM provider. Only people with an ``agent_id`` have schedules."""
+    """A person in the WFM provider. Only people with an ``agent_id`` have schedules.
+
+    ``team_ids`` are ids of the provider's teams (``TeamSource``), empty where it has none.
+    """
 
     person_id: str = Field(min_length=1)
     agent_id: str | None = None
@@ -63,11 +66,29 @@ class ProviderPerson(Dto):
     email: str | None = None
     active: bool = True
     timezone: str | None = None
+    team_ids: list[str] = Field(default_factory=list)
 
     @property
     def name(self) -> str:
         """Display name: first and last name joined."""
         return " ".join(p for p in (self.first_name.strip(), self.last_name.strip()) if p)
+
+
+class Team(Dto):
+    """A team of the WFM provider (people carry its ``id`` in ``team_ids``)."""
+
+    id: str = Field(min_length=1)
+    name: str
+
+
+class Availability(StrEnum):
+    """The state of a moment of an agent's day (core/availability.py classifies types)."""
+
+    AVAILABLE = "available"
+    BUSY = "busy"
+    BREAK = "break"
+    TIME_OFF = "time_off"
+    OFF_DUTY = "off_duty"
 
 
 class ActivityType(Dto):
@@ -213,6 +234,7 @@ class TimeBlock(ReadModel):
     color: str | None = None
     description: str = ""
     created_here: bool = False  # a meeting booked through this product
+    availability: Availability = Availability.BUSY  # its type's, by the tenant's Classifier
 
     def __init__(
         self,
@@ -224,6 +246,7 @@ class TimeBlock(ReadModel):
         color: str | None = None,
         description: str = "",
         created_here: bool = False,
+        availability: Availability = Availability.BUSY,
     ) -> None:
         # What the frozen dataclass __init__ does, at half its cost (~0.7 us instead of 1.3:
         # it goes through object.__setattr__ per field); a big view builds ~90k blocks.
@@ -235,6 +258,7 @@ class TimeBlock(ReadModel):
         _set_color(self, color)
         _set_description(self, description)
         _set_created_here(self, created_here)
+        _set_availability(self, availability)
 
 
 def _slot(name: str) -> Callable[[TimeBlock, object], None]:
@@ -246,7 +270,7 @@ def _slot(name: str) -> Callable[[TimeBlock, object], None]:
 _set_start, _set_end, _set_activity = _slot("start"), _slot("end"), _slot("activity")
 _set_activity_id, _set_activity_type_id = _slot("activity_id"), _slot("activity_type_id")
 _set_color, _set_description = _slot("color"), _slot("description")
-_set_created_here = _slot("created_here")
+_set_created_here, _set_availability = _slot("created_here"), _slot("availability")
 
 
 _Date = date  # the field below shadows the name inside the class
@@ -259,14 +283,20 @@ class ScheduleDay(ReadModel):
     date: _Date
     blocks: list[TimeBlock]
 
+    def has_available(self) -> bool:
+        """Whether any block of the date is available time (else, with shifts: off duty)."""
+        return any(b.availability is Availability.AVAILABLE for b in self.blocks)
+
 
 @dataclass(slots=True, frozen=True)
 class EmployeeSchedule(ReadModel):
-    """One mapped employee's days: exactly one entry per date of the range."""
+    """One mapped employee's days: exactly one entry per date of the range, the dates and
+    times in ``timezone`` (the view's, or with ``--tz agent`` the employee's own)."""
 
     employee: Employee
     agent_id: str
     days: list[ScheduleDay]
+    timezone: str | None = None  # None: the view's zone
 
 
 @dataclass(slots=True, frozen=True)
@@ -283,9 +313,24 @@ class ScheduleView(ReadModel):
 
     start: date
     days: int
-    timezone: str
+    timezone: str  # the viewer's IANA zone, or "agent": each employee's own (theirs)
     employees: list[EmployeeSchedule]
     unmapped: list[UnmappedEmployee]
+    basis: str = "shifts"  # where available time comes from (core Basis.describe())
+
+    @property
+    def per_agent(self) -> bool:
+        """Whether each employee is shown in their own zone (``--tz agent``)."""
+        return self.timezone == "agent"
+
+    @property
+    def shifts(self) -> bool:
+        """Whether available time comes from shifts (time outside them is off duty)."""
+        return self.basis == "shifts"
+
+    def zone_of(self, schedule: EmployeeSchedule) -> str:
+        """The zone ``schedule``'s dates and times are in."""
+        return schedule.timezone or self.timezone
 
 
 class OneToOne(Dto):

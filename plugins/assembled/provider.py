@@ -41,6 +41,7 @@ from wfm_bridge.plugins.assembled.wire import (
     ActivityTypesPage,
     ClippedPage,
     PeoplePage,
+    TeamsPage,
     WireActivity,
     clip_page,
     create_body,
@@ -50,6 +51,7 @@ from wfm_bridge.plugins.assembled.wire import (
     to_activity_type,
     to_created,
     to_person,
+    to_team,
     to_unix,
 )
 from wfm_bridge.plugins.vendor_http.retry import RetryBudget
@@ -69,6 +71,7 @@ from wfm_bridge.ports.models import (
     OneToOne,
     ProviderPerson,
     ScorePush,
+    Team,
 )
 from wfm_bridge.ports.one_to_one_calendar import book_each, cancel_each, removal_order
 from wfm_bridge.ports.ratelimit import RateLimiters
@@ -78,6 +81,7 @@ from wfm_bridge.ports.vault import key_fingerprint
 
 PEOPLE = "/v0/people"
 ACTIVITY_TYPES = "/v0/activity_types"
+TEAMS = "/v0/teams"
 ACTIVITIES = "/v0/activities"
 BULK = "/v0/activities/bulk"
 
@@ -151,6 +155,11 @@ class AssembledProvider:
                     f"Assembled stopped returning new people from GET {PEOPLE} at offset "
                     f"{offset} of {page.total}; try again, and report it if it persists"
                 )
+
+    def list_teams(self) -> list[Team]:
+        """Every team (people carry their ids in ``teams``)."""
+        page = self.client.get(TeamsPage, TEAMS)
+        return [to_team(w) for w in (page.teams or {}).values()]
 
     def list_activity_types(self) -> list[ActivityType]:
         """Every activity type."""

@@ -25,6 +25,7 @@ from wfm_bridge.ports.models import (
     OneToOne,
     ProviderPerson,
     ScorePush,
+    Team,
 )
 from wfm_bridge.ports.one_to_one_calendar import book_each, cancel_each, removal_order
 from wfm_bridge.ports.score_sink import Cadence
@@ -69,6 +70,11 @@ class InMemoryProvider:
         """Every person."""
         self._authorised()
         return self.backend.read_people()
+
+    def list_teams(self) -> list[Team]:
+        """Every team (people carry their ids)."""
+        self._authorised()
+        return self.backend.read_teams()
 
     def list_activity_types(self) -> list[ActivityType]:
         """Every activity type."""

@@ -37,7 +37,7 @@ def _provider(registry: AdapterRegistry, data_dir: Path, tenant: str = "default"
     provider = spec.factory(ctx)
     for port in (ScheduleSource, OneToOneCalendar, ScoreSink):
         assert isinstance(provider, port)
-    assert spec.capabilities == ("schedules", "one_to_ones", "scores")
+    assert spec.capabilities == ("schedules", "one_to_ones", "scores", "teams")
     return provider
 
 
