@@ -16,21 +16,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from wfm_bridge.ports.errors import InvalidInputError
-from wfm_bridge.ports.models import Activity, ActivityType
+from wfm_bridge.ports.models import Activity, ActivityType, Availability
 
-
-class Availability(StrEnum):
-    """The state of a moment of an agent's day."""
-
-    AVAILABLE = "available"
-    BUSY = "busy"
-    BREAK = "break"
-    TIME_OFF = "time_off"
-    OFF_DUTY = "off_duty"
+__all__ = [  # Availability lives in ports (schedule blocks carry it); core re-exports it
+    "Availability", "Basis", "Classifier", "Interval", "Timeline", "intersect", "merge",
+    "parse_overrides", "state_at", "subtract", "timeline", "working_hours",
+]
 
 
 _STRENGTH = {

@@ -8,23 +8,53 @@ piece in the one date it belongs to.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from wfm_bridge.ports.clock import Clock
 from wfm_bridge.ports.errors import InvalidInputError
 
+AGENT_ZONE = "agent"  # `--tz agent`: each employee's own zone, where a use case has one
+AGENT_ZONE_USES = (
+    "`wfm schedule` (each employee's days in their zone), `wfm slots` and `wfm meetings book` "
+    "(a start without offset in the agent's zone)"
+)
+
+
+def is_agent_zone(tz: object) -> bool:
+    """Whether ``tz`` asks for each employee's own zone (``--tz agent``)."""
+    return isinstance(tz, str) and tz.strip().casefold() == AGENT_ZONE
+
 
 def parse_zone(tz: str) -> ZoneInfo:
-    """The IANA time zone named ``tz``; InvalidInputError when it does not exist."""
+    """The IANA time zone named ``tz``; InvalidInputError when it does not exist, or for
+    ``agent`` (each employee's own zone), which only some use cases take."""
     if not isinstance(tz, str) or not tz.strip():
         raise InvalidInputError("give an IANA time zone such as Europe/London or UTC")
+    if is_agent_zone(tz):
+        raise InvalidInputError(
+            f"--tz agent (each employee's own zone) applies to {AGENT_ZONE_USES} only; "
+            "here give an IANA time zone such as Europe/London or UTC"
+        )
     try:
         return ZoneInfo(tz.strip())
     except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise InvalidInputError(
             f"unknown time zone {tz!r}; give an IANA name such as Europe/London or UTC"
         ) from exc
+
+
+def own_zone(candidates: Iterable[str | None], fallback: str) -> str:
+    """The first of ``candidates`` that names a known zone (e.g. the provider person's, then
+    the host employee's), else ``fallback``."""
+    for name in candidates:
+        if name and not is_agent_zone(name):
+            try:
+                return parse_zone(name).key
+            except InvalidInputError:
+                continue
+    return fallback
 
 
 def parse_date(text: str, what: str = "the start date") -> date:

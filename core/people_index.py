@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from wfm_bridge.ports.models import Employee, MappingRule, ProviderPerson
+from wfm_bridge.core.day_grid import own_zone
+from wfm_bridge.ports.models import Employee, EmployeeMapping, MappingRule, ProviderPerson
 
 RULE_ORDER = (MappingRule.AGENT_ID, MappingRule.EMAIL, MappingRule.NAME)
 RULE_LABELS = {
@@ -68,6 +69,13 @@ def normalise_name(name: str | None) -> str:
 def normalise_agent_id(agent_id: str | None) -> str:
     """Agent id key: trimmed, otherwise exact ('' when absent)."""
     return (agent_id or "").strip()
+
+
+def mapping_zone(mapping: EmployeeMapping, fallback: str) -> str:
+    """An employee's own zone: the provider person's, else the host employee's, else
+    ``fallback``."""
+    person = mapping.person.timezone if mapping.person else None
+    return own_zone((person, mapping.employee.timezone), fallback)
 
 
 def describe(person: ProviderPerson) -> str:

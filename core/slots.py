@@ -26,8 +26,9 @@ from wfm_bridge.core.availability import (
     timeline,
     working_hours,
 )
-from wfm_bridge.core.day_grid import parse_zone
+from wfm_bridge.core.day_grid import is_agent_zone, parse_zone
 from wfm_bridge.core.meeting_rules import EmailMapper, agent_for
+from wfm_bridge.core.people_index import mapping_zone
 from wfm_bridge.ports.clock import Clock
 from wfm_bridge.ports.errors import InvalidInputError
 from wfm_bridge.ports.models import Activity, MappingStatus
@@ -137,17 +138,7 @@ class SlotFinder:
 
     def zone_of(self, email: str, fallback: str) -> str:
         """The agent's own zone (provider person, else host employee), else ``fallback``."""
-        mapping = self._mapper.map_email(email.strip())
-        for zone in (
-            mapping.person.timezone if mapping.person else None,
-            mapping.employee.timezone,
-        ):
-            if zone:
-                try:
-                    return parse_zone(zone).key
-                except InvalidInputError:
-                    continue
-        return fallback
+        return mapping_zone(self._mapper.map_email(email.strip()), fallback)
 
     def search(
         self,
@@ -158,13 +149,14 @@ class SlotFinder:
         tz: str,
         facilitator: str | None = None,
     ) -> SlotSearch:
-        """Ranked slots over ``days`` dates from ``first`` in the agent's own zone."""
-        parse_zone(tz)
+        """Ranked slots over ``days`` dates from ``first`` in the agent's own zone (``tz``,
+        which may be ``agent``, when the agent's is unknown; ``agent`` then means UTC)."""
+        unknown = "UTC" if is_agent_zone(tz) else parse_zone(tz).key
         length = self._check(first, days, minutes)
         agent_id = agent_for(
             self._mapper, agent_email.strip(), self._provider.name, "find free slots"
         )
-        zone = parse_zone(self.zone_of(agent_email, tz))
+        zone = parse_zone(self.zone_of(agent_email, unknown))
         window = _window(first, days, zone, tz)
         types = self._catalog.all()
         basis = Basis(
@@ -198,7 +190,13 @@ class SlotFinder:
             for d in (first + timedelta(days=n) for n in range(days))
             if d not in days_with
         }
-        return SlotSearch(agent_email.strip(), zone.key, basis.describe(), slots, notes)
+        described = basis.describe()
+        if facilitator and facilitator.strip() and coach is None:
+            described += (
+                f"; the facilitator {facilitator.strip()} has no schedule in "
+                f"{self._provider.name}, so only the agent's time counts"
+            )
+        return SlotSearch(agent_email.strip(), zone.key, described, slots, notes)
 
     def _facilitator_id(self, facilitator: str | None) -> str | None:
         if not facilitator or not facilitator.strip():

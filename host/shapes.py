@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         MappingExplanation,
         Meeting,
         ScheduleView,
+        Team,
     )
 
 
@@ -81,16 +82,25 @@ def mapping_refresh_json(tenant: str, when: datetime) -> dict[str, Any]:
 
 
 def schedule_json(view: ScheduleView) -> dict[str, Any]:
-    """A schedule view (``Schedule``, `wfm schedule --json`): ``employee`` persons, UTC
-    times, ``partial``."""
+    """A schedule view (``Schedule``, `wfm schedule --json`): ``employee`` persons, each
+    with the zone of its dates, UTC times, each block's ``availability``, each date's
+    ``off_duty`` (no available time, with shifts), the ``basis`` and ``partial``."""
     data: dict[str, Any] = jsonable(view)
     for shown, schedule in zip(data["employees"], view.employees, strict=True):
         shown["employee"] = employee(schedule.employee, agent_id=schedule.agent_id)
+        shown["timezone"] = view.zone_of(schedule)
         del shown["agent_id"]
+        for day_data, day in zip(shown["days"], schedule.days, strict=True):
+            day_data["off_duty"] = view.shifts and not day.has_available()
     for item in data["unmapped"]:
         item["employee"] = employee(item["employee"])
     data["partial"] = bool(view.unmapped)
     return data
+
+
+def teams_json(teams: Sequence[Team]) -> dict[str, Any]:
+    """The provider's teams by name (``Teams``, `wfm teams`)."""
+    return _json(envelope([{"id": t.id, "name": t.name} for t in teams]))
 
 
 def activity_types_json(
@@ -129,8 +139,11 @@ def meeting_json(meeting: Meeting) -> dict[str, Any]:
 
 
 def meeting_out_json(meeting: Meeting, timezone: str) -> dict[str, Any]:
-    """One meeting booked or cancelled (``MeetingOut``, `wfm meetings book|cancel`)."""
-    return {**meeting_json(meeting), "timezone": timezone}
+    """One meeting booked or cancelled (``MeetingOut``, `wfm meetings book|cancel`), with
+    whose calendars hold it."""
+    from wfm_bridge.core.meeting_rules import calendar_notes
+
+    return {**meeting_json(meeting), "timezone": timezone, "notes": calendar_notes(meeting)}
 
 
 def meetings_json(meetings: Sequence[Meeting], timezone: str) -> dict[str, Any]:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from wfm_bridge.core.meetings import MeetingService
     from wfm_bridge.core.schedules import ScheduleService
     from wfm_bridge.core.slots import SlotFinder
+    from wfm_bridge.core.teams import TeamMembers
     from wfm_bridge.host.bridge import Bridge
     from wfm_bridge.host.settings import Settings
 
@@ -164,7 +165,9 @@ class Tenant:
     def schedules(self) -> ScheduleService:
         """Schedules on demand, 7-60 days."""
         from wfm_bridge.core.schedules import ScheduleService
+        from wfm_bridge.core.slots import WorkingHours
 
+        hours = WorkingHours.parse(self.settings.work_hours)
         return self._once(
             "schedules",
             lambda: ScheduleService(
@@ -172,8 +175,32 @@ class Tenant:
                 self.mapping,
                 self.activity_types,
                 created_here=self.ledger.booked_activity_ids,
+                classifier=self.classifier,  # the slot finder's and booking check's
+                hours=(hours.start, hours.end),
             ),
         )
+
+    @property
+    def teams(self) -> TeamMembers:
+        """The provider's teams and their employees (``NotSupportedError`` without teams)."""
+        from wfm_bridge.core.teams import TeamMembers
+        from wfm_bridge.ports.errors import NotSupportedError
+
+        if not self.supports(Capability.TEAMS):
+            raise NotSupportedError(
+                f"{self.settings.provider} has no teams (it does not declare the 'teams' "
+                "capability); pick the employees by email or display name instead"
+            )
+        return self._once("teams", lambda: TeamMembers(self.provider, self.mapping))
+
+    def resolve_people(self, items: list[str]) -> list[str]:
+        """Emails for ``items``: each display name (no ``@``) through the host directory,
+        refused when unknown (with the closest names) or ambiguous (with the candidates)."""
+        from wfm_bridge.core.employee_names import is_name, resolve_names
+
+        if not any(is_name(item) for item in items):  # no directory read for emails alone
+            return items
+        return resolve_names(items, self.bridge.directory.list_employees())
 
     @property
     def meetings(self) -> MeetingService:
@@ -198,6 +225,9 @@ class Tenant:
                     self.provider, self.activity_types, self.classifier, (hours.start, hours.end)
                 ),
                 zone_of=lambda email: self.slots.zone_of(email, s.timezone),
+                agents=lambda: [
+                    p.agent_id for p in self.provider.list_people() if p.agent_id and p.active
+                ],
             ),
         )
 

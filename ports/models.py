@@ -54,7 +54,10 @@ class QaScore(Dto):
 
 
 class ProviderPerson(Dto):
-    """A person in the WFM provider. Only people with an ``agent_id`` have schedules."""
+    """A person in the WFM provider. Only people with an ``agent_id`` have schedules.
+
+    ``team_ids`` are ids of the provider's teams (``TeamSource``), empty where it has none.
+    """
 
     person_id: str = Field(min_length=1)
     agent_id: str | None = None
@@ -63,11 +66,29 @@ class ProviderPerson(Dto):
     email: str | None = None
     active: bool = True
     timezone: str | None = None
+    team_ids: list[str] = Field(default_factory=list)
 
     @property
     def name(self) -> str:
         """Display name: first and last name joined."""
         return " ".join(p for p in (self.first_name.strip(), self.last_name.strip()) if p)
+
+
+class Team(Dto):
+    """A team of the WFM provider (people carry its ``id`` in ``team_ids``)."""
+
+    id: str = Field(min_length=1)
+    name: str
+
+
+class Availability(StrEnum):
+    """The state of a moment of an agent's day (core/availability.py classifies types)."""
+
+    AVAILABLE = "available"
+    BUSY = "busy"
+    BREAK = "break"
+    TIME_OFF = "time_off"
+    OFF_DUTY = "off_duty"
 
 
 class ActivityType(Dto):
@@ -213,6 +234,7 @@ class TimeBlock(ReadModel):
     color: str | None = None
     description: str = ""
     created_here: bool = False  # a meeting booked through this product
+    availability: Availability = Availability.BUSY  # its type's, by the tenant's Classifier
 
     def __init__(
         self,
@@ -224,6 +246,7 @@ class TimeBlock(ReadModel):
         color: str | None = None,
         description: str = "",
         created_here: bool = False,
+        availability: Availability = Availability.BUSY,
     ) -> None:
         # What the frozen dataclass __init__ does, at half its cost (~0.7 us instead of 1.3:
         # it goes through object.__setattr__ per field); a big view builds ~90k blocks.
@@ -235,6 +258,7 @@ class TimeBlock(ReadModel):
         _set_color(self, color)
         _set_description(self, description)
         _set_created_here(self, created_here)
+        _set_availability(self, availability)
 
 
 def _slot(name: str) -> Callable[[TimeBlock, object], None]:
@@ -246,7 +270,7 @@ def _slot(name: str) -> Callable[[TimeBlock, object], None]:
 _set_start, _set_end, _set_activity = _slot("start"), _slot("end"), _slot("activity")
 _set_activity_id, _set_activity_type_id = _slot("activity_id"), _slot("activity_type_id")
 _set_color, _set_description = _slot("color"), _slot("description")
-_set_created_here = _slot("created_here")
+_set_created_here, _set_availability = _slot("created_here"), _slot("availability")
 
 
 _Date = date  # the field below shadows the name inside the class
@@ -259,14 +283,20 @@ class ScheduleDay(ReadModel):
     date: _Date
     blocks: list[TimeBlock]
 
+    def has_available(self) -> bool:
+        """Whether any block of the date is available time (else, with shifts: off duty)."""
+        return any(b.availability is Availability.AVAILABLE for b in self.blocks)
+
 
 @dataclass(slots=True, frozen=True)
 class EmployeeSchedule(ReadModel):
-    """One mapped employee's days: exactly one entry per date of the range."""
+    """One mapped employee's days: exactly one entry per date of the range, the dates and
+    times in ``timezone`` (the view's, or with ``--tz agent`` the employee's own)."""
 
     employee: Employee
     agent_id: str
     days: list[ScheduleDay]
+    timezone: str | None = None  # None: the view's zone
 
 
 @dataclass(slots=True, frozen=True)
@@ -283,22 +313,41 @@ class ScheduleView(ReadModel):
 
     start: date
     days: int
-    timezone: str
+    timezone: str  # the viewer's IANA zone, or "agent": each employee's own (theirs)
     employees: list[EmployeeSchedule]
     unmapped: list[UnmappedEmployee]
+    basis: str = "shifts"  # where available time comes from (core Basis.describe())
+
+    @property
+    def per_agent(self) -> bool:
+        """Whether each employee is shown in their own zone (``--tz agent``)."""
+        return self.timezone == "agent"
+
+    @property
+    def shifts(self) -> bool:
+        """Whether available time comes from shifts (time outside them is off duty)."""
+        return self.basis == "shifts"
+
+    def zone_of(self, schedule: EmployeeSchedule) -> str:
+        """The zone ``schedule``'s dates and times are in."""
+        return schedule.timezone or self.timezone
 
 
 class OneToOne(Dto):
     """A one-to-one to book in the WFM system, carrying the product's booking reference.
 
-    People are provider ids: the agent, the facilitator when a provider person, and any other
-    attendees. ``title`` and ``description`` are what people see in the WFM system; the
-    vendor recognises its booking again by ``reference`` alone.
+    People are provider ids: the agent; the facilitator when he is a provider person
+    (``facilitator_id``, his person id, the one a vendor names as an appointment's
+    facilitator) and, when he has a schedule of his own, his agent id
+    (``facilitator_agent_id``: his calendar then holds the 1:1 too); any other attendees.
+    ``title`` and ``description`` are what people see in the WFM system; the vendor
+    recognises its booking again by ``reference`` alone.
     """
 
     reference: str = Field(min_length=1)
     agent_id: str = Field(min_length=1)
     facilitator_id: str | None = None
+    facilitator_agent_id: str | None = None
     attendee_ids: list[str] = Field(default_factory=list)
     start: AwareDatetime
     end: AwareDatetime
@@ -311,16 +360,47 @@ class OneToOne(Dto):
             raise ValueError("a one-to-one must end after it starts")
         return self
 
+    @property
+    def holders(self) -> list[str]:
+        """Every agent whose calendar holds the 1:1: the agent, then the facilitator."""
+        extra = self.facilitator_agent_id
+        return [self.agent_id] + ([extra] if extra and extra != self.agent_id else [])
+
+
+class Companion(Dto):
+    """Where a booked 1:1 sits in another calendar than the agent's (the facilitator's):
+    that agent and the vendor's id that removes it there (the booking's own ``id`` where one
+    appointment sits in every calendar)."""
+
+    id: str = Field(min_length=1)
+    agent_id: str = Field(min_length=1)
+
 
 class BookedOneToOne(Dto):
     """A one-to-one as the WFM system holds it; ``id`` is the vendor's handle that cancels it
-    (for an activity-based vendor, the agent's activity id the schedule view shows)."""
+    in the agent's calendar (for an activity-based vendor, the agent's activity id the
+    schedule view shows), ``companions`` where it sits in other calendars (the
+    facilitator's), each removed with it.
+
+    ``find`` answers with one entry per thing it finds: ``agent_id`` is then the calendar
+    it was found in (the agent's, or one of the others asked about)."""
 
     id: str = Field(min_length=1)
     reference: str = Field(min_length=1)
     agent_id: str = Field(min_length=1)
     start: AwareDatetime
     end: AwareDatetime
+    companions: list[Companion] = Field(default_factory=list)
+
+    @property
+    def holders(self) -> list[str]:
+        """Every agent whose calendar holds this booking: its own, then its companions'."""
+        return list(dict.fromkeys([self.agent_id, *(c.agent_id for c in self.companions)]))
+
+    @property
+    def ids(self) -> list[str]:
+        """Every vendor id this booking holds (its own first), each once."""
+        return list(dict.fromkeys([self.id, *(c.id for c in self.companions)]))
 
 
 class MeetingStatus(StrEnum):
@@ -343,8 +423,10 @@ class Meeting(Dto):
     title: str
     description: str = ""
     facilitator: str | None = None
-    facilitator_id: str | None = None  # the facilitator's provider agent id, when mapped
+    facilitator_id: str | None = None  # the facilitator's provider agent id, when he has one
+    facilitator_person_id: str | None = None  # the facilitator's provider person id, if any
     provider_activity_id: str | None = None  # BookedOneToOne.id, once the provider confirmed
+    companions: list[Companion] = Field(default_factory=list)  # BookedOneToOne.companions
     status: MeetingStatus
     idempotency_key: str | None = None
     created_at: AwareDatetime

@@ -25,7 +25,7 @@ from wfm_bridge.testing.builders import (
     person,
 )
 from wfm_bridge.testing.harness import ProviderHarness
-from wfm_bridge.testing.suite import KitSuite
+from wfm_bridge.testing.suite import KitSuite, needs
 
 CHICAGO = ZoneInfo("America/Chicago")
 # Each example resets what it uses; one suite method runs for many vendor classes (executors).
@@ -60,6 +60,12 @@ class ReadsSuite(KitSuite):
         assert "schedules" in harness.capabilities
         for capability in harness.capabilities:
             assert isinstance(provider, capability_port(Capability(capability)))
+
+    @needs("teams")
+    def test_teams_are_listed_once_each_with_a_name(self, harness: ProviderHarness) -> None:
+        teams = harness.provider().list_teams()
+        assert len({t.id for t in teams}) == len(teams)
+        assert all(t.id and t.name.strip() for t in teams)
 
     def test_good_credentials_are_accepted(self, harness: ProviderHarness) -> None:
         harness.provider().check_credentials()

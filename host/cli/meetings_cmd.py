@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from wfm_bridge.host.cli.runtime import console, print_json, runtime
+from wfm_bridge.host.cli.runtime import Runtime, console, print_json, runtime
 from wfm_bridge.host.cli.vocabulary import cell, working
 from wfm_bridge.host.shapes import (
     meeting_out_json,
@@ -39,13 +39,16 @@ def register(app: typer.Typer) -> None:
     @group.command("book")
     def book(
         ctx: typer.Context,
-        email: str = typer.Argument(..., help="The agent's email."),
+        email: str = typer.Argument(..., help="The agent's email or unique display name."),
         start: str = typer.Option(
-            ..., "--start", help="Start, ISO 8601 (2025-06-03T14:00; no offset = the --tz zone)."
+            ..., "--start", help="Start, ISO 8601 (2025-06-03T14:00; no offset = the --tz zone; "
+            "with --tz agent, the agent's)."
         ),
         minutes: int = typer.Option(..., "--minutes", help="Length in minutes."),
         description: str = typer.Option("", "--description", help="Shown after the title."),
-        facilitator: str = typer.Option(None, "--facilitator", help="Who books it (email)."),
+        facilitator: str = typer.Option(
+            None, "--facilitator", help="Who books it (email or unique display name)."
+        ),
         key: str = typer.Option(
             None, "--key", help="Idempotency key: repeating a booking with it never doubles it."
         ),
@@ -56,28 +59,44 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Book a 1:1 for an agent in the WFM system (never deleting others)."""
         rt = runtime(ctx)
-        zone = _zone(rt.settings.timezone)
+        email, coach = _people(rt, email, facilitator)
+        zone = _zone(_agent_or(rt, email))
         when = _parse_start(start, zone)
-        meeting = rt.tenant.meetings.book(
-            email, when, minutes, description, facilitator, key, force
-        )
+        meeting = rt.tenant.meetings.book(email, when, minutes, description, coach, key, force)
         if as_json:
             print_json(meeting_out_json(meeting, zone.key))
             return
+        from wfm_bridge.core.meeting_rules import calendar_notes
+
         console().print(cell(
             f"booked {meeting.id}: {meeting.title} for {meeting.agent_email}, "
             f"{_span(meeting, zone)} (activity {meeting.provider_activity_id})"
         ))
+        for note in calendar_notes(meeting):
+            console().print(cell(f"  {note}"))
 
     @group.command("cancel")
     def cancel(
         ctx: typer.Context,
-        meeting_id: str = typer.Argument(..., help="A meeting id from `wfm meetings list`."),
+        meeting_id: str = typer.Argument(
+            ..., help="A meeting id (`wfm meetings list`, or the `(ref mtg-...)` in a schedule)."
+        ),
+        agent: str = typer.Option(
+            None, "--agent", help="Its agent (email), for a meeting another installation booked."
+        ),
+        on: str = typer.Option(
+            None, "--on", help="Its day, YYYY-MM-DD in the agent's zone (with --agent)."
+        ),
         as_json: bool = typer.Option(False, "--json", help="JSON output."),
     ) -> None:
-        """Cancel a meeting booked here (deletes exactly its one activity); safe to repeat."""
+        """Cancel a meeting this product booked (deletes exactly its activities, the
+        facilitator's too; found by its reference when another installation booked it);
+        safe to repeat."""
+        from wfm_bridge.core.day_grid import parse_date
+
         rt = runtime(ctx)
-        meeting = rt.tenant.meetings.cancel(meeting_id)
+        day = parse_date(on, "--on") if on else None
+        meeting = rt.tenant.meetings.cancel(meeting_id, agent, day)
         if as_json:
             print_json(meeting_out_json(meeting, _zone(rt.settings.timezone).key))
             return
@@ -123,13 +142,15 @@ def register(app: typer.Typer) -> None:
     @app.command("slots")
     def slots(
         ctx: typer.Context,
-        email: str = typer.Argument(..., help="The agent's email."),
+        email: str = typer.Argument(..., help="The agent's email or unique display name."),
         first: str = typer.Option(
             None, "--from", help="First date, YYYY-MM-DD. Default: today in the --tz zone."
         ),
         days: int = typer.Option(5, "--days", help="Number of days, 1 to 14."),
         minutes: int = typer.Option(30, "--minutes", help="Meeting length in minutes."),
-        facilitator: str = typer.Option(None, "--facilitator", help="Coach (email)."),
+        facilitator: str = typer.Option(
+            None, "--facilitator", help="Coach (email or unique display name)."
+        ),
         as_json: bool = typer.Option(False, "--json", help="JSON output."),
     ) -> None:
         """Free start times for a 1:1 inside available time of agent (and facilitator), in
@@ -137,12 +158,13 @@ def register(app: typer.Typer) -> None:
         from wfm_bridge.core.day_grid import parse_date, parse_zone, today_in
 
         rt = runtime(ctx)
+        email, coach = _people(rt, email, facilitator)
         tz = rt.settings.timezone
-        zone = parse_zone(tz)
+        zone = parse_zone(_agent_or(rt, email))
         today = today_in(rt.bridge.clock, zone)
         day = parse_date(first, "--from") if first else today
         with working("looking for free slots"):
-            result = rt.tenant.slots.search(email, day, days, minutes, tz, facilitator)
+            result = rt.tenant.slots.search(email, day, days, minutes, tz, coach)
         if not result.slots and (today - day).days >= days:  # not "try more days": the past
             from wfm_bridge.ports.errors import InvalidInputError
 
@@ -182,6 +204,21 @@ def _refusal(message: str) -> Callable[[typer.Context], None]:
         raise NotSupportedError(message)
 
     return refuse
+
+
+def _people(rt: Runtime, agent: str, facilitator: str | None) -> tuple[str, str | None]:
+    """Agent and facilitator as emails (display names resolved through the directory)."""
+    given = [agent] if facilitator is None else [agent, facilitator]
+    found = rt.tenant.resolve_people(given)
+    return found[0], (found[1] if facilitator is not None else None)
+
+
+def _agent_or(rt: Runtime, email: str) -> str:
+    """The --tz zone, or with --tz agent the agent's own zone (UTC when unknown)."""
+    from wfm_bridge.core.day_grid import is_agent_zone
+
+    tz = rt.settings.timezone
+    return rt.tenant.slots.zone_of(email, "UTC") if is_agent_zone(tz) else tz
 
 
 def _zone(tz: str) -> ZoneInfo:

@@ -1,4 +1,4 @@
-"""`wfm schedule EMAIL...` and `wfm activity-types`: viewing schedules on demand."""
+"""`wfm schedule EMAIL...`, `wfm teams` and `wfm activity-types`: viewing schedules on demand."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from wfm_bridge.host.cli.vocabulary import (
     with_options,
     working,
 )
-from wfm_bridge.host.shapes import activity_types_json
+from wfm_bridge.host.shapes import activity_types_json, teams_json
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -28,16 +28,20 @@ DAYS_HELP = "Number of days, 7 to 60 (7-14 recommended: faster, easier to read).
 
 
 def register(app: typer.Typer) -> None:
-    """Add the ``schedule`` and ``activity-types`` commands."""
+    """Add the ``schedule``, ``teams`` and ``activity-types`` commands."""
 
     @app.command("schedule")
     def schedule(
         ctx: typer.Context,
         emails: list[str] = typer.Argument(
-            ..., help="Employee emails (space- or comma-separated) or unique display names."
+            None, help="Employee emails (space- or comma-separated) or unique display names."
+        ),
+        team: str = typer.Option(
+            None, "--team", help="Add the employees of this provider team (by its name)."
         ),
         start: str = typer.Option(
-            None, "--start", help="First date, YYYY-MM-DD. Default: today in the --tz zone."
+            None, "--start", help="First date, YYYY-MM-DD. Default: today in the --tz zone "
+            "(UTC with --tz agent)."
         ),
         days: int = typer.Option(14, "--days", help=DAYS_HELP),
         as_json: bool = typer.Option(False, "--json", help="JSON output (same as --format json)."),
@@ -48,24 +52,25 @@ def register(app: typer.Typer) -> None:
             "agents' events are free time, only 1:1s booked here block it)."
         ),
     ) -> None:
-        """Employees' schedules, one entry per date (7-60 days; 7-14 recommended)."""
-        from wfm_bridge.core.day_grid import parse_date, parse_zone, today_in
+        """Employees' schedules, one entry per date (7-60 days; 7-14 recommended), each block
+        with its availability; `wfm --tz agent schedule` shows each in their own zone."""
+        from wfm_bridge.core.day_grid import is_agent_zone, parse_date, parse_zone, today_in
         from wfm_bridge.core.schedules import check_range
 
         rt = runtime(ctx)
         tz = rt.settings.timezone
-        zone = parse_zone(tz)
+        zone = parse_zone("UTC" if is_agent_zone(tz) else tz)
         first = parse_date(start, "--start") if start else today_in(rt.bridge.clock, zone)
         check_range(first, days)  # before building the provider (which may need a key)
         fmt = choose_format(fmt, as_json, output)
-        wanted = people(rt, emails)
+        wanted = people(rt, emails or [], team)
         schedules = rt.tenant.schedules
         _progress_on_stderr(rt.tenant.provider)
         with working(f"fetching {days} days of schedules for {len(wanted)} employee(s)"):
             view = schedules.view(wanted, first, days, tz)
         _refuse_when_nobody_mapped(view)
         if fmt is ScheduleFormat.TABLE:
-            _print_view(view)
+            print_view(view)
         else:
             host = rt.settings.host_name
             emit(view, fmt, output, stamp=rt.bridge.clock.now(), busy=busy, host_name=host)
@@ -77,6 +82,22 @@ def register(app: typer.Typer) -> None:
                 f"employee(s) could not be mapped and are not shown ({who}); {hint}",
                 err=True,
             )
+
+    @app.command("teams")
+    def teams(
+        ctx: typer.Context,
+        as_json: bool = typer.Option(False, "--json", help="JSON output."),
+    ) -> None:
+        """The provider's teams, for `wfm schedule --team NAME` (where the provider has teams)."""
+        with working("fetching teams"):
+            found = runtime(ctx).tenant.teams.teams()
+        if as_json:
+            print_json(teams_json(found))
+            return
+        out = console()
+        for team in found:
+            out.print(cell(team.name))
+        out.print(f"{len(found)} team(s); `wfm schedule --team NAME` shows a team's schedules")
 
     @app.command("activity-types")
     def activity_types(
@@ -103,14 +124,17 @@ def _progress_on_stderr(provider: object) -> None:
         provider.on_progress = lambda progress: typer.echo(progress.message(), err=True)
 
 
-def people(rt: Runtime, args: Sequence[str]) -> list[str]:
-    """Emails from ``args`` (space/comma-separated), unique display names resolved."""
-    from wfm_bridge.host.cli.vocabulary import resolve_names
+def people(rt: Runtime, args: Sequence[str], team: str | None = None) -> list[str]:
+    """Emails from ``args`` (space/comma-separated; unique display names resolved through
+    the host directory), then those of ``team``'s employees."""
+    from wfm_bridge.ports.errors import InvalidInputError
 
-    items = split_people(args)
-    if all("@" in item for item in items):
-        return items
-    return resolve_names(items, rt.bridge.directory.list_employees())
+    items = rt.tenant.resolve_people(split_people(args)) if args else []
+    if team is not None:
+        items += rt.tenant.teams.emails(team)
+    if not items:
+        raise InvalidInputError("give employee emails or display names, or --team NAME")
+    return items
 
 
 def _refuse_when_nobody_mapped(view: ScheduleView) -> None:
@@ -148,10 +172,17 @@ def _clock_time(block: TimeBlock, day: date, end: bool = False) -> str:
     return when.strftime("%H:%M")
 
 
-def _print_view(view: ScheduleView) -> None:
+_STATE_STYLE = {
+    "available": "green", "busy": "yellow", "break": "dark_orange", "time_off": "grey50",
+}
+
+
+def print_view(view: ScheduleView) -> None:
+    """The view as one table per employee (in the employee's zone), the unmapped, and what
+    available time comes from."""
     out = console()
     for schedule in view.employees:
-        out.print(_schedule_table(schedule, view.timezone))
+        out.print(_schedule_table(schedule, view.zone_of(schedule), view.shifts))
     if view.unmapped:
         from rich.table import Table
 
@@ -161,30 +192,43 @@ def _print_view(view: ScheduleView) -> None:
         for item in view.unmapped:
             table.add_row(cell(item.employee.email or item.employee.host_id), cell(item.reason))
         out.print(table)
+    if view.employees:
+        out.print(cell(f"available time: {_basis_line(view)}"))
 
 
-def _schedule_table(schedule: EmployeeSchedule, tz: str) -> object:
+def _basis_line(view: ScheduleView) -> str:
+    if view.shifts:
+        return "shifts (time outside them is off duty)"
+    return view.basis
+
+
+def _schedule_table(schedule: EmployeeSchedule, tz: str, shifts: bool) -> object:
     from rich.table import Table
     from rich.text import Text
 
     who = schedule.employee.name or schedule.employee.host_id
     table = Table(title=cell(f"{who} <{schedule.employee.email or '-'}>  ({tz})"),
                   title_justify="left")
-    for column in ("date", "time", "", "activity", "description"):
-        table.add_column(column, overflow="fold")
+    for column in ("date", "time", "", "activity", "availability", "description"):
+        # "— no activities" on one line, even in an 80-column terminal
+        table.add_column(column, overflow="fold", min_width=15 if column == "activity" else None)
     for day in schedule.days:
         label = day.date.strftime("%a %Y-%m-%d")
+        off = shifts and not day.has_available()
         if not day.blocks:
-            table.add_row(label, "", "", "[dim]— no activities[/]", "", end_section=True)
+            off_duty = "[grey50]off duty[/]" if shifts else ""
+            table.add_row(label, "", "", "[dim]— no activities[/]", off_duty, "", end_section=True)
             continue
         for i, block in enumerate(day.blocks):
+            state = block.availability.value
             table.add_row(
-                label if i == 0 else "",
+                (label + ("\n[dim]off duty[/]" if off else "")) if i == 0 else "",
                 f"{_clock_time(block, day.date)}-{_clock_time(block, day.date, end=True)}",
                 _swatch(block.color),
                 Text.assemble(
                     cell(block.activity), (" (booked here)", "cyan") if block.created_here else ""
                 ),
+                Text(state.replace("_", " "), style=_STATE_STYLE.get(state, "")),
                 cell(block.description),
                 end_section=i == len(day.blocks) - 1,
             )

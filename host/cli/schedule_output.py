@@ -87,6 +87,12 @@ def _write_atomically(path: Path, data: bytes) -> None:
         raise WfmError(f"could not write {path}: {exc.strerror or exc}; check the path") from exc
 
 
+def _zones(view: ScheduleView) -> str:
+    if view.per_agent:
+        return "each employee's own zone"
+    return view.timezone
+
+
 def emit(
     view: ScheduleView, fmt: ScheduleFormat, output: Path | None, stamp: datetime,
     busy: bool = False, host_name: str = "evaluagent",
@@ -99,6 +105,6 @@ def emit(
         _write_atomically(output, data)
         typer.echo(
             f"wrote {output} ({fmt}: {len(view.employees)} employee(s), {view.days} days, "
-            f"times in {view.timezone})",
+            f"times in {_zones(view)})",
             err=True,
         )

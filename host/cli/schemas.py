@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
@@ -124,15 +124,18 @@ class Block(Out):
     color: str | None
     description: str
     created_here: bool
+    availability: Literal["available", "busy", "break", "time_off"]
 
 
 class Day_(Out):
-    date: Day
+    date: Day  # in the employee's timezone
     blocks: list[Block]
+    off_duty: bool  # no available time on this date (always false without shifts)
 
 
 class EmployeeSchedule(Out):
     employee: Person
+    timezone: str  # the IANA zone of this employee's dates (theirs with --tz agent)
     days: list[Day_]
 
 
@@ -144,10 +147,16 @@ class Unmapped(Out):
 class Schedule(Out):
     start: Day
     days: int
-    timezone: str
+    timezone: str  # the viewer's zone, or "agent": each employee's own
     employees: list[EmployeeSchedule]
     unmapped: list[Unmapped]
+    basis: str  # "shifts", or the working hours standing in for them
     partial: bool
+
+
+class Companion(Out):
+    id: str
+    agent_id: str
 
 
 class Meeting(Out):
@@ -160,7 +169,9 @@ class Meeting(Out):
     description: str
     facilitator: str | None
     facilitator_id: str | None
+    facilitator_person_id: str | None
     provider_activity_id: str | None
+    companions: list[Companion]
     status: str
     idempotency_key: str | None
     created_at: UtcTime
@@ -169,6 +180,7 @@ class Meeting(Out):
 
 class MeetingOut(Meeting):
     timezone: str
+    notes: list[str]
 
 
 class Meetings(Listing):
@@ -178,6 +190,15 @@ class Meetings(Listing):
 
 class Reconciled(Meetings):
     swept: int
+
+
+class Team(Out):
+    id: str
+    name: str
+
+
+class Teams(Listing):
+    items: list[Team]
 
 
 class Slot(Out):
@@ -447,6 +468,7 @@ SCHEMAS: dict[str, type[Out]] = {
     "mapping refresh": MappingRefresh,
     "schedule": Schedule,
     "activity-types": ActivityTypes,
+    "teams": Teams,
     "meetings book": MeetingOut,
     "meetings cancel": MeetingOut,
     "meetings list": Meetings,

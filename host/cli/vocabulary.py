@@ -213,34 +213,6 @@ def split_people(args: Iterable[str]) -> list[str]:
     return out or list(args)  # nothing but separators: let the caller refuse it
 
 
-def resolve_names(items: Sequence[str], employees: Iterable[Any]) -> list[str]:
-    """Each display name in ``items`` replaced by the email of the one employee with that
-    name (case and spacing ignored); InvalidInputError for no such or several employees."""
-    from wfm_bridge.ports.errors import InvalidInputError
-
-    if all("@" in item or not item.strip() for item in items):
-        return list(items)
-    by_name: dict[str, list[str]] = {}
-    for e in employees:
-        if e.email and e.name:
-            by_name.setdefault(" ".join(e.name.split()).casefold(), []).append(e.email)
-    out = []
-    for item in items:
-        if "@" in item or not item.strip():
-            out.append(item)
-            continue
-        found = by_name.get(" ".join(item.split()).casefold(), [])
-        if len(found) != 1:
-            why = "no employee has that name" if not found else (
-                f"{len(found)} employees have that name ({', '.join(sorted(found))})")
-            raise InvalidInputError(
-                f"{item!r} is not an email and {why}; give the employee's email "
-                "(see `wfm mapping show`)"
-            )
-        out.append(found[0])
-    return out
-
-
 # --- progress --------------------------------------------------------------------------------
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
-from wfm_bridge.core.day_grid import parse_zone, today_in
+from wfm_bridge.core.day_grid import is_agent_zone, parse_zone, today_in
 from wfm_bridge.host import shapes
 from wfm_bridge.host.cli import schemas as cli
 from wfm_bridge.host.cli.vocabulary import jsonable
@@ -26,10 +26,21 @@ from wfm_bridge.host.http.errors import TENANT_ROUTE_ERRORS, error_responses
 from wfm_bridge.host.http.schemas import BookRequest, WhoAmI, parse_start
 from wfm_bridge.host.http.tokens import TokenInfo
 from wfm_bridge.host.tenant import Tenant
+from wfm_bridge.ports.errors import InvalidInputError
 from wfm_bridge.ports.models import MeetingStatus
 
 PREFIX = "/api/v1/tenants/{tenant}"
 TZ = Query(None, description="Viewer's IANA time zone (default: the server's, e.g. UTC).")
+SCHEDULE_TZ = Query(
+    None,
+    description="Viewer's IANA time zone (default: the server's, e.g. UTC), or `agent`: each "
+    "employee's dates and times in their own zone.",
+)
+SLOTS_TZ = Query(
+    None,
+    description="Viewer's IANA time zone, or `agent`; slots are always counted in the agent's "
+    "own zone (this one only when the agent's is unknown; `agent` then means UTC).",
+)
 EMAIL = Query(..., description="The employee's email.", min_length=1, max_length=320)
 
 
@@ -38,10 +49,15 @@ def answer(value: Any, status: int = 200) -> JSONResponse:
     return JSONResponse(jsonable(value), status_code=status)
 
 
-def _tz(tenant: Tenant, tz: str | None) -> str:
+def _tz(tenant: Tenant, tz: str | None, agent: bool = False) -> str:
     name = tz if tz is not None else tenant.settings.timezone
-    parse_zone(name)  # an unknown zone is refused before any provider call
+    if not (agent and is_agent_zone(name)):
+        parse_zone(name)  # an unknown zone is refused before any provider call
     return name.strip()
+
+
+def _today(tenant: Tenant, zone: str) -> date:
+    return today_in(tenant.bridge.clock, parse_zone("UTC" if is_agent_zone(zone) else zone))
 
 
 def _zone_key(tenant: Tenant, tz: str | None) -> str:
@@ -83,16 +99,35 @@ def build_router() -> APIRouter:
 
     @api.get(f"{PREFIX}/schedules", response_model=cli.Schedule, tags=["schedules"])
     def schedules(
-        email: list[str] = Query(..., description="One or more employee emails.", min_length=1),
-        start: date | None = Query(None, description="First date (default: today in `tz`)."),
+        email: list[str] = Query(
+            [], description="Employee emails or unique display names (or give `team`)."
+        ),
+        team: str | None = Query(
+            None, description="Add the employees of this provider team (by name).",
+            min_length=1, max_length=200,
+        ),
+        start: date | None = Query(
+            None, description="First date (default: today in `tz`; UTC for `agent`)."
+        ),
         days: int = Query(14, ge=7, le=60, description="7 to 60 days (7-14 recommended)."),
-        tz: str | None = TZ,
+        tz: str | None = SCHEDULE_TZ,
         tenant: Tenant = tenant_dep,
     ) -> JSONResponse:
-        """Employees' schedules, one entry per date, empty days present and empty."""
-        zone = _tz(tenant, tz)
-        first = start or today_in(tenant.bridge.clock, parse_zone(zone))
-        return answer(shapes.schedule_json(tenant.schedules.view(email, first, days, zone)))
+        """Employees' schedules, one entry per date, empty days present and empty, each
+        block with its availability."""
+        zone = _tz(tenant, tz, agent=True)
+        first = start or _today(tenant, zone)
+        wanted = tenant.resolve_people([e for e in email if e.strip()])
+        if team is not None:
+            wanted += tenant.teams.emails(team)
+        if not wanted:
+            raise InvalidInputError("give `email` (one or more) or `team`")
+        return answer(shapes.schedule_json(tenant.schedules.view(wanted, first, days, zone)))
+
+    @api.get(f"{PREFIX}/teams", response_model=cli.Teams, tags=["schedules"])
+    def teams(tenant: Tenant = tenant_dep) -> JSONResponse:
+        """The provider's teams (400 `not_supported` where the provider has none)."""
+        return answer(shapes.teams_json(tenant.teams.teams()))
 
     def types_answer(tenant: Tenant) -> JSONResponse:
         catalog = tenant.activity_types
@@ -118,12 +153,13 @@ def build_router() -> APIRouter:
         first: date | None = Query(None, alias="from", description="First date (default today)."),
         days: int = Query(5, ge=1, le=14, description="Number of days, 1 to 14."),
         minutes: int = Query(30, ge=1, le=24 * 60, description="Meeting length in minutes."),
-        tz: str | None = TZ,
+        tz: str | None = SLOTS_TZ,
         tenant: Tenant = tenant_dep,
     ) -> JSONResponse:
         """Free start times for a 1:1 of ``minutes`` (working hours: WFM_WORK_HOURS)."""
-        zone = _tz(tenant, tz)
-        day = first or today_in(tenant.bridge.clock, parse_zone(zone))
+        zone = _tz(tenant, tz, agent=True)
+        (email,) = tenant.resolve_people([email])
+        day = first or _today(tenant, zone)
         found = tenant.slots.search(email, day, days, minutes, zone)
         return answer(shapes.slots_json(found, minutes))
 

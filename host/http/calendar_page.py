@@ -1,4 +1,5 @@
-"""The Calendar page: pick employees (search by name or email) and a range, see the calendar."""
+"""The Calendar page: pick employees (search by name or email, or a team where the provider
+has teams) and a range, see the calendar with each block's availability."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ class CalendarQuery:
     search: str = ""
     start: date | None = None
     days: int = 14
+    team: str = ""  # a provider team's name: its employees are shown too
 
 
 def matches(employees: list[Employee], query: CalendarQuery) -> list[Employee]:
@@ -44,8 +46,25 @@ def _pick(employee: Employee | None, email: str, checked: bool) -> str:
     )
 
 
-def calendar_form(employees: list[Employee], query: CalendarQuery, today: date) -> str:
-    """The picker: chosen employees, search results, range and the View Schedule button."""
+def _team_pick(teams: list[str], chosen: str) -> str:
+    if not teams:
+        return ""
+    options = "".join(
+        f'<option value="{escape(name)}"{" selected" if name == chosen else ""}>'
+        f"{escape(name)}</option>"
+        for name in teams
+    )
+    return (
+        '<label>Team<select name="team" id="team-pick"><option value="">(none)</option>'
+        f"{options}</select></label>"
+    )
+
+
+def calendar_form(
+    employees: list[Employee], query: CalendarQuery, today: date, teams: list[str] | None = None
+) -> str:
+    """The picker: chosen employees, search results, a team (where the provider has teams),
+    range and the View Schedule button."""
     by_email = {e.email.strip().casefold(): e for e in employees if e.email}
     chosen = "".join(_pick(by_email.get(e.casefold()), e, True) for e in query.chosen)
     found = matches(employees, query)
@@ -57,6 +76,7 @@ def calendar_form(employees: list[Employee], query: CalendarQuery, today: date) 
         '<label>Search by name or email<input type="search" name="q" '
         f'value="{escape(query.search)}" placeholder="e.g. ana or @example.com"></label>'
         '<button class="quiet" type="submit" name="find" value="1">Search</button>'
+        f"{_team_pick(teams or [], query.team)}"
         f'<label>First date<input type="date" name="start" value="{start}"></label>'
         '<label>Days (7-60)<input type="number" name="days" min="7" max="60" '
         f'value="{query.days}"></label>'

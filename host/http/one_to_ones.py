@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from wfm_bridge.host.http.page_shell import embedded_calendar
 from wfm_bridge.ports.models import (
+    Availability,
     Employee,
     EmployeeSchedule,
     Meeting,
@@ -53,6 +54,7 @@ def with_slots(view: ScheduleView, slots: list[datetime], minutes: int) -> Sched
             activity_type_id=SLOT_TYPE,
             color=SLOT_COLOR,
             description="",
+            availability=Availability.AVAILABLE,  # the finder's: inside available time
         )
         by_day.setdefault(start.date(), []).append(block)
     days = [
@@ -66,6 +68,7 @@ def with_slots(view: ScheduleView, slots: list[datetime], minutes: int) -> Sched
         timezone=view.timezone,
         employees=[*view.employees, lane],
         unmapped=view.unmapped,
+        basis=view.basis,
     )
 
 

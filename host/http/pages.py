@@ -30,6 +30,7 @@ from wfm_bridge.host.http.schemas import parse_start
 from wfm_bridge.host.http.tokens import TokenInfo
 from wfm_bridge.ports.errors import InvalidInputError, WfmError
 from wfm_bridge.ports.models import Meeting, MeetingStatus
+from wfm_bridge.ports.provider import Capability
 
 LOGIN_COOKIE = "wfm_login"
 MAX_FORM_BYTES = 16_384
@@ -179,20 +180,26 @@ def _calendar(request: Request, f: Face, caller: TokenInfo) -> HTMLResponse:
     tz = tenant.settings.timezone
     args = request.query_params
     chosen = list(dict.fromkeys(e.strip() for e in args.getlist("email") if e.strip()))
+    team = args.get("team", "").strip()
     refusal, view, status = None, None, 200
     today = today_in(f.bridge.clock, parse_zone(tz))
     start: date | None = None
     days = 14
+    teams: list[str] = []
     try:
+        if tenant.supports(Capability.TEAMS):
+            teams = [t.name for t in tenant.teams.teams()]
         start = parse_date(args["start"], "the first date") if args.get("start") else None
         days = _int(args.get("days"), 14, "days")
-        if chosen and not args.get("find"):
-            view = tenant.schedules.view(chosen, start or today, days, tz)
+        if (chosen or team) and not args.get("find"):
+            wanted = chosen + (tenant.teams.emails(team) if team else [])
+            view = tenant.schedules.view(wanted, start or today, days, tz)
     except WfmError as exc:
         refusal, status = exc.message, status_for(exc)
-    query = CalendarQuery(chosen, args.get("q", ""), start, days)
+    query = CalendarQuery(chosen, args.get("q", ""), start, days, team=team)
     employees = f.bridge.directory.list_employees()
-    css, body = calendar_body(calendar_form(employees, query, today), view, refusal)
+    form = calendar_form(employees, query, today, teams)
+    css, body = calendar_body(form, view, refusal)
     head = nav("/calendar", caller.tenant, f.csrf_token(caller))
     return _html(page("Calendar", head + body, extra_css=css), status)
 

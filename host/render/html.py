@@ -2,7 +2,10 @@
 
 No external fetches (inline CSS, no scripts, no fonts or images). Every piece of text is
 escaped: descriptions are typed by users. Blocks carry ``data-*`` attributes (employee, date,
-activity, full start/end, segment minutes) so tools and tests can check what was drawn.
+activity, availability, full start/end, segment minutes) so tools and tests can check what
+was drawn. Availability shows as the block's look (available solid with a green edge; busy,
+break and time off hatched) and, with shifts, the lane's grey background is off duty; where
+the provider has no shifts the header names the working hours that stand in for them.
 """
 
 from __future__ import annotations
@@ -37,9 +40,10 @@ class _Page:
     """What every part of one page shares: colours, the viewer's zone, the time axis."""
 
     swatches: dict[str, Swatch]
-    zone: ZoneInfo
     window: Window
     host_name: str = "evaluagent"  # Settings.host_name: the brand on meetings booked here
+    shifts: bool = True  # time outside available blocks is off duty
+    per_agent: bool = False  # --tz agent: each lane in its employee's zone
 
     def pct(self, minutes: float) -> str:
         """A CSS percentage along the time axis for ``minutes`` after midnight."""
@@ -57,8 +61,17 @@ def _hhmm(block: TimeBlock, zone: ZoneInfo) -> str:
     return f"{start:%a %d %b %H:%M} {DASH} {end:%a %d %b %H:%M}"
 
 
+AVAILABILITY_LABELS = {
+    "available": "available (a 1:1 may replace it)",
+    "busy": "busy",
+    "break": "break",
+    "time_off": "time off",
+}
+
+
 def _tooltip(block: TimeBlock, employee: str, zone: ZoneInfo, host_name: str) -> str:
-    lines = [f"{block.activity} · {_hhmm(block, zone)}"]
+    state = AVAILABILITY_LABELS.get(block.availability.value, block.availability.value)
+    lines = [f"{block.activity} · {_hhmm(block, zone)} · {state}"]
     if block.description:
         lines.append(block.description)
     lines.append(employee)
@@ -70,7 +83,7 @@ def _tooltip(block: TimeBlock, employee: str, zone: ZoneInfo, host_name: str) ->
 def _block(seg: Segment, lane: Lane, page: _Page) -> str:
     block = seg.block
     color = block_color(block, page.swatches)
-    classes = ["block"]
+    classes = ["block", f"av-{block.availability.value}"]
     if block.created_here:
         classes.append("mine")
     if seg.continues_before:
@@ -83,14 +96,15 @@ def _block(seg: Segment, lane: Lane, page: _Page) -> str:
         "style": (
             f"left:{page.pct(seg.start_min)};width:{page.width(seg.end_min - seg.start_min)};"
             f"top:{LANE_PAD_PX + seg.track * TRACK_PX}px;"
-            f"background:{color};color:{text_color(color)}"
+            f"background-color:{color};color:{text_color(color)}"
         ),
-        "title": _tooltip(block, who, page.zone, page.host_name),
+        "title": _tooltip(block, who, lane.zone, page.host_name),
         "data-employee": lane.employee.host_id,
         "data-date": lane.date.isoformat(),
         "data-activity": block.activity,
         "data-activity-id": block.activity_id,
         "data-type": block.activity_type_id,
+        "data-availability": block.availability.value,
         "data-start": block.start.isoformat(),
         "data-end": block.end.isoformat(),
         "data-seg-start": f"{seg.start_min:g}",
@@ -106,14 +120,21 @@ def _block(seg: Segment, lane: Lane, page: _Page) -> str:
 def _lane(lane: Lane, page: _Page) -> str:
     height = lane.tracks * TRACK_PX + 2 * LANE_PAD_PX
     empty = not lane.segments
+    off = page.shifts and not any(
+        s.block.availability.value == "available" for s in lane.segments
+    )
     blocks = "".join(_block(s, lane, page) for s in lane.segments)
     if empty:
-        blocks = '<span class="none">no activities</span>'
-    who = escape(lane.employee.name or lane.employee.host_id)
+        blocks = f'<span class="none">no activities{" · off duty" if page.shifts else ""}</span>'
+    name = lane.employee.name or lane.employee.host_id
+    who = escape(name)
+    zone = f' <small class="zone">{escape(lane.zone.key)}</small>' if page.per_agent else ""
     return (
         f'<div class="lane{" empty" if empty else ""}" '
-        f'data-employee="{escape(lane.employee.host_id)}" data-date="{lane.date.isoformat()}">'
-        f'<div class="who" title="{who}">{who}</div>'
+        f'data-employee="{escape(lane.employee.host_id)}" data-date="{lane.date.isoformat()}" '
+        f'data-timezone="{escape(lane.zone.key)}" '
+        f'data-off-duty="{"true" if off else "false"}">'
+        f'<div class="who" title="{who}">{who}{zone}</div>'
         f'<div class="track" style="height:{height}px">{blocks}</div></div>'
     )
 
@@ -140,6 +161,21 @@ def _axis(page: _Page) -> str:
     return (
         '<div class="axis"><div class="date"></div><div class="who"></div>'
         f'<div class="scale">{ticks}</div></div>'
+    )
+
+
+def _availability_legend(shifts: bool) -> str:
+    off = (
+        '<li><span class="swatch off-sample"></span> off duty (no shift)</li>' if shifts else ""
+    )
+    return (
+        '<ul class="legend availability" aria-label="Availability">'
+        '<li><span class="swatch av-sample av-available">available</span> a 1:1 may '
+        "replace it</li>"
+        '<li><span class="swatch av-sample av-busy">busy</span> '
+        '<span class="swatch av-sample av-break">break</span> '
+        '<span class="swatch av-sample av-time_off">time off</span> hatched: not '
+        f"available</li>{off}</ul>"
     )
 
 
@@ -173,6 +209,28 @@ def _unmapped(view: ScheduleView) -> str:
     )
 
 
+def _zone_line(view: ScheduleView, axis: str) -> str:
+    if not view.per_agent:
+        where = f"<b>{escape(view.timezone)}</b> (the viewer's time zone)"
+    else:
+        zones = sorted({view.zone_of(s) for s in view.employees})
+        where = "each employee's own time zone: " + ", ".join(
+            f"<b>{escape(z)}</b>" for z in zones
+        )
+    return (
+        f'<p class="tz" data-timezone="{escape(view.timezone)}">All times are in {where}; '
+        f"rows show {axis}.</p>"
+    )
+
+
+def _basis_line(view: ScheduleView) -> str:
+    if view.shifts:
+        text = "Available time comes from shifts; grey time outside them is off duty."
+    else:
+        text = f"Available time: {view.basis}."
+    return f'<p class="basis" data-basis="{escape(view.basis)}">{escape(text)}</p>'
+
+
 def render_html(
     view: ScheduleView, *, title: str = "Schedules", host_name: str = "evaluagent"
 ) -> str:
@@ -181,7 +239,7 @@ def render_html(
     swatches = legend(view)
     lanes = lanes_by_date(view)
     window = time_window(lanes)
-    page = _Page({s.type_id: s for s in swatches}, ZoneInfo(view.timezone), window, host_name)
+    page = _Page({s.type_id: s for s in swatches}, window, host_name, view.shifts, view.per_agent)
     span = f"{dates[0]:%a %d %b %Y} {DASH} {dates[-1]:%a %d %b %Y}" if dates else ""
     names = [e.employee.name or e.employee.host_id for e in view.employees]
     people = ": " + ", ".join(names) if len(names) <= MAX_NAMED else ""
@@ -194,10 +252,10 @@ def render_html(
         f"<title>{escape(title)} · {escape(span)}</title><style>{CSS}</style></head><body>"
         f'<header><h1>{escape(title)}</h1><p class="range">{escape(span)} '
         f"({view.days} days) · {len(names)} employee(s){escape(people)}</p>"
-        f'<p class="tz" data-timezone="{escape(view.timezone)}">All times are in '
-        f"<b>{escape(view.timezone)}</b> (the viewer's time zone); rows show {axis}.</p>"
-        f"{_legend(swatches, page.host_name)}</header>"
-        f'<main class="calendar{solo}" style="--hours:{window.hours}" '
+        f"{_zone_line(view, axis)}{_basis_line(view)}"
+        f"{_legend(swatches, page.host_name)}{_availability_legend(view.shifts)}</header>"
+        f'<main class="calendar{solo}" data-shifts="{"true" if view.shifts else "false"}" '
+        f'style="--hours:{window.hours}" '
         f'data-window-start="{window.start_hour}" data-window-end="{window.end_hour}">'
         f"{_axis(page)}{days}</main>{_unmapped(view)}</body></html>\n"
     )

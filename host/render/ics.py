@@ -2,7 +2,8 @@
 
 One VEVENT per block (a block listed on two days is exported once). UIDs are UUIDv5 of
 employee, activity id and UTC start, so re-exporting updates events instead of duplicating
-them. Times carry the viewer's TZID with a matching VTIMEZONE (UTC views use ``Z`` times).
+them. Times carry the viewer's TZID (with ``--tz agent``, each employee's own) with a matching
+VTIMEZONE (UTC times use ``Z``).
 
 A 1:1 booked here is summarised ``One To One · Agent`` (a team huddle stays ``Meeting ·
 Agent``) and categorised ``Created via <host name>``. Importing agents' schedules must not
@@ -26,6 +27,7 @@ UID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "wfm-bridge.schedule")
 UID_DOMAIN = "wfm-bridge"
 DEFAULT_HOST_NAME = "evaluagent"  # Settings.host_name's default
 ONE_TO_ONE = "One To One"
+_UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/Zulu", "Zulu"})
 
 
 def created_here_category(host_name: str = DEFAULT_HOST_NAME) -> str:
@@ -58,8 +60,6 @@ def render_ics(
 ) -> bytes:
     """The calendar file for ``view`` (CRLF line endings, UTF-8); ``busy``: every event
     blocks the importing calendar (default: only 1:1s booked here do)."""
-    zone = ZoneInfo(view.timezone)
-    utc_view = view.timezone in {"UTC", "Etc/UTC", "Etc/Zulu", "Zulu"}
     dtstamp = (stamp or datetime.now(UTC)).astimezone(UTC)
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -67,11 +67,15 @@ def render_ics(
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", f"Schedules {view.start.isoformat()} ({view.days} days)")
-    cal.add("x-wr-timezone", view.timezone)
-    tz = UTC if utc_view else zone
+    if not view.per_agent:  # one zone for the whole file
+        cal.add("x-wr-timezone", view.timezone)
     several = len(view.employees) > 1
+    zoned = False
     for schedule in view.employees:
         employee = schedule.employee
+        name = view.zone_of(schedule)
+        tz = UTC if name in _UTC_NAMES else ZoneInfo(name)
+        zoned = zoned or tz is not UTC
         for block in unique_blocks(schedule):
             event = Event()
             event.add("uid", event_uid(employee, block))
@@ -90,6 +94,6 @@ def render_ics(
             event.add("x-wfm-activity-type-id", block.activity_type_id)
             event.add("transp", "OPAQUE" if busy or block.created_here else "TRANSPARENT")
             cal.add_component(event)
-    if not utc_view:
+    if zoned:
         cal.add_missing_timezones()
     return bytes(cal.to_ical())

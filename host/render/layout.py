@@ -2,8 +2,9 @@
 
 A block is drawn on every date of the range it touches (one crossing midnight appears as two
 segments), whichever day of the view lists it; a block listed on several days is drawn once.
-Positions are wall-clock minutes after local midnight in the viewer's zone (0 to 1440), so a
-09:00 block sits at 9/24 of the row even on daylight-saving days.
+Positions are wall-clock minutes after local midnight in the lane's zone (0 to 1440): the
+viewer's, or with ``--tz agent`` the employee's own. A 09:00 block sits at 9/24 of the row
+even on daylight-saving days.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ class Lane:
     date: date
     segments: list[Segment] = field(default_factory=list)
     tracks: int = 1
+    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
 
 
 @dataclass(frozen=True)
@@ -152,16 +154,17 @@ def _stack(segments: list[Segment]) -> tuple[list[Segment], int]:
 
 
 def lanes_by_date(view: ScheduleView) -> dict[date, list[Lane]]:
-    """For each date of the range, one lane per employee (in the view's order)."""
-    zone = ZoneInfo(view.timezone)
+    """For each date of the range, one lane per employee (in the view's order), each in the
+    employee's zone."""
     dates = range_dates(view)
     result: dict[date, list[Lane]] = {d: [] for d in dates}
     for schedule in view.employees:
+        zone = ZoneInfo(view.zone_of(schedule))
         blocks = unique_blocks(schedule)
         for day in dates:
             segments = [s for b in blocks if (s := _segment(b, day, zone)) is not None]
             placed, tracks = _stack(segments)
-            result[day].append(Lane(schedule.employee, day, placed, tracks))
+            result[day].append(Lane(schedule.employee, day, placed, tracks, zone))
     return result
 
 

@@ -63,6 +63,21 @@ header p {{ margin: 2px 0; }}
 .cont-after {{ border-top-right-radius: 0; border-bottom-right-radius: 0; }}
 .cont-before::before {{ content: "◂ "; }}
 .cont-after::after {{ content: " ▸"; }}
+[data-shifts="true"] .track {{ background-color: #e6e6e6; }}
+[data-shifts="true"] .lane.empty .track {{ background-image: repeating-linear-gradient(45deg,
+    #dcdcdc 0 5px, #ececec 5px 10px); }}
+.block.av-available {{ border-left: 4px solid #1b5e20; }}
+.block.av-busy, .block.av-break, .block.av-time_off, .av-sample.av-busy, .av-sample.av-break,
+.av-sample.av-time_off {{ background-image: repeating-linear-gradient(135deg,
+    rgba(255, 255, 255, .38) 0 4px, transparent 4px 9px); }}
+.av-sample {{ color: #1b1b1b; font-weight: 600; }}
+.av-sample.av-available {{ background: #c8ecc9; border-left: 4px solid #1b5e20; }}
+.av-sample.av-busy {{ background-color: #ffe08a; }}
+.av-sample.av-break {{ background-color: #ffc28a; }}
+.av-sample.av-time_off {{ background-color: #cfcfcf; }}
+.off-sample {{ height: 18px; background: #e6e6e6; border: 1px solid #c8c8c8; }}
+.who .zone {{ color: #777; }}
+.basis {{ color: #333; }}
 .unmapped {{ margin-top: 18px; }}
 .unmapped h2 {{ font-size: 15px; margin: 0 0 6px; color: #8a1c1c; }}
 .unmapped table {{ border-collapse: collapse; }}

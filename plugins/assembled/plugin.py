@@ -53,7 +53,7 @@ def wfm_register_adapters(registry: AdapterRegistry) -> None:
         description="Assembled REST API (https; http only for loopback)",
         credentials=(API_KEY,),
         secret_patterns=(KEY_PATTERN,),
-        capabilities=("schedules", "one_to_ones", "scores"),
+        capabilities=("schedules", "one_to_ones", "scores", "teams"),
     )
 
 

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, StringConstraints, TypeAdapter, Vali
 from typing_extensions import TypedDict
 
 from wfm_bridge.ports.errors import InvalidInputError, ProviderResponseError
-from wfm_bridge.ports.models import Activity, ActivityType, ProviderPerson
+from wfm_bridge.ports.models import Activity, ActivityType, ProviderPerson, Team
 
 # id_with_timestamps is "<id>-<start unix>-<end unix>"; a UUID never ends like this.
 OCCURRENCE_KEY = re.compile(r"^(?P<id>.+)-(?P<start>\d{9,11})-(?P<end>\d{9,11})$")
@@ -47,6 +47,7 @@ class WirePerson(Wire):
     last_name: str | None = None
     email: str | None = None
     timezone: str | None = None
+    teams: list[str] | None = None  # team ids
     deleted: bool = False
     staffable: bool | None = True
 
@@ -58,6 +59,19 @@ class PeoplePage(Wire):
     total: int
     limit: int | None = None
     offset: int | None = None
+
+
+class WireTeam(Wire):
+    """A team as ``GET /v0/teams`` sends it (the shape is assumed: see the emulator)."""
+
+    id: str
+    name: str | None = None
+
+
+class TeamsPage(Wire):
+    """The answer of ``GET /v0/teams``: teams keyed by id, like every collection."""
+
+    teams: dict[str, WireTeam] | None = None
 
 
 class WireActivityType(Wire):
@@ -139,7 +153,15 @@ def to_person(wire: WirePerson) -> ProviderPerson:
         email=wire.email,
         active=not wire.deleted and wire.staffable is not False,
         timezone=wire.timezone,
+        team_ids=[t for t in wire.teams or [] if t],
     )
+
+
+def to_team(wire: WireTeam) -> Team:
+    """A provider team (an unnamed one is shown by its id)."""
+    if not wire.id:
+        raise ProviderResponseError("Assembled sent a team with an empty id; report it")
+    return Team(id=wire.id, name=(wire.name or "").strip() or wire.id)
 
 
 def to_activity_type(wire: WireActivityType) -> ActivityType:

@@ -19,7 +19,7 @@ from typing import TypeVar
 from pydantic import AwareDatetime, Field, model_validator
 
 from wfm_bridge.ports.errors import NotFoundError, OutcomeUnknownError, WfmError
-from wfm_bridge.ports.models import Activity, ActivityType, Dto, ProviderPerson, ScorePush
+from wfm_bridge.ports.models import Activity, ActivityType, Dto, ProviderPerson, ScorePush, Team
 
 T = TypeVar("T")
 
@@ -49,7 +49,8 @@ class Fault:
 
 
 class FakeWfmBackend:
-    """State of one fake WFM tenant: people, activity types, activities, received scores."""
+    """State of one fake WFM tenant: people, teams, activity types, activities, received
+    scores."""
 
     def __init__(
         self,
@@ -57,8 +58,10 @@ class FakeWfmBackend:
         activity_types: Iterable[ActivityType] = (),
         activities: Iterable[Activity] = (),
         accepted_keys: Iterable[str] | None = None,
+        teams: Iterable[Team] = (),
     ) -> None:
         self.people: dict[str, ProviderPerson] = {p.person_id: p for p in people}
+        self.teams: dict[str, Team] = {t.id: t for t in teams}
         self.activity_types: dict[str, ActivityType] = {t.id: t for t in activity_types}
         self.activities: dict[str, Activity] = {a.id: a for a in activities}
         self.scores: dict[str, ScorePush] = {}
@@ -96,6 +99,10 @@ class FakeWfmBackend:
     def read_people(self) -> list[ProviderPerson]:
         """Every person."""
         return self._run("list_people", lambda: list(self.people.values()))
+
+    def read_teams(self) -> list[Team]:
+        """Every team."""
+        return self._run("list_teams", lambda: list(self.teams.values()))
 
     def read_activity_types(self) -> list[ActivityType]:
         """Every activity type."""

@@ -6,12 +6,13 @@ always give the same data. ``demo_anchor(today)`` is the Monday two weeks before
 ``today``'s week, so "today" always falls in week 3 of the data. People and employees do not
 depend on the anchor; only the dates of activities do.
 
-Teams (8 agents each, shifts in each agent's own time zone): Billing (America/Chicago),
-Tech Support (America/New_York), Retention (Europe/London), Onboarding (Asia/Manila), all
-Monday-Friday; Weekend Crew (America/Chicago) works Wednesday-Sunday. Each working day is a
-Shift split by two Breaks and a Lunch; teams have a weekly 30-minute ``Team huddle`` (type
-``Meeting``), some agents have trainings and coaching meetings, some have ``Time Off`` days,
-and the company holiday (``anchor + 28 days``, the Monday of week 5) has no activity at all.
+Teams (provider teams: people carry their ids; 8 agents each, shifts in each agent's own
+time zone): Billing (America/Chicago), Tech Support (America/New_York), Retention
+(Europe/London), Onboarding (Asia/Manila), all Monday-Friday; Weekend Crew
+(America/Chicago) works Wednesday-Sunday. Each working day is a Shift split by two Breaks
+and a Lunch; teams have a weekly 30-minute ``Team huddle`` (type ``Meeting``), some agents
+have trainings and coaching meetings, some have ``Time Off`` days, and the company holiday
+(``anchor + 28 days``, the Monday of week 5) has no activity at all.
 
 Host employees and the mapping edge cases (host email -> expected outcome):
 
@@ -44,6 +45,7 @@ from pydantic import TypeAdapter
 
 from wfm_bridge.ports.errors import InvalidInputError
 from wfm_bridge.ports.models import Activity, ActivityType, Employee, ProviderPerson
+from wfm_bridge.ports.models import Team as ProviderTeam
 
 DEMO_SEED = 20240610
 WEEKS = 10
@@ -141,9 +143,22 @@ def _id(kind: str, key: str) -> str:
     return str(uuid.uuid5(_NS, f"{kind}:{key}"))
 
 
-def _person(name: str, zone: str, *, email: str | None = None) -> ProviderPerson:
+def team_id_for(team: str) -> str:
+    """The provider id of the demo team called ``team``."""
+    return _id("team", team)
+
+
+def demo_teams() -> list[ProviderTeam]:
+    """The provider's teams: the five of ``TEAMS`` (their agents carry the ids)."""
+    return [ProviderTeam(id=team_id_for(t.name), name=t.name) for t in TEAMS]
+
+
+def _person(
+    name: str, zone: str, *, email: str | None = None, team: str | None = None
+) -> ProviderPerson:
     first, last = name.split(" ", 1)
     return ProviderPerson(
+        team_ids=[team_id_for(team)] if team else [],
         person_id=_id("person", name),
         agent_id=_id("agent", name),
         first_name=first,
@@ -159,14 +174,14 @@ def demo_people() -> list[ProviderPerson]:
     for team in TEAMS:
         for name in team.members:
             if name == "Samuel Taylor":  # the second "Sam Taylor" (ambiguous by name)
-                person = _person("Sam Taylor", team.zone, email=email_for(name))
+                person = _person("Sam Taylor", team.zone, email=email_for(name), team=team.name)
                 person = person.model_copy(
                     update={"person_id": _id("person", name), "agent_id": _id("agent", name)}
                 )
             elif name == "Maria Garcia":  # typed into the provider with a trailing space
-                person = _person(name, team.zone, email=email_for(name) + " ")
+                person = _person(name, team.zone, email=email_for(name) + " ", team=team.name)
             else:
-                person = _person(name, team.zone)
+                person = _person(name, team.zone, team=team.name)
             people.append(person)
     inactive = _person("Yuki Tanaka", "America/New_York").model_copy(update={"active": False})
     supervisor = _person("Olivia Hart", "Europe/London").model_copy(update={"agent_id": None})

@@ -105,7 +105,7 @@ def wfm_register_adapters(registry: AdapterRegistry) -> None:
         _provider,
         plugin=PLUGIN,
         description="seeded demo org, saved in the data directory",
-        capabilities=("schedules", "one_to_ones", "scores"),
+        capabilities=("schedules", "one_to_ones", "scores", "teams"),
     )
 
 

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from pydantic import TypeAdapter, ValidationError
 
 from wfm_bridge.ports.errors import IntegrityError
-from wfm_bridge.ports.models import Activity, ActivityType, ProviderPerson, ScorePush
+from wfm_bridge.ports.models import Activity, ActivityType, ProviderPerson, ScorePush, Team
 
 FORMAT = 1
 RESET_HINT = "run `wfm demo reset` to restore the demo data"
@@ -25,6 +25,7 @@ _US = timedelta(microseconds=1)
 _PEOPLE = TypeAdapter(list[ProviderPerson])
 _TYPES = TypeAdapter(list[ActivityType])
 _SCORES = TypeAdapter(list[ScorePush])
+_TEAMS = TypeAdapter(list[Team])
 _ACTIVITIES = TypeAdapter(list[Activity])
 
 Row = list[Any]  # [id, agent_id, type_id, start_us, end_us, description]
@@ -41,6 +42,7 @@ class Snapshot:
     scores: list[ScorePush] = field(default_factory=list)
     score_batches: list[list[str]] = field(default_factory=list)
     deleted_ids: list[str] = field(default_factory=list)
+    teams: list[Team] = field(default_factory=list)
 
     def activities(self) -> list[Activity]:
         """The activities, decoded and validated."""
@@ -110,6 +112,7 @@ def dumps(snapshot: Snapshot) -> bytes:
         "scores": _SCORES.dump_python(snapshot.scores, mode="json"),
         "score_batches": snapshot.score_batches,
         "deleted_ids": snapshot.deleted_ids,
+        "teams": _TEAMS.dump_python(snapshot.teams, mode="json"),
     }
     return json.dumps(doc, separators=(",", ":")).encode()
 
@@ -131,6 +134,7 @@ def loads(raw: bytes, source: str) -> Snapshot:
             scores=_SCORES.validate_python(doc["scores"]),
             score_batches=[list(map(str, b)) for b in doc["score_batches"]],
             deleted_ids=[str(i) for i in doc["deleted_ids"]],
+            teams=_TEAMS.validate_python(doc.get("teams", [])),  # files from before teams
         )
     except (ValueError, KeyError, TypeError) as exc:  # ValidationError is a ValueError
         raise IntegrityError(

@@ -32,6 +32,7 @@ from wfm_bridge.plugins.memory_fake.demo import (
     demo_anchor,
     demo_people,
     demo_schedule,
+    demo_teams,
 )
 from wfm_bridge.plugins.memory_fake.snapshot import (
     Row,
@@ -81,6 +82,7 @@ def seed_snapshot(anchor: date) -> Snapshot:
         people=demo_people(),
         activity_types=list(ACTIVITY_TYPES),
         activity_rows=encode_activities(demo_schedule(anchor)),
+        teams=demo_teams(),
     )
 
 
@@ -168,6 +170,7 @@ class PersistentFakeBackend(FakeWfmBackend):
         self.scores = {s.evaluation_id: s for s in snap.scores}
         self.score_batches = snap.score_batches
         self.deleted_ids = snap.deleted_ids
+        self.teams = {t.id: t for t in snap.teams}
 
     def _snapshot(self) -> Snapshot:
         rows = self._rows
@@ -181,6 +184,7 @@ class PersistentFakeBackend(FakeWfmBackend):
             scores=list(self.scores.values()),
             score_batches=self.score_batches,
             deleted_ids=self.deleted_ids,
+            teams=list(self.teams.values()),
         )
 
     def _save(self) -> None:

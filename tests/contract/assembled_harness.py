@@ -36,7 +36,7 @@ class AssembledEmulatorHarness:
 
     name = "assembled_emulator"
     paging_people = 25
-    capabilities: tuple[str, ...] = ("schedules", "one_to_ones", "scores")
+    capabilities: tuple[str, ...] = ("schedules", "one_to_ones", "scores", "teams")
     credentials: Mapping[str, str] = {"api_key": GOOD_KEY}
     secret_fields: tuple[str, ...] = ("api_key",)
     secret_patterns: tuple[str, ...] = (KEY_PATTERN,)

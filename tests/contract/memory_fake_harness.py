@@ -22,7 +22,7 @@ from wfm_bridge.ports.models import Activity, ActivityType, ProviderPerson, Scor
 from wfm_bridge.testing.harness import ProviderHarness
 
 GOOD_KEY = "fake-key-" + "g" * 24  # memory_fake takes any key its backend accepts
-ALL: tuple[str, ...] = ("schedules", "one_to_ones", "scores")
+ALL: tuple[str, ...] = ("schedules", "one_to_ones", "scores", "teams")
 MEETING_TYPE = ActivityType(id="t-1to1", name="Meeting")  # how the fake books 1:1s
 OUTAGE = UnavailableError("the fake WFM is down (injected outage); try again later")
 

@@ -146,3 +146,18 @@ def test_activity_types_lists_meeting(wfm: Cli) -> None:
     table = wfm("activity-types", "--refresh")
     assert table.code == 0, table.err
     assert "Activity types" in table.out and "Meeting" in table.out
+
+
+def test_team_needs_a_provider_with_teams_and_tz_agent_is_refused_where_it_means_nothing(
+    wfm: Cli,
+) -> None:
+    no_teams = wfm("--provider", "genesys", "schedule", "--team", "Billing", "--days", "7")
+    assert no_teams.code == 2 and "genesys has no teams" in no_teams.err
+    team = wfm("schedule", "--team", " billing ", "--start", "2024-06-24", "--days", "7",
+               "--json")
+    assert team.code == 0, team.err
+    assert len(team.json()["employees"]) == 8
+    listed = wfm("--tz", "agent", "meetings", "list")
+    assert listed.code == 2 and "--tz agent (each employee's own zone) applies to" in listed.err
+    nothing = wfm("schedule", "--days", "7")
+    assert nothing.code == 2 and "--team NAME" in nothing.err

@@ -52,8 +52,14 @@ def view_of(data: dict[str, Any]) -> ScheduleView:
         return {**{k: v for k, v in person.items() if k != "agent_id"},
                 "name": person["name"] or ""}
 
+    def day(d: dict[str, Any]) -> dict[str, Any]:  # off_duty is derived from the blocks
+        return {"date": d["date"], "blocks": [local(b) for b in d["blocks"]]}
+
+    def own(e: dict[str, Any]) -> str | None:  # each employee's zone is set for --tz agent
+        return e["timezone"] if data["timezone"] == "agent" else None
+
     employees = [{**e, "employee": employee(e["employee"]), "agent_id": e["employee"]["agent_id"],
-                  "days": [{**d, "blocks": [local(b) for b in d["blocks"]]} for d in e["days"]]}
+                  "timezone": own(e), "days": [day(d) for d in e["days"]]}
                  for e in data["employees"]]
     unmapped = [{**u, "employee": employee(u["employee"])} for u in data["unmapped"]]
     rest = {k: v for k, v in data.items() if k != "partial"}

@@ -37,6 +37,7 @@ OPERATIONS = {
     ("get", "/mapping/explain"): "mapping explain",
     ("post", "/mapping/refresh"): "mapping refresh",
     ("get", "/schedules"): "schedule",
+    ("get", "/teams"): "teams",
     ("get", "/activity-types"): "activity-types",
     ("post", "/activity-types/refresh"): "activity-types",
     ("get", "/slots"): "slots",

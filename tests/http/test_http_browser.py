@@ -103,7 +103,33 @@ def _calendar(page: Any, variant: str) -> None:
     assert page.locator("section.day").count() == 14
     assert page.locator(".block").count() > 0
     assert page.locator(f"input[name=email][value='{AGENT}']").is_checked()
+    _availability_shown(page)
     _shot(page, f"{variant}-calendar-14-days")
+
+
+def _availability_shown(page: Any) -> None:
+    """Blocks carry their availability and look it; the legend explains; off duty is grey."""
+    states = set(page.eval_on_selector_all(
+        ".block:not([data-type='wfm-free-slot'])", "els => els.map(e => e.dataset.availability)"))
+    assert {"available", "break"} <= states <= {"available", "busy", "break", "time_off"}
+    assert page.locator("ul.legend.availability").is_visible()
+    assert "off duty" in page.inner_text("ul.legend.availability")
+    hatched = page.eval_on_selector(
+        ".block.av-break", "e => getComputedStyle(e).backgroundImage")
+    assert "repeating-linear-gradient" in hatched
+
+
+def _team(page: Any, variant: str) -> None:
+    """Pick a team instead of people: its employees' lanes, Billing's eight (Maria included)."""
+    page.uncheck(f"input[name=email][value='{AGENT}']")
+    page.select_option("#team-pick", "Billing")
+    page.fill("input[name=days]", "7")
+    page.click("#view-schedule")
+    page.wait_for_selector("main.calendar")
+    first_day = page.locator("section.day").first
+    names = first_day.locator(".lane .who").all_inner_texts()
+    assert "Maria Garcia" in names and len(names) == 8  # Billing: all eight are mapped
+    _shot(page, f"{variant}-calendar-team")
 
 
 def _book_and_cancel(page: Any, url: str, variant: str, in_wfm: Descriptions) -> None:
@@ -113,6 +139,7 @@ def _book_and_cancel(page: Any, url: str, variant: str, in_wfm: Descriptions) ->
     slots = page.locator(".block[data-type='wfm-free-slot']")
     slots.first.wait_for()
     assert page.locator("section.day").count() == 14
+    _availability_shown(page)
     _shot(page, f"{variant}-one-to-ones")
     start = slots.first.get_attribute("data-start")
     slots.first.click()
@@ -150,6 +177,7 @@ def _run(browser: Any, url: str, token: str, variant: str, in_wfm: Descriptions)
     try:
         _sign_in(page, url, token)
         _calendar(page, variant)
+        _team(page, variant)
         _book_and_cancel(page, url, variant, in_wfm)
     finally:
         context.close()

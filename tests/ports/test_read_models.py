@@ -33,14 +33,16 @@ PINNED = (
     '"agent_id":null,"timezone":null},"agent_id":"ag1","days":[{"date":"2024-03-31",'
     '"blocks":[{"start":"2024-03-31T09:00:00+01:00","end":"2024-03-31T10:00:00+01:00",'
     '"activity":"Shift","activity_id":"a1","activity_type_id":"t1","color":"#4a90d9",'
-    '"description":"","created_here":false},{"start":"2024-03-31T10:00:00+01:00",'
+    '"description":"","created_here":false,"availability":"busy"},'
+    '{"start":"2024-03-31T10:00:00+01:00",'
     '"end":"2024-03-31T10:30:00+01:00","activity":"Réunion","activity_id":"a2",'
     '"activity_type_id":"t2","color":null,"description":"1:1 au café ☕",'
-    '"created_here":true}]},{"date":"2024-04-01","blocks":[]},{"date":"2024-04-02",'
+    '"created_here":true,"availability":"busy"}]},{"date":"2024-04-01","blocks":[]},'
+    '{"date":"2024-04-02",'
     '"blocks":[]},{"date":"2024-04-03","blocks":[]},{"date":"2024-04-04","blocks":[]},'
-    '{"date":"2024-04-05","blocks":[]},{"date":"2024-04-06","blocks":[]}]}],'
+    '{"date":"2024-04-05","blocks":[]},{"date":"2024-04-06","blocks":[]}],"timezone":null}],'
     '"unmapped":[{"employee":{"host_id":"h2","name":"Bo","email":null,"agent_id":null,'
-    '"timezone":null},"reason":"inactive in Assembled"}]}'
+    '"timezone":null},"reason":"inactive in Assembled"}],"basis":"shifts"}'
 )
 
 

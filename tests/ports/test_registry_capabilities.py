@@ -97,8 +97,8 @@ def test_declared_once_in_order_and_ignored_for_other_ports() -> None:
 
 
 @pytest.mark.parametrize("plugin", [memory_plugin, assembled_plugin], ids=lambda p: p.PLUGIN)
-def test_the_built_in_providers_declare_all_three(plugin: Any) -> None:
+def test_the_built_in_providers_declare_all_four(plugin: Any) -> None:
     registry = AdapterRegistry()
     plugin.wfm_register_adapters(registry)
     (spec,) = [s for s in registry.specs() if s.kind is PortKind.PROVIDER]
-    assert [c.value for c in spec.capabilities] == ["schedules", "one_to_ones", "scores"]
+    assert [c.value for c in spec.capabilities] == ["schedules", "one_to_ones", "scores", "teams"]

@@ -149,8 +149,8 @@ def test_provider_colours_where_safe_else_a_stable_palette_and_legend_matches() 
     assert want["shift"] == "#4a90d9" and want["training"] == "#22bb22"
     for block in with_class(elements, "block"):
         style = _style(block)
-        assert style["background"] == want[block.data("type")]
-        assert contrast_ratio(style["background"], style["color"]) >= 4.5
+        assert style["background-color"] == want[block.data("type")]
+        assert contrast_ratio(style["background-color"], style["color"]) >= 4.5
     legend = {e.data("type"): e for e in elements if e.tag == "li" and "data-type" in e.attrs}
     assert set(legend) == set(TYPES)
     for type_id, item in legend.items():

@@ -32,5 +32,8 @@ depends on a guess; the plugin treats the same points as unknown or configuratio
 - the QA-score endpoint (path and envelope are configuration, default
   ``POST /v0/qa_scores/bulk``) upserts by ``conversation_external_id`` and answers 202; a
   real account may answer 200, or 403/404/405 when the plan lacks it;
-- the channels of productive types are ``phone``, ``email`` and ``chat``.
+- the channels of productive types are ``phone``, ``email`` and ``chat``;
+- teams: ``GET /v0/teams`` answers ``{"teams": {"<id>": {"id", "name"}}}`` (keyed by id like
+  every collection; no paging), and a person's ``teams`` lists the ids of its teams
+  (assembled-api.md shows ``teams: ["uuid"]`` on Person but not the teams endpoint).
 """

@@ -1,7 +1,7 @@
 """The emulator's admin routes (``/_emulator/...``): no auth, loopback only, for tests/benches.
 
 ``GET ledger`` (created, deleted, trimmed, pushed, request counts), ``GET state``,
-``POST seed`` (wire-shaped people/activity_types/activities, as lists or id-keyed maps;
+``POST seed`` (wire-shaped people/teams/activity_types/activities, as lists or id-keyed maps;
 ``replace`` empties first), ``GET|POST|DELETE faults``, ``POST config`` (latency, rate, burst,
 rate_limit...), ``POST reset`` (state and faults).
 """
@@ -33,6 +33,7 @@ def admin_routes(emu: Emulator) -> list[Route]:
             return json_response(
                 {
                     "people": s.people,
+                    "teams": s.teams,
                     "activity_types": s.activity_types,
                     "activities": s.activities,
                     "scores": s.scores,
@@ -49,6 +50,7 @@ def admin_routes(emu: Emulator) -> list[Route]:
             _records(body.get("people")),
             _records(body.get("activity_types")),
             _records(body.get("activities")),
+            _records(body.get("teams")),
         )
         return json_response(
             {"people": len(emu.state.people), "activities": len(emu.state.activities)}

@@ -188,6 +188,9 @@ def build_app(emu: Emulator) -> ASGIApp:
             raise Rejected(400, "limit must be >= 1 and offset >= 0")
         return json_response(emu.state.people_page(limit, offset))
 
+    async def teams(request: Request) -> Response:
+        return json_response(emu.state.teams_page())
+
     async def activity_types(request: Request) -> Response:
         return json_response(emu.state.activity_types_page())
 
@@ -246,6 +249,7 @@ def build_app(emu: Emulator) -> ASGIApp:
 
     routes = [
         Route("/v0/people", people, methods=["GET"]),
+        Route("/v0/teams", teams, methods=["GET"]),
         Route("/v0/activity_types", activity_types, methods=["GET"]),
         Route("/v0/activities", activities, methods=["GET", "POST", "DELETE"]),
         Route("/v0/activities/bulk", bulk, methods=["POST"]),

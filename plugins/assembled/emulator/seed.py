@@ -19,7 +19,7 @@ from wfm_bridge.plugins.assembled.emulator.state import (
     occurrence_key,
 )
 from wfm_bridge.plugins.assembled.wire import to_unix
-from wfm_bridge.ports.models import Activity, ActivityType, ProviderPerson
+from wfm_bridge.ports.models import Activity, ActivityType, ProviderPerson, Team
 
 CREATED_AT = 1_700_000_000
 
@@ -34,13 +34,18 @@ def person_wire(p: ProviderPerson) -> dict[str, Any]:
         "email": p.email,
         "imported_id": None,
         "timezone": p.timezone,
-        "teams": [],
+        "teams": list(p.team_ids),
         "site": None,
         "platforms": {},
         "deleted": not p.active,
         "staffable": True,
         "created_at": CREATED_AT,
     }
+
+
+def team_wire(t: Team) -> dict[str, Any]:
+    """A Team as the emulator serves it from ``GET /v0/teams`` (an assumed shape)."""
+    return {"id": t.id, "name": t.name}
 
 
 def activity_type_wire(t: ActivityType) -> dict[str, Any]:
@@ -82,12 +87,14 @@ def seed(
     people: Iterable[ProviderPerson] = (),
     activity_types: Iterable[ActivityType] = (),
     activities: Iterable[Activity] = (),
+    teams: Iterable[Team] = (),
 ) -> None:
     """Load DTOs into the emulator, ids as given."""
     state.load(
         [person_wire(p) for p in people],
         [activity_type_wire(t) for t in activity_types],
         [activity_wire(a) for a in activities],
+        [team_wire(t) for t in teams],
     )
 
 
@@ -104,12 +111,20 @@ def seed_demo(state: EmulatorState, today: date, anchor: date | None = None) -> 
 
 
 @functools.lru_cache(maxsize=4)
-def _demo_records(anchor: date) -> tuple[list[WireDict], list[WireDict], list[WireDict]]:
+def _demo_records(
+    anchor: date,
+) -> tuple[list[WireDict], list[WireDict], list[WireDict], list[WireDict]]:
     """The demo org in wire shapes, built once per anchor (``load`` copies the records)."""
-    from wfm_bridge.plugins.memory_fake.demo import ACTIVITY_TYPES, demo_activities, demo_people
+    from wfm_bridge.plugins.memory_fake.demo import (
+        ACTIVITY_TYPES,
+        demo_activities,
+        demo_people,
+        demo_teams,
+    )
 
     return (
         [person_wire(p) for p in demo_people()],
         [activity_type_wire(t) for t in ACTIVITY_TYPES],
         [activity_wire(a) for a in demo_activities(anchor)],
+        [team_wire(t) for t in demo_teams()],
     )

@@ -46,6 +46,7 @@ class EmulatorState:
         self.lock = threading.RLock()
         self._wall = wall_clock
         self.people: dict[str, WireDict] = {}
+        self.teams: dict[str, WireDict] = {}
         self.activity_types: dict[str, WireDict] = {}
         self.activities: dict[str, WireDict] = {}  # occurrence key -> activity
         # Per agent: (start_time, key) sorted, and the longest activity, so a window query
@@ -64,11 +65,14 @@ class EmulatorState:
         people: Iterable[WireDict] = (),
         activity_types: Iterable[WireDict] = (),
         activities: Iterable[WireDict] = (),
+        teams: Iterable[WireDict] = (),
     ) -> None:
         """Add wire-shaped records as given (ids kept); the ledger is not touched."""
         with self.lock:
             for p in people:
                 self.people[p["id"]] = dict(p)
+            for team in teams:
+                self.teams[team["id"]] = dict(team)
             for t in activity_types:
                 kind = dict(t)
                 if kind.get("productive") and not kind.get("channels"):
@@ -81,6 +85,7 @@ class EmulatorState:
         """Forget everything, ledger included."""
         with self.lock:
             self.people.clear()
+            self.teams.clear()
             self.activity_types.clear()
             self.activities.clear()
             self._by_agent.clear()
@@ -102,6 +107,11 @@ class EmulatorState:
                 "limit": limit,
                 "offset": offset,
             }
+
+    def teams_page(self) -> WireDict:
+        """``GET /v0/teams``: every team, keyed by id."""
+        with self.lock:
+            return {"teams": dict(self.teams)}
 
     def activity_types_page(self) -> WireDict:
         """``GET /v0/activity_types``."""
