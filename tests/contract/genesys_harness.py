@@ -145,7 +145,7 @@ class GenesysEmulatorHarness:
         """Every activity the emulator holds, unclipped, named as the provider names them."""
         state = self.emulator.state
         with state.lock:
-            users = list(state.schedules._shifts)
+            users = state.schedules.users()
             answer = search_result(
                 state.schedules, BU, ZONE, users, _EVER[0].timestamp(), _EVER[1].timestamp()
             )
