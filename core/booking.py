@@ -26,7 +26,7 @@ from wfm_bridge.ports.errors import (
     UnavailableError,
     WfmError,
 )
-from wfm_bridge.ports.models import BookedOneToOne, MappingStatus, Meeting, MeetingStatus
+from wfm_bridge.ports.models import BookedOneToOne, Meeting, MeetingStatus
 from wfm_bridge.ports.one_to_one_calendar import OneToOneCalendar
 
 
@@ -83,7 +83,9 @@ class Booking:
             return twin
         self._refuse_past(request.start)
         agent_id = agent_for(self._mapper, request.agent_email, self._provider.name)
-        coach_id = self._person(request.facilitator)
+        coach_person, coach_id = self._person(request.facilitator)
+        if coach_id == agent_id:
+            coach_person = coach_id = None  # the agent facilitates: one calendar
         if not force:
             self._refuse_unavailable(request, agent_id, coach_id)
         meeting = Meeting(
@@ -96,7 +98,8 @@ class Booking:
             title=self._title,
             description=request.description,
             facilitator=request.facilitator,
-            facilitator_id=coach_id if coach_id != agent_id else None,
+            facilitator_id=coach_id,
+            facilitator_person_id=coach_person,
             status=MeetingStatus.PENDING,
             idempotency_key=request.key,
             created_at=self._clock.now(),
@@ -121,15 +124,11 @@ class Booking:
                 return meeting
         return None
 
-    def _person(self, email: str | None) -> str | None:
-        """The provider agent id of ``email`` when it maps to a provider person, else None."""
-        if email is None:
-            return None
-        mapping = self._mapper.map_email(email)
-        person = mapping.person
-        if mapping.status is MappingStatus.MAPPED and person is not None and person.agent_id:
-            return person.agent_id
-        return None
+    def _person(self, email: str | None) -> tuple[str | None, str | None]:
+        """The provider person id and agent id (None without a schedule) of ``email`` when it
+        maps to a provider person, else (None, None)."""
+        person = self._mapper.person_for(email) if email is not None else None
+        return (person.person_id, person.agent_id) if person is not None else (None, None)
 
     def _refuse_unavailable(
         self, request: BookingInput, agent_id: str, coach_id: str | None
@@ -209,7 +208,11 @@ class Booking:
 
     def _record_booked(self, meeting: Meeting, booked: BookedOneToOne) -> Meeting:
         done = meeting.model_copy(
-            update={"status": MeetingStatus.BOOKED, "provider_activity_id": booked.id}
+            update={
+                "status": MeetingStatus.BOOKED,
+                "provider_activity_id": booked.id,
+                "companions": booked.companions,
+            }
         )
         try:
             self._ledger.put(done)

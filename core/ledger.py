@@ -54,12 +54,13 @@ class MeetingLedger:
         return sorted(meetings, key=lambda m: (m.start, m.id))
 
     def booked_activity_ids(self) -> set[str]:
-        """Provider activity ids of BOOKED meetings (what the schedule view marks as ours)."""
-        return {
-            m.provider_activity_id
-            for m in self.all()
-            if m.status is MeetingStatus.BOOKED and m.provider_activity_id
-        }
+        """Provider ids of BOOKED meetings, in every calendar they sit in (what the schedule
+        view marks as ours)."""
+        ids: set[str] = set()
+        for m in self.all():
+            if m.status is MeetingStatus.BOOKED and m.provider_activity_id:
+                ids |= {m.provider_activity_id, *(c.id for c in m.companions)}
+        return ids
 
     def by_activity_id(self, activity_id: str) -> Meeting | None:
         """The meeting whose provider activity has this id, if any."""

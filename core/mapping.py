@@ -76,6 +76,19 @@ class EmployeeMapper:
         """The mapping of the directory employee with this email (or of the bare email)."""
         return self.map_employee(self.employee_for(email))
 
+    def person_for(self, email: str) -> ProviderPerson | None:
+        """The provider person the employee with this email is: the mapped agent, else the
+        one active person without a schedule a rule identifies (a supervisor, as a 1:1's
+        facilitator), else None."""
+        matched, tried = self._index().first_match(self.employee_for(email))
+        if matched is not None:
+            return matched.person
+        for verdict in tried:
+            active = [p for p in verdict.found if p.active]
+            if verdict.outcome is Outcome.NOT_AGENT and len(active) == 1:
+                return active[0]
+        return None
+
     def employee_for(self, email: str) -> Employee:
         """The directory employee with this email, or an employee known only by it."""
         clean = email.strip() if isinstance(email, str) else ""

@@ -20,6 +20,7 @@ from wfm_bridge.ports.models import (
     MappingStatus,
     Meeting,
     OneToOne,
+    ProviderPerson,
 )
 
 MAX_DESCRIPTION = 1000
@@ -34,6 +35,10 @@ class EmailMapper(Protocol):
         """The mapping outcome of the host employee with this email."""
         ...
 
+    def person_for(self, email: str) -> ProviderPerson | None:
+        """The provider person (agent or not) the employee with this email is, if any."""
+        ...
+
 
 def title_for(host_name: str) -> str:
     """The meeting title shown in the WFM system."""
@@ -45,7 +50,8 @@ def one_to_one(meeting: Meeting) -> OneToOne:
     return OneToOne(
         reference=meeting.id,
         agent_id=meeting.agent_id,
-        facilitator_id=meeting.facilitator_id,
+        facilitator_id=meeting.facilitator_person_id,
+        facilitator_agent_id=meeting.facilitator_id,
         start=meeting.start,
         end=meeting.end,
         title=meeting.title,
@@ -63,7 +69,37 @@ def recorded(meeting: Meeting) -> BookedOneToOne | None:
         agent_id=meeting.agent_id,
         start=meeting.start,
         end=meeting.end,
+        companions=meeting.companions,
     )
+
+
+def holders(meeting: Meeting) -> list[str]:
+    """Every agent whose calendar holds the meeting: its agent, then the facilitator's."""
+    return one_to_one(meeting).holders
+
+
+def recorded_ids(meeting: Meeting) -> set[str]:
+    """Every provider id the ledger records for a BOOKED meeting (none otherwise)."""
+    booked = recorded(meeting)
+    return set(booked.ids) if booked is not None else set()
+
+
+def calendar_notes(meeting: Meeting) -> list[str]:
+    """Whose calendars hold the meeting, when a facilitator is named (empty otherwise)."""
+    who = meeting.facilitator
+    if not who:
+        return []
+    if meeting.facilitator_id:
+        return [f"in the calendars of the agent and of the facilitator {who}"]
+    if meeting.facilitator_person_id:
+        return [
+            f"the facilitator {who} has no schedule of his own, so only the agent's calendar "
+            "holds it (and only the agent's time was checked)"
+        ]
+    return [
+        f"the facilitator {who} is not a person of the WFM system, so only the agent's "
+        "calendar holds it (and only the agent's time was checked)"
+    ]
 
 
 def _email(value: str, what: str) -> str:

@@ -4,8 +4,9 @@ A booking whose answer never came can still be applied later, after the read-bac
 nothing (a slow server applies a request whose client already gave up, or the booking process
 was killed with the request in flight). The copy that lands carries the meeting's reference,
 so it is recognisably ours. For every meeting that has not ended (booked, cancelled, or
-forgotten and kept as a tombstone) the sweep reads the calendar back (``find`` by reference)
-and cancels each copy except the one booking the ledger records for a BOOKED meeting. Only
+forgotten and kept as a tombstone) the sweep reads every calendar of it back (``find`` by
+reference, the agent's and the facilitator's) and cancels each copy except the parts of the
+one booking the ledger records for a BOOKED meeting. Only
 bookings whose reference names a meeting of this ledger are ever touched; PENDING meetings
 are left to settling, and a meeting another process is writing is skipped.
 """
@@ -13,6 +14,7 @@ are left to settling, and a meeting another process is writing is skipped.
 from __future__ import annotations
 
 from wfm_bridge.core.ledger import MeetingLedger
+from wfm_bridge.core.meeting_rules import recorded_ids
 from wfm_bridge.core.meeting_writes import CalendarWrites
 from wfm_bridge.ports.clock import Clock
 from wfm_bridge.ports.errors import BusyError
@@ -54,8 +56,7 @@ class StraySweep:
                     if not self._ledger.is_buried(meeting_id):
                         return False  # gone from the ledger without a tombstone: not judged
                 elif current.status is MeetingStatus.PENDING or (
-                    current.status is MeetingStatus.BOOKED
-                    and current.provider_activity_id == copy.id
+                    current.status is MeetingStatus.BOOKED and copy.id in recorded_ids(current)
                 ):
                     return False
                 self._writes.cancel(copy)

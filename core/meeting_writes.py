@@ -3,9 +3,9 @@ cancel exactly one booking (already gone counts as done)."""
 
 from __future__ import annotations
 
-from wfm_bridge.core.meeting_rules import one_to_one
+from wfm_bridge.core.meeting_rules import holders, one_to_one
 from wfm_bridge.ports.errors import NotFoundError, OutcomeUnknownError, UnavailableError, WfmError
-from wfm_bridge.ports.models import BookedOneToOne, Meeting
+from wfm_bridge.ports.models import BookedOneToOne, Companion, Meeting
 from wfm_bridge.ports.one_to_one_calendar import OneToOneCalendar
 
 
@@ -19,21 +19,25 @@ class CalendarWrites:
         self._attempts = attempts
 
     def find(self, meeting: Meeting) -> list[BookedOneToOne]:
-        """Every copy of the meeting the calendar holds (found by its reference), by id."""
-        found = self._calendar.find(meeting.id, meeting.agent_id, meeting.start, meeting.end)
-        return sorted(found, key=lambda b: b.id)
+        """Every copy of the meeting the calendar holds (found by its reference) in every
+        calendar it belongs in (agent's, facilitator's), by id."""
+        agent, *others = holders(meeting)
+        found = self._calendar.find(meeting.id, agent, meeting.start, meeting.end, others)
+        return sorted(found, key=lambda b: (b.agent_id != agent, b.id))
 
     def read_back(self, meeting: Meeting) -> BookedOneToOne | None:
         """The meeting's booking in the calendar, or None.
 
-        Should a duplicate ever exist, the extra copies (same reference) are cancelled.
+        Should a duplicate ever exist, the extra copies (same reference) are cancelled. A
+        booking only partly there (the agent's without the facilitator's, after a write that
+        had no answer) counts as absent: every part of it is cancelled, so the caller books
+        it again whole or forgets it.
         """
         ours = self.find(meeting)
-        if not ours:
-            return None
-        for extra in ours[1:]:
+        booking, extras = assemble(holders(meeting), ours)
+        for extra in extras:
             self.cancel(extra)
-        return ours[0]
+        return booking
 
     def book(self, meeting: Meeting) -> BookedOneToOne:
         """Book the meeting once. Raises OutcomeUnknownError only when it may exist.
@@ -87,3 +91,30 @@ class CalendarWrites:
             f"cancelling {booked.id} in {self._calendar.name} was not confirmed "
             f"({cause}); run the cancel again, it is safe to repeat"
         ) from cause
+
+
+def assemble(
+    wanted: list[str], found: list[BookedOneToOne]
+) -> tuple[BookedOneToOne | None, list[BookedOneToOne]]:
+    """The booking ``found`` makes up (one part in each calendar of ``wanted``, the agent's
+    first), and the copies beyond it. When some calendar has no part, no booking: every
+    copy is then beyond it."""
+    agent = wanted[0]
+    main = next((b for b in found if b.agent_id == agent), None)
+    if main is None:
+        return None, found
+    companions: list[Companion] = []
+    used = {main.id}
+    for holder in wanted[1:]:
+        own = next((c for c in main.companions if c.agent_id == holder), None)
+        part = own or next(
+            (Companion(id=b.id, agent_id=holder) for b in found
+             if b.agent_id == holder and b.id not in used),
+            None,
+        )
+        if part is None:
+            return None, found
+        companions.append(part)
+        used.add(part.id)
+    extras = [b for b in found if b.id not in used]
+    return main.model_copy(update={"companions": companions}), extras

@@ -3,21 +3,24 @@
 The façade over ``core.booking`` and ``core.cancellation``. Every write records its intent
 in the ledger (a PENDING meeting) before the provider call; PENDING therefore means "a
 provider write is not confirmed yet": a booking when ``cancelled_at`` is None, else a cancel.
-Only meetings in the ledger can be cancelled, each by cancelling exactly its one booking.
+Only meetings this product created can be cancelled, each by cancelling exactly its booking
+(every part: the agent's and the facilitator's); one another installation of the tenant
+booked is found in the provider by its reference (core/meeting_adopt.py).
 Not offered, by design: modifying, bulk create/delete, shift sync.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timedelta
 from typing import NoReturn
 
 from wfm_bridge.core.availability_check import AvailabilityCheck
 from wfm_bridge.core.booking import Booking
 from wfm_bridge.core.cancellation import Cancellation
 from wfm_bridge.core.ledger import MeetingLedger
+from wfm_bridge.core.meeting_adopt import Adoption, is_reference
 from wfm_bridge.core.meeting_rules import EmailMapper, title_for
 from wfm_bridge.core.meeting_sweep import StraySweep
 from wfm_bridge.core.meeting_writes import CalendarWrites
@@ -65,10 +68,20 @@ class MeetingService:
         attempts: int = 2,
         check: AvailabilityCheck | None = None,
         zone_of: Callable[[str], str] | None = None,
+        agents: Callable[[], Sequence[str]] = lambda: (),
     ) -> None:
         self._provider = calendar
         self._ledger = ledger
         writes = CalendarWrites(calendar, attempts)
+        self._adoption = Adoption(
+            calendar,
+            mapper,
+            ledger,
+            clock,
+            title=title_for(host_name),
+            agents=agents,
+            zone_of=zone_of or (lambda email: "UTC"),
+        )
         self._booking = Booking(
             calendar,
             mapper,
@@ -107,12 +120,27 @@ class MeetingService:
 
     # --- cancel, list, reconcile ---------------------------------------------------------
 
-    def cancel(self, meeting_id: str) -> Meeting:
-        """Cancel a meeting created here: cancel exactly its one booking.
+    def cancel(
+        self, meeting_id: str, agent_email: str | None = None, on: date | None = None
+    ) -> Meeting:
+        """Cancel a meeting this product created: cancel exactly its booking (every part).
 
-        Any id not in the ledger is refused; cancelling twice makes no second provider call.
+        A meeting id this ledger lacks (another installation of the tenant booked it) is
+        looked up in the provider by its reference, in ``agent_email``'s calendar (on ``on``,
+        or the days around today), and cancelled with every part found (core/meeting_adopt);
+        without ``agent_email`` the refusal says to give it. Anything not carrying the
+        reference is refused; cancelling twice makes no second provider call.
         """
-        meeting = self._known(meeting_id)
+        try:
+            meeting = self._known(meeting_id)
+        except UnknownIdError:
+            clean = meeting_id.strip()
+            if not is_reference(clean) or self._ledger.by_activity_id(clean) is not None:
+                raise
+            meeting = self._adoption.adopt(clean, agent_email, on)
+            with self._ledger.lock(meeting.id):
+                if self._ledger.get(meeting.id) is None:
+                    self._ledger.put(meeting)  # recorded first: a failure stays pending here
         if meeting.status is MeetingStatus.CANCELLED:
             return meeting
         with self._ledger.lock(meeting.id):

@@ -198,7 +198,13 @@ class SlotFinder:
             for d in (first + timedelta(days=n) for n in range(days))
             if d not in days_with
         }
-        return SlotSearch(agent_email.strip(), zone.key, basis.describe(), slots, notes)
+        described = basis.describe()
+        if facilitator and facilitator.strip() and coach is None:
+            described += (
+                f"; the facilitator {facilitator.strip()} has no schedule in "
+                f"{self._provider.name}, so only the agent's time counts"
+            )
+        return SlotSearch(agent_email.strip(), zone.key, described, slots, notes)
 
     def _facilitator_id(self, facilitator: str | None) -> str | None:
         if not facilitator or not facilitator.strip():

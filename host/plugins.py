@@ -16,7 +16,6 @@ predates the declaration: API "1").
 from __future__ import annotations
 
 import importlib.metadata
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -59,12 +58,6 @@ class DiscoveredPlugins:
         return plugin_names(self.manager)
 
 
-def blocked_from_env() -> list[str]:
-    """Plugin names listed in ``WFM_BLOCK_PLUGINS``."""
-    raw = os.environ.get("WFM_BLOCK_PLUGINS", "")
-    return [name.strip() for name in raw.split(",") if name.strip()]
-
-
 def discover_plugins(
     blocked: Iterable[str] = (),
     extra_plugins: Iterable[object] = (),
@@ -105,20 +98,6 @@ def discover_plugins(
     if commands is not None:
         commands.check()
     return DiscoveredPlugins(pm, registry, tuple(failures), commands)
-
-
-def build_plugin_manager(
-    blocked: Iterable[str] = (), extra_plugins: Iterable[object] = ()
-) -> pluggy.PluginManager:
-    """The plugin manager of ``discover_plugins`` (broken plugins already unregistered)."""
-    return discover_plugins(blocked, extra_plugins).manager
-
-
-def collect_adapters(pm: pluggy.PluginManager) -> AdapterRegistry:
-    """Ask every plugin of ``pm`` for its adapters (all implementations are called)."""
-    registry = AdapterRegistry()
-    pm.hook.wfm_register_adapters(registry=registry)
-    return registry
 
 
 def plugin_names(pm: pluggy.PluginManager) -> list[str]:

@@ -55,16 +55,25 @@ class _ProviderOptions(PydanticBaseSettingsSource):
         return {"provider_options": options} if options else {}
 
 
-class Settings(BaseSettings):
-    """Everything the composition root needs to pick and build adapters."""
+class PluginSettings(BaseSettings):
+    """What plugin discovery needs, readable before (and without) the rest of ``Settings``:
+    the command line discovers plugins, and so its commands, before it parses any option."""
 
     model_config = SettingsConfigDict(
-        env_prefix="WFM_",
-        env_ignore_empty=True,
-        frozen=True,
-        extra="forbid",
-        populate_by_name=True,
+        env_prefix="WFM_", env_ignore_empty=True, frozen=True, populate_by_name=True
     )
+
+    blocked_plugins: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), validation_alias="WFM_BLOCK_PLUGINS"
+    )
+
+    _split_blocked = field_validator("blocked_plugins", mode="before")(_names)
+
+
+class Settings(PluginSettings):
+    """Everything the composition root needs to pick and build adapters."""
+
+    model_config = SettingsConfigDict(extra="forbid")
 
     data_dir: Path = Field(default_factory=default_data_dir, validation_alias="WFM_HOME")
     tenant: str = "default"
@@ -88,13 +97,8 @@ class Settings(BaseSettings):
     availability: str = ""
     max_meeting_minutes: int = Field(default=120, gt=0)  # the longest 1:1
     provider_options: dict[str, str] = Field(default_factory=dict)
-    blocked_plugins: Annotated[tuple[str, ...], NoDecode] = Field(
-        default=(), validation_alias="WFM_BLOCK_PLUGINS"
-    )
 
-    _split_names = field_validator(
-        "available_activity_types", "blocked_plugins", mode="before"
-    )(_names)
+    _split_names = field_validator("available_activity_types", mode="before")(_names)
 
     @classmethod
     def settings_customise_sources(

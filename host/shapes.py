@@ -128,8 +128,11 @@ def meeting_json(meeting: Meeting) -> dict[str, Any]:
 
 
 def meeting_out_json(meeting: Meeting, timezone: str) -> dict[str, Any]:
-    """One meeting booked or cancelled (``MeetingOut``, `wfm meetings book|cancel`)."""
-    return {**meeting_json(meeting), "timezone": timezone}
+    """One meeting booked or cancelled (``MeetingOut``, `wfm meetings book|cancel`), with
+    whose calendars hold it."""
+    from wfm_bridge.core.meeting_rules import calendar_notes
+
+    return {**meeting_json(meeting), "timezone": timezone, "notes": calendar_notes(meeting)}
 
 
 def meetings_json(meetings: Sequence[Meeting], timezone: str) -> dict[str, Any]:

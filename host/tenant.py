@@ -180,6 +180,9 @@ class Tenant:
                     self.provider, self.activity_types, self.classifier, (hours.start, hours.end)
                 ),
                 zone_of=lambda email: self.slots.zone_of(email, s.timezone),
+                agents=lambda: [
+                    p.agent_id for p in self.provider.list_people() if p.agent_id and p.active
+                ],
             ),
         )
 

@@ -291,14 +291,18 @@ class ScheduleView(ReadModel):
 class OneToOne(Dto):
     """A one-to-one to book in the WFM system, carrying the product's booking reference.
 
-    People are provider ids: the agent, the facilitator when a provider person, and any other
-    attendees. ``title`` and ``description`` are what people see in the WFM system; the
-    vendor recognises its booking again by ``reference`` alone.
+    People are provider ids: the agent; the facilitator when he is a provider person
+    (``facilitator_id``, his person id, the one a vendor names as an appointment's
+    facilitator) and, when he has a schedule of his own, his agent id
+    (``facilitator_agent_id``: his calendar then holds the 1:1 too); any other attendees.
+    ``title`` and ``description`` are what people see in the WFM system; the vendor
+    recognises its booking again by ``reference`` alone.
     """
 
     reference: str = Field(min_length=1)
     agent_id: str = Field(min_length=1)
     facilitator_id: str | None = None
+    facilitator_agent_id: str | None = None
     attendee_ids: list[str] = Field(default_factory=list)
     start: AwareDatetime
     end: AwareDatetime
@@ -311,16 +315,47 @@ class OneToOne(Dto):
             raise ValueError("a one-to-one must end after it starts")
         return self
 
+    @property
+    def holders(self) -> list[str]:
+        """Every agent whose calendar holds the 1:1: the agent, then the facilitator."""
+        extra = self.facilitator_agent_id
+        return [self.agent_id] + ([extra] if extra and extra != self.agent_id else [])
+
+
+class Companion(Dto):
+    """Where a booked 1:1 sits in another calendar than the agent's (the facilitator's):
+    that agent and the vendor's id that removes it there (the booking's own ``id`` where one
+    appointment sits in every calendar)."""
+
+    id: str = Field(min_length=1)
+    agent_id: str = Field(min_length=1)
+
 
 class BookedOneToOne(Dto):
     """A one-to-one as the WFM system holds it; ``id`` is the vendor's handle that cancels it
-    (for an activity-based vendor, the agent's activity id the schedule view shows)."""
+    in the agent's calendar (for an activity-based vendor, the agent's activity id the
+    schedule view shows), ``companions`` where it sits in other calendars (the
+    facilitator's), each removed with it.
+
+    ``find`` answers with one entry per thing it finds: ``agent_id`` is then the calendar
+    it was found in (the agent's, or one of the others asked about)."""
 
     id: str = Field(min_length=1)
     reference: str = Field(min_length=1)
     agent_id: str = Field(min_length=1)
     start: AwareDatetime
     end: AwareDatetime
+    companions: list[Companion] = Field(default_factory=list)
+
+    @property
+    def holders(self) -> list[str]:
+        """Every agent whose calendar holds this booking: its own, then its companions'."""
+        return list(dict.fromkeys([self.agent_id, *(c.agent_id for c in self.companions)]))
+
+    @property
+    def ids(self) -> list[str]:
+        """Every vendor id this booking holds (its own first), each once."""
+        return list(dict.fromkeys([self.id, *(c.id for c in self.companions)]))
 
 
 class MeetingStatus(StrEnum):
@@ -343,8 +378,10 @@ class Meeting(Dto):
     title: str
     description: str = ""
     facilitator: str | None = None
-    facilitator_id: str | None = None  # the facilitator's provider agent id, when mapped
+    facilitator_id: str | None = None  # the facilitator's provider agent id, when he has one
+    facilitator_person_id: str | None = None  # the facilitator's provider person id, if any
     provider_activity_id: str | None = None  # BookedOneToOne.id, once the provider confirmed
+    companions: list[Companion] = Field(default_factory=list)  # BookedOneToOne.companions
     status: MeetingStatus
     idempotency_key: str | None = None
     created_at: AwareDatetime

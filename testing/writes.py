@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from wfm_bridge.ports.errors import NotFoundError
-from wfm_bridge.ports.models import BookedOneToOne, OneToOne
+from wfm_bridge.ports.models import Activity, BookedOneToOne, OneToOne, ProviderPerson
 from wfm_bridge.ports.schedule_source import collect
 from wfm_bridge.testing.builders import (
     BREAK,
@@ -38,12 +40,18 @@ def seed_day(harness: ProviderHarness) -> list[ActivityKey]:
 
 
 def one_to_one(
-    reference: str = "mtg-0001", start: float = 9.5, end: float = 11, agent: str = agent_id(1)
+    reference: str = "mtg-0001",
+    start: float = 9.5,
+    end: float = 11,
+    agent: str = agent_id(1),
+    facilitator: ProviderPerson | None = None,
 ) -> OneToOne:
-    """A 1:1 for ``agent`` on day 0 between the given hours."""
+    """A 1:1 for ``agent`` on day 0 between the given hours (with ``facilitator``)."""
     return OneToOne(
         reference=reference,
         agent_id=agent,
+        facilitator_id=facilitator.person_id if facilitator else None,
+        facilitator_agent_id=facilitator.agent_id if facilitator else None,
         start=at(0, start),
         end=at(0, end),
         title="One To One [Created via evaluagent]",
@@ -58,6 +66,19 @@ def server_keys(harness: ProviderHarness) -> list[ActivityKey]:
 
 def _ids(found: list[BookedOneToOne]) -> list[str]:
     return sorted(b.id for b in found)
+
+
+def _person_of(provider: Any, agent: str | None = None, email: str = "") -> ProviderPerson:
+    """The provider's own person for an agent id (or an email): its person id is the
+    vendor's."""
+    people: list[ProviderPerson] = provider.list_people()
+    return next(p for p in people if (p.agent_id == agent if agent else p.email == email))
+
+
+def _held(provider: Any, holder: str, part_id: str) -> list[Activity]:
+    """What ``holder``'s schedule shows on day 0 under ``part_id``."""
+    shown = collect(provider.activities([holder], at(0, 0), at(1, 0)))
+    return [a for a in shown if a.id == part_id]
 
 
 class OneToOneSuite(KitSuite):
@@ -86,6 +107,53 @@ class OneToOneSuite(KitSuite):
         (mine,) = [a for a in shown if a.id == booked.id]
         assert (mine.start, mine.end) == (wanted.start, wanted.end)
         assert wanted.title in mine.description and wanted.description in mine.description
+
+    @needs("one_to_ones")
+    def test_a_facilitator_with_a_schedule_holds_the_booking_too_and_cancel_removes_both(
+        self, harness: ProviderHarness
+    ) -> None:
+        before = seed_day(harness)
+        provider = harness.provider()
+        coach = _person_of(provider, agent_id(2))
+        wanted = one_to_one(facilitator=coach)
+
+        booked = provider.book(wanted)
+
+        assert booked.holders == [agent_id(1), agent_id(2)]
+        for holder, part in [(agent_id(1), booked.id), *((c.agent_id, c.id) for c in
+                                                         booked.companions)]:
+            (mine,) = _held(provider, holder, part)
+            assert (mine.start, mine.end) == (wanted.start, wanted.end)
+            assert wanted.title in mine.description
+        found = provider.find(wanted.reference, agent_id(1), at(0, 0), at(1, 0), [agent_id(2)])
+        assert {i for b in found for i in b.ids} == set(booked.ids)
+        assert {h for b in found for h in b.holders} == {agent_id(1), agent_id(2)}
+        assert provider.find(wanted.reference, agent_id(2), at(0, 0), at(1, 0)) != []
+
+        provider.cancel(booked)
+
+        assert server_keys(harness) == sorted(before)
+        assert provider.find(wanted.reference, agent_id(1), at(0, 0), at(1, 0), [agent_id(2)]) == []
+        with pytest.raises(NotFoundError):
+            provider.cancel(booked)
+
+    @needs("one_to_ones")
+    def test_a_facilitator_without_a_schedule_leaves_other_calendars_alone(
+        self, harness: ProviderHarness
+    ) -> None:
+        harness.seed([person(1), person(2), person(3, agent=False)], TYPES)
+        harness.enable_one_to_ones()
+        provider = harness.provider()
+        coach = _person_of(provider, email=person(3).email or "")
+        assert coach.agent_id is None
+
+        booked = provider.book(one_to_one(facilitator=coach))
+
+        assert booked.companions == [] and booked.holders == [agent_id(1)]
+        assert len(_held(provider, agent_id(1), booked.id)) == 1
+        assert collect(provider.activities([agent_id(2)], at(0, 0), at(1, 0))) == []
+        provider.cancel(booked)
+        assert server_keys(harness) == []
 
     @needs("one_to_ones")
     def test_a_ready_account_says_so(self, harness: ProviderHarness) -> None:

@@ -24,7 +24,8 @@ from typer._click import exceptions as click_exc  # typer vendors click
 
 from wfm_bridge.host.cli import commands
 from wfm_bridge.host.cli.runtime import Runtime
-from wfm_bridge.host.plugins import DiscoveredPlugins, blocked_from_env, discover_plugins
+from wfm_bridge.host.plugins import DiscoveredPlugins, discover_plugins
+from wfm_bridge.host.settings import PluginSettings
 
 
 def discover_cli_plugins(
@@ -32,7 +33,7 @@ def discover_cli_plugins(
 ) -> DiscoveredPlugins:
     """Discover plugins with their commands (blocked: ``WFM_BLOCK_PLUGINS`` by default)."""
     return discover_plugins(
-        blocked_from_env() if blocked is None else blocked,
+        PluginSettings().blocked_plugins if blocked is None else blocked,
         extra_plugins,
         commands=commands.host_commands(run),
     )

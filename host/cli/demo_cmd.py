@@ -11,7 +11,7 @@ import contextlib
 import io
 import json
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -156,11 +156,17 @@ def _tour(
     t.show("schedule", AGENT, "--days", "7")
 
     day = _tomorrow(rt)
-    t.say("Free time for a 1:1", f"Start times on {day} where {AGENT} has nothing booked.")
+    t.say(
+        "Free time for a 1:1",
+        f"Start times on {day} inside {AGENT}'s shift, in her own time zone, ranked.",
+    )
     t.show("slots", AGENT, "--from", day, "--days", "1", "--minutes", "30")
-    slots = t.capture("slots", AGENT, "--from", day, "--days", "3", "--minutes", "30")["items"]
+    found = t.capture("slots", AGENT, "--from", day, "--days", "3", "--minutes", "30")
+    slots = found["items"]
     if slots:
-        _meeting_steps(t, slots[0]["start"])
+        best = min(slots, key=lambda s: s["rank"])["start"]
+        _meeting_steps(t, best)
+        _off_duty_step(t, best, found["timezone"], rt.bridge.clock.now())
     else:
         typer.echo("   (no free slot in the next three days: skipping the booking steps)")
 
@@ -226,6 +232,23 @@ def _meeting_steps(t: Tour, start: str) -> None:
     t.say("Cancel it", "Deletes exactly that one activity, by id.")
     t.show("meetings", "cancel", meeting["id"])
     t.show("meetings", "list")
+
+
+def _off_duty_step(t: Tour, slot: str, zone_name: str, now: datetime) -> None:
+    """A booking at 03:00 in the agent's own zone: refused, naming off duty (exit 2)."""
+    from wfm_bridge.core.day_grid import parse_zone
+
+    zone = parse_zone(zone_name)
+    local = datetime.fromisoformat(slot).astimezone(zone)
+    night = datetime.combine(local.date(), time(3), zone)
+    while night <= now:
+        night += timedelta(days=1)
+    t.say(
+        "Off duty is refused",
+        f"03:00 {zone.key} is outside {AGENT}'s shift: the booking is refused with exit code "
+        "2, naming why (--force would book it off schedule, still deleting nothing).",
+    )
+    t.show("meetings", "book", AGENT, "--start", night.isoformat(), "--minutes", "30")
 
 
 def _tomorrow(rt: Runtime) -> str:

@@ -64,20 +64,37 @@ def register(app: typer.Typer) -> None:
         if as_json:
             print_json(meeting_out_json(meeting, zone.key))
             return
+        from wfm_bridge.core.meeting_rules import calendar_notes
+
         console().print(cell(
             f"booked {meeting.id}: {meeting.title} for {meeting.agent_email}, "
             f"{_span(meeting, zone)} (activity {meeting.provider_activity_id})"
         ))
+        for note in calendar_notes(meeting):
+            console().print(cell(f"  {note}"))
 
     @group.command("cancel")
     def cancel(
         ctx: typer.Context,
-        meeting_id: str = typer.Argument(..., help="A meeting id from `wfm meetings list`."),
+        meeting_id: str = typer.Argument(
+            ..., help="A meeting id (`wfm meetings list`, or the `(ref mtg-...)` in a schedule)."
+        ),
+        agent: str = typer.Option(
+            None, "--agent", help="Its agent (email), for a meeting another installation booked."
+        ),
+        on: str = typer.Option(
+            None, "--on", help="Its day, YYYY-MM-DD in the agent's zone (with --agent)."
+        ),
         as_json: bool = typer.Option(False, "--json", help="JSON output."),
     ) -> None:
-        """Cancel a meeting booked here (deletes exactly its one activity); safe to repeat."""
+        """Cancel a meeting this product booked (deletes exactly its activities, the
+        facilitator's too; found by its reference when another installation booked it);
+        safe to repeat."""
+        from wfm_bridge.core.day_grid import parse_date
+
         rt = runtime(ctx)
-        meeting = rt.tenant.meetings.cancel(meeting_id)
+        day = parse_date(on, "--on") if on else None
+        meeting = rt.tenant.meetings.cancel(meeting_id, agent, day)
         if as_json:
             print_json(meeting_out_json(meeting, _zone(rt.settings.timezone).key))
             return

@@ -150,6 +150,11 @@ class Schedule(Out):
     partial: bool
 
 
+class Companion(Out):
+    id: str
+    agent_id: str
+
+
 class Meeting(Out):
     id: str
     tenant: str
@@ -160,7 +165,9 @@ class Meeting(Out):
     description: str
     facilitator: str | None
     facilitator_id: str | None
+    facilitator_person_id: str | None
     provider_activity_id: str | None
+    companions: list[Companion]
     status: str
     idempotency_key: str | None
     created_at: UtcTime
@@ -169,6 +176,7 @@ class Meeting(Out):
 
 class MeetingOut(Meeting):
     timezone: str
+    notes: list[str]
 
 
 class Meetings(Listing):

@@ -1,4 +1,5 @@
-"""How Assembled holds the product's 1:1s: one activity of the type named exactly ``Meeting``.
+"""How Assembled holds the product's 1:1s: one activity of the type named exactly ``Meeting``
+in each holder's calendar (the agent's; the facilitator's when he is an Assembled agent).
 
 The activity's description is ``<title> - <description> (ref <reference>)``: title and
 description are what people see in Assembled, the trailing reference is how a booking is
@@ -35,7 +36,7 @@ def is_booking(activity: Activity, reference: str) -> bool:
 
 
 def bookings(activities: Iterable[Activity], reference: str) -> list[BookedOneToOne]:
-    """The activities written for ``reference``, as bookings."""
+    """The activities written for ``reference``, as bookings (each in its own agent's)."""
     return [
         BookedOneToOne(
             id=a.id, reference=reference, agent_id=a.agent_id, start=a.start, end=a.end

@@ -62,12 +62,7 @@ def serve(
         anchor = seed_demo(emulator.state, datetime.now(UTC).date(), anchor=configured_anchor({}))
         if not as_json:
             typer.echo(f"seeded the demo organisation (schedules from {anchor})")
-    try:
-        server = EmulatorServer(emulator, port=port, log_level="warning", access_log=access_log)
-    except OSError as exc:
-        raise InvalidInputError(
-            f"cannot listen on 127.0.0.1:{port} ({exc.strerror}); pick another --port"
-        ) from exc
+    server = EmulatorServer(emulator, port=port, log_level="warning", access_log=access_log)
     if as_json:
         import json
 

@@ -14,7 +14,6 @@ appears in logs, reprs or error messages.
 from __future__ import annotations
 
 import base64
-import ipaddress
 import logging
 import random
 from collections.abc import Callable, Mapping
@@ -23,26 +22,18 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import SecretStr
 
-from wfm_bridge.plugins.assembled.config import AssembledConfig, RetryBudget
-from wfm_bridge.plugins.assembled.retry import (
-    POLICY,
-    Action,
-    Backoff,
-    Failure,
-    classify_status,
-    decide,
-    retry_after_seconds,
-)
+from wfm_bridge.host.loopback import checked_base_url
+from wfm_bridge.plugins.assembled.config import AssembledConfig
 from wfm_bridge.plugins.assembled.wire import parse
+from wfm_bridge.plugins.vendor_http.attempts import Attempts, detail, status
+from wfm_bridge.plugins.vendor_http.retry import Backoff, Failure, RetryBudget
+from wfm_bridge.plugins.vendor_http.tls import tls_context
 from wfm_bridge.ports.clock import Clock
 from wfm_bridge.ports.errors import (
     AuthError,
     InvalidInputError,
     NotFoundError,
-    OutcomeUnknownError,
     ProviderResponseError,
-    RateLimitedError,
-    UnavailableError,
     WfmError,
 )
 from wfm_bridge.ports.ratelimit import RateLimit, RateLimiter, RateLimiters
@@ -55,41 +46,12 @@ W = TypeVar("W")
 Params = tuple[tuple[str, str | int], ...] | Mapping[str, str | int] | None
 ErrorFactory = Callable[[str], WfmError]
 
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 NOT_AVAILABLE = frozenset({403, 404, 405})  # for an optional endpoint: not for this account
 
 
 def check_base_url(url: str) -> httpx.URL:
     """The base URL if it is https, or plain http to a loopback host; else InvalidInputError."""
-    try:
-        parsed = httpx.URL(url)
-    except (httpx.InvalidURL, TypeError) as exc:
-        raise InvalidInputError(f"the assembled base URL {url!r} is not a valid URL") from exc
-    if not parsed.host:
-        raise InvalidInputError(f"the assembled base URL {url!r} has no host; use https://...")
-    if parsed.userinfo:
-        raise InvalidInputError("the assembled base URL must not contain credentials")
-    if parsed.scheme == "https":
-        return parsed
-    if parsed.scheme == "http":
-        if _is_loopback(parsed.host):
-            return parsed
-        raise InvalidInputError(
-            f"refusing plain http:// to {parsed.host}: the API key would travel in clear; "
-            "use https:// (plain http is allowed only for loopback, e.g. the emulator)"
-        )
-    raise InvalidInputError(f"the assembled base URL must start with https:// (got {url!r})")
-
-
-def _is_loopback(host: str) -> bool:
-    # Only "localhost" itself (/etc/hosts): a name under .localhost may go to DNS, which can
-    # answer any address, and the key would then travel in clear to it.
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+    return checked_base_url(url, "the assembled base URL", "the API key")
 
 
 class AssembledClient:
@@ -108,10 +70,12 @@ class AssembledClient:
         base = check_base_url(config.base_url)
         self.config = config
         self._key = api_key
-        self._clock = clock
         self.limiter = limiter_for(api_key, config, clock, limiters)
-        self._backoff = Backoff(config.retry, rng or random.Random())
+        self._attempts = Attempts(
+            "Assembled", "this API key", clock, Backoff(config.retry, rng or random.Random()), log
+        )
         self._http = httpx.Client(
+            verify=tls_context(),
             base_url=base,
             transport=transport,
             follow_redirects=False,
@@ -161,82 +125,21 @@ class AssembledClient:
         one by default); returns the 2xx response. ``on_not_available`` turns a 403/404/405
         of this endpoint into its error at once (the key works; the account lacks it)."""
         endpoint = f"{method} {path}"
-        budget = budget or self.config.retry
-        attempt, started = 0, None
-        while True:
-            attempt += 1
-            self.limiter.acquire()
-            if started is None:
-                started = self._clock.now()
-            response: httpx.Response | None = None
-            cause: httpx.TransportError | httpx.DecodingError | None = None
-            try:
-                response = self._http.request(
-                    method, path, params=params, json=json, headers=self._auth()
-                )
-            except _NOT_SENT as exc:
-                failure, cause = Failure.NOT_SENT, exc
-            except (httpx.TransportError, httpx.DecodingError) as exc:
-                # DecodingError: a body that does not match its Content-Encoding arrived, so
-                # the answer is as unreadable as a dropped one (a write may have happened)
-                failure, cause = Failure.NO_ANSWER, exc
-            else:
-                found = classify_status(response.status_code)
-                log.debug("%s -> %s (attempt %d)", endpoint, response.status_code, attempt)
-                if found is not Failure.RATE_LIMITED:
-                    self.limiter.succeeded()
-                if found is None:
-                    return response
-                if on_not_available is not None and response.status_code in NOT_AVAILABLE:
-                    raise on_not_available(self._detail(response))
-                failure, cause = found, None
-            action = POLICY[(failure, idempotent)]
-            if action is Action.FAIL:
-                raise self._final_error(
-                    failure, endpoint, response, on_bad_request, on_not_found
-                ) from cause
-            if action is Action.OUTCOME_UNKNOWN:
-                what = type(cause).__name__ if cause else f"HTTP {_status(response)}"
-                raise OutcomeUnknownError(
-                    f"{endpoint} was sent to Assembled but no clear answer came back ({what}); "
-                    "it may or may not have been applied: read back before retrying"
-                ) from cause
-            now = self._clock.now()
-            retry_after = retry_after_seconds(
-                response.headers.get("Retry-After") if response is not None else None, now
-            )
-            if failure is Failure.RATE_LIMITED:
-                # the limiter slows down and holds every sender of this key back; this
-                # attempt waits as below, then for the limiter's next slot
-                self.limiter.throttled(retry_after)
-            decision = decide(
-                action,
-                attempt=attempt,
-                elapsed=(now - started).total_seconds(),
-                retry_after=retry_after,
-                budget=budget,
-                backoff=self._backoff,
-                now=now,
-            )
-            if decision.give_up is not None:
-                if failure is Failure.RATE_LIMITED:
-                    raise RateLimitedError(
-                        f"Assembled is rate limiting this API key ({endpoint}); try again after "
-                        f"{decision.retry_at:%Y-%m-%d %H:%M:%S} UTC",
-                        retry_at=decision.retry_at,
-                    ) from cause
-                raise UnavailableError(
-                    f"Assembled did not answer {endpoint} successfully after {attempt} "
-                    f"attempt(s) (last: {_describe(failure, response, cause)}); try again later"
-                ) from cause
-            log.info(
-                "%s failed (%s), retry %d in %.2fs",
-                endpoint,
-                _describe(failure, response, cause),
-                attempt,
-                decision.wait,
-            )
-            self._clock.sleep(decision.wait)
+
+        def send() -> httpx.Response:
+            return self._http.request(method, path, params=params, json=json, headers=self._auth())
+
+        def check(response: httpx.Response) -> None:
+            if on_not_available is not None and response.status_code in NOT_AVAILABLE:
+                raise on_not_available(self._detail(response))
+
+        def final_error(failure: Failure, response: httpx.Response | None) -> WfmError:
+            return self._final_error(failure, endpoint, response, on_bad_request, on_not_found)
+
+        return self._attempts.run(
+            endpoint, send, idempotent=idempotent, budget=budget or self.config.retry,
+            limiter=self.limiter, final_error=final_error, check=check,
+        )
 
     # --- internals -----------------------------------------------------------------------
 
@@ -246,15 +149,8 @@ class AssembledClient:
         return {"Authorization": f"Basic {token}"}
 
     def _detail(self, response: httpx.Response | None) -> str:
-        if response is None:
-            return ""
-        try:
-            text = response.text
-        except (UnicodeError, LookupError):  # a charset that does not fit the body
-            text = response.content.decode("utf-8", "replace")
-        text = " ".join(text.split())[:200]
         secret = self._key.get_secret_value()
-        return text.replace(secret, "***") if secret else text
+        return detail(response, lambda text: text.replace(secret, "***") if secret else text)
 
     def _final_error(
         self,
@@ -287,7 +183,7 @@ class AssembledClient:
                 "check the base URL"
             )
         return ProviderResponseError(
-            f"Assembled refused {endpoint} with HTTP {_status(response)} "
+            f"Assembled refused {endpoint} with HTTP {status(response)} "
             f"({detail or 'no detail'}); check the plugin options for this endpoint"
         )
 
@@ -303,12 +199,3 @@ def limiter_for(
         limiters = LocalRateLimiters(clock)
     return limiters.limiter(key_fingerprint(api_key), RateLimit(config.rate, config.burst))
 
-
-def _status(response: httpx.Response | None) -> str:
-    return str(response.status_code) if response is not None else "?"
-
-
-def _describe(failure: Failure, response: httpx.Response | None, cause: Exception | None) -> str:
-    if cause is not None:
-        return type(cause).__name__
-    return f"HTTP {_status(response)}"

@@ -37,10 +37,11 @@ it learns the account's real limit from 429s (``WFM_RATE_LIMITER``, ports/rateli
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
+from wfm_bridge.plugins.vendor_http.options import RETRY_OPTIONS, Options
+from wfm_bridge.plugins.vendor_http.retry import BUDGETS, RetryBudget
 from wfm_bridge.ports.errors import InvalidInputError
 from wfm_bridge.ports.registry import CallBudget
 
@@ -52,37 +53,6 @@ DEFAULT_SCORE_FIELDS = (
     "conversation_external_id=evaluation_id,agent_id=agent_id,score=score,"
     "max_score=max_score,scored_at=evaluated_at,rubric=scorecard,source='evaluagent'"
 )
-
-
-@dataclass(frozen=True)
-class RetryBudget:
-    """How hard one call tries: attempts, total seconds, Retry-After cap, backoff shape."""
-
-    max_attempts: int
-    total_seconds: float
-    retry_after_cap: float
-    backoff_base: float
-    backoff_cap: float
-    read_timeout: float
-
-    def for_plan(self, requests: int, rate: float) -> RetryBudget:
-        """The budget of each request of a planned read of ``requests`` requests: it may wait
-        as long as the whole plan takes at the learned ``rate`` (a slower account gives a
-        slower answer, not a failure), and retry 429s while the limiter learns."""
-        return replace(
-            self,
-            max_attempts=max(self.max_attempts, PLAN_ATTEMPTS),
-            total_seconds=self.total_seconds + requests / rate,
-        )
-
-
-PLAN_ATTEMPTS = 10  # a planned request may meet several 429s while the limit is learned
-
-
-BUDGETS: dict[CallBudget, RetryBudget] = {
-    CallBudget.INTERACTIVE: RetryBudget(3, 10.0, 5.0, 0.25, 2.0, 15.0),
-    CallBudget.BACKGROUND: RetryBudget(8, 300.0, 60.0, 1.0, 30.0, 60.0),
-}
 
 
 @dataclass(frozen=True)
@@ -110,46 +80,32 @@ class AssembledConfig:
         cls, options: Mapping[str, str], budget: CallBudget = CallBudget.INTERACTIVE
     ) -> AssembledConfig:
         """Parse the string options; ``InvalidInputError`` names a bad or unknown option."""
-        unknown = sorted(set(options) - _KNOWN)
-        if unknown:
-            raise InvalidInputError(
-                f"unknown assembled option(s) {', '.join(unknown)}; "
-                f"known: {', '.join(sorted(_KNOWN))}"
-            )
-        base = BUDGETS[budget]
-        retry = RetryBudget(
-            max_attempts=_int(options, "max_attempts", base.max_attempts, minimum=1),
-            total_seconds=_float(options, "retry_budget", base.total_seconds),
-            retry_after_cap=_float(options, "retry_after_cap", base.retry_after_cap),
-            backoff_base=base.backoff_base,
-            backoff_cap=base.backoff_cap,
-            read_timeout=_float(options, "timeout", base.read_timeout, positive=True),
-        )
+        read = Options("assembled", options, _KNOWN)
+        retry = read.retry(BUDGETS[budget])
         scores_path = options.get("scores_path", cls.scores_path)
         if not scores_path.startswith("/"):
             raise InvalidInputError(f"scores_path {scores_path!r} must start with '/'")
         return cls(
             base_url=options.get("base_url", DEFAULT_BASE_URL).rstrip("/"),
             api_version=options.get("api_version", DEFAULT_API_VERSION),
-            rate=_float(options, "rate", cls.rate, positive=True),
-            burst=_int(options, "burst", cls.burst, minimum=1),
-            slice_days=_float(options, "slice_days", cls.slice_days, positive=True),
-            max_url_bytes=_int(options, "max_url_bytes", cls.max_url_bytes, minimum=256),
-            concurrency=_int(options, "concurrency", cls.concurrency, minimum=1),
-            page_size=_int(options, "page_size", cls.page_size, minimum=1),
-            connect_timeout=_float(options, "connect_timeout", cls.connect_timeout, positive=True),
+            rate=read.number("rate", cls.rate, positive=True),
+            burst=read.integer("burst", cls.burst, 1),
+            slice_days=read.number("slice_days", cls.slice_days, positive=True),
+            max_url_bytes=read.integer("max_url_bytes", cls.max_url_bytes, 256),
+            concurrency=read.integer("concurrency", cls.concurrency, 1),
+            page_size=read.integer("page_size", cls.page_size, 1),
+            connect_timeout=read.number("connect_timeout", cls.connect_timeout, positive=True),
             retry=retry,
             scores_path=scores_path,
             scores_envelope=options.get("scores_envelope", cls.scores_envelope),
             scores_fields=options.get("scores_fields", cls.scores_fields),
-            scores_batch_limit=_int(
-                options, "scores_batch_limit", cls.scores_batch_limit, minimum=1
-            ),
+            scores_batch_limit=read.integer("scores_batch_limit", cls.scores_batch_limit, 1),
             scores_time_format=options.get("scores_time_format", cls.scores_time_format),
         )
 
 
 _KNOWN = {
+    *RETRY_OPTIONS,
     "base_url",
     "api_version",
     "rate",
@@ -158,11 +114,7 @@ _KNOWN = {
     "max_url_bytes",
     "concurrency",
     "page_size",
-    "timeout",
     "connect_timeout",
-    "max_attempts",
-    "retry_budget",
-    "retry_after_cap",
     "scores_path",
     "scores_envelope",
     "scores_fields",
@@ -170,30 +122,3 @@ _KNOWN = {
     "scores_time_format",
 }
 
-
-def _float(
-    options: Mapping[str, str], name: str, default: float, *, positive: bool = False
-) -> float:
-    raw = options.get(name)
-    if raw is None:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise InvalidInputError(f"assembled option {name}={raw!r} must be a number") from None
-    if not math.isfinite(value) or value < 0 or (positive and value == 0):
-        raise InvalidInputError(f"assembled option {name}={raw!r} must be a positive number")
-    return value
-
-
-def _int(options: Mapping[str, str], name: str, default: int, *, minimum: int) -> int:
-    raw = options.get(name)
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise InvalidInputError(f"assembled option {name}={raw!r} must be an integer") from None
-    if value < minimum:
-        raise InvalidInputError(f"assembled option {name}={raw!r} must be at least {minimum}")
-    return value

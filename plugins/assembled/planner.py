@@ -17,9 +17,9 @@ from typing import Protocol, TypeVar
 
 import httpx
 
-from wfm_bridge.plugins.assembled.config import RetryBudget
 from wfm_bridge.plugins.assembled.wire import ActivitiesPage
 from wfm_bridge.plugins.parallel import each_concurrently
+from wfm_bridge.plugins.vendor_http.retry import RetryBudget
 from wfm_bridge.ports.errors import InvalidInputError
 
 ACTIVITIES_PATH = "/v0/activities"

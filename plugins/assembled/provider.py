@@ -1,7 +1,8 @@
 """AssembledProvider: the capability ports over Assembled's REST API (see assembled-api.md).
 
 It is a ``ScheduleSource``, a ``OneToOneCalendar`` (plugins/assembled/bookings.py: a 1:1 is
-one activity of the ``Meeting`` type, recognised by its reference in the description) and a
+one activity of the ``Meeting`` type in each holder's calendar, the agent's and the
+facilitator's, recognised by its reference in the description) and a
 ``ScoreSink``. Safety rules kept here: creating always sends ``allow_conflicts: true``
 (Assembled's default deletes overlapping activities); cancelling uses the bulk endpoint's
 delete-by-id action, never ``DELETE /v0/activities`` (a window delete that trims every other
@@ -16,6 +17,7 @@ import random
 from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import closing
 from datetime import datetime
+from functools import partial
 
 import httpx
 from pydantic import SecretStr
@@ -27,7 +29,7 @@ from wfm_bridge.plugins.assembled.bookings import (
     missing_type,
 )
 from wfm_bridge.plugins.assembled.client import AssembledClient
-from wfm_bridge.plugins.assembled.config import AssembledConfig, RetryBudget
+from wfm_bridge.plugins.assembled.config import AssembledConfig
 from wfm_bridge.plugins.assembled.locations import ActivityLocations, Location
 from wfm_bridge.plugins.assembled.occurrences import OccurrenceStream
 from wfm_bridge.plugins.assembled.planner import ScheduleRequest, fetch_each, plan
@@ -50,6 +52,7 @@ from wfm_bridge.plugins.assembled.wire import (
     to_person,
     to_unix,
 )
+from wfm_bridge.plugins.vendor_http.retry import RetryBudget
 from wfm_bridge.ports.clock import Clock
 from wfm_bridge.ports.errors import (
     InvalidInputError,
@@ -67,6 +70,7 @@ from wfm_bridge.ports.models import (
     ProviderPerson,
     ScorePush,
 )
+from wfm_bridge.ports.one_to_one_calendar import book_each, cancel_each, removal_order
 from wfm_bridge.ports.ratelimit import RateLimiters
 from wfm_bridge.ports.schedule_source import collect
 from wfm_bridge.ports.score_sink import Cadence
@@ -204,22 +208,24 @@ class AssembledProvider:
     # --- OneToOneCalendar ---------------------------------------------------------------
 
     def book(self, one_to_one: OneToOne) -> BookedOneToOne:
-        """One activity of the ``Meeting`` type, ``allow_conflicts: true``: nothing else moves."""
+        """One activity of the ``Meeting`` type per holder (the agent's, the facilitator's
+        when he has a schedule), ``allow_conflicts: true``: nothing else moves."""
         type_id = self._meeting_type.id()
+        return book_each(
+            one_to_one, partial(self._book_for, one_to_one, type_id), self._delete_one
+        )
+
+    def _book_for(self, one_to_one: OneToOne, type_id: str, holder: str) -> BookedOneToOne:
         response = self.client.request(
             "POST",
             ACTIVITIES,
             json=create_body(
-                one_to_one.agent_id,
-                type_id,
-                one_to_one.start,
-                one_to_one.end,
-                description_for(one_to_one),
+                holder, type_id, one_to_one.start, one_to_one.end, description_for(one_to_one)
             ),
             idempotent=False,
             on_bad_request=lambda detail: NotFoundError(
                 f"Assembled refused the activity ({detail or '400'}): check that agent "
-                f"{one_to_one.agent_id!r} and activity type {type_id!r} exist"
+                f"{holder!r} and activity type {type_id!r} exist"
             ),
         )
         created = to_created(parse(WireActivity, response.content, f"POST {ACTIVITIES}"))
@@ -234,14 +240,24 @@ class AssembledProvider:
         )
 
     def find(
-        self, reference: str, agent_id: str, start: datetime, end: datetime
+        self,
+        reference: str,
+        agent_id: str,
+        start: datetime,
+        end: datetime,
+        also: Sequence[str] = (),
     ) -> list[BookedOneToOne]:
-        """The agent's activities in the window whose description carries ``reference``."""
-        return bookings(collect(self.activities([agent_id], start, end)), reference)
+        """The activities of the agent (and of ``also``) in the window whose description
+        carries ``reference``, one booking each."""
+        agents = list(dict.fromkeys([agent_id, *also]))
+        return bookings(collect(self.activities(agents, start, end)), reference)
 
     def cancel(self, booked: BookedOneToOne) -> None:
-        """Delete exactly the booking's activity by id (bulk delete, never a window delete)."""
-        activity_id = booked.id
+        """Delete exactly the booking's activities by id (bulk delete, never a window
+        delete), the facilitator's first."""
+        cancel_each(removal_order(booked), self._delete_one)
+
+    def _delete_one(self, activity_id: str) -> None:
         if not activity_id.strip():
             raise InvalidInputError("an activity id is required")
         if OCCURRENCE_KEY.match(activity_id):

@@ -1,5 +1,5 @@
 """GenesysClient: one call to Genesys Cloud = rate limit + OAuth bearer + attempts under the
-retry table (plugins/assembled/retry.py, the product's one retry policy).
+retry table (plugins/vendor_http/retry.py, the product's one retry policy).
 
 The access token comes from ``TokenSource`` (token.py): fetched with client credentials,
 cached until shortly before it expires. A 401 refreshes the token once and repeats the call;
@@ -21,15 +21,6 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import SecretStr
 
-from wfm_bridge.plugins.assembled.retry import (
-    POLICY,
-    Action,
-    Backoff,
-    Failure,
-    classify_status,
-    decide,
-    retry_after_seconds,
-)
 from wfm_bridge.plugins.genesys.config import GenesysConfig
 from wfm_bridge.plugins.genesys.regions import check_url
 from wfm_bridge.plugins.genesys.token import PROVIDER, TokenSource, auth_error
@@ -41,14 +32,15 @@ from wfm_bridge.plugins.genesys.wire import (
     parse,
 )
 from wfm_bridge.plugins.local.ratelimit import AdaptiveLimiter
+from wfm_bridge.plugins.vendor_http.attempts import AGAIN, Attempts, detail, status
+from wfm_bridge.plugins.vendor_http.retry import Backoff, Failure
+from wfm_bridge.plugins.vendor_http.tls import tls_context
 from wfm_bridge.ports.clock import Clock
 from wfm_bridge.ports.errors import (
     AuthError,
     InvalidInputError,
     NotFoundError,
-    OutcomeUnknownError,
     ProviderResponseError,
-    RateLimitedError,
     UnavailableError,
     WfmError,
 )
@@ -60,7 +52,6 @@ log = logging.getLogger("wfm.genesys")
 W = TypeVar("W")
 Params = Mapping[str, str | int] | None
 MAX_PAGES = 10_000
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 class GenesysClient:
@@ -79,9 +70,10 @@ class GenesysClient:
     ) -> None:
         hosts = config.hosts
         self.config = config
-        self._clock = clock
-        self._backoff = Backoff(config.retry, rng or random.Random())
+        backoff = Backoff(config.retry, rng or random.Random())
+        self._attempts = Attempts("Genesys Cloud", "this OAuth client", clock, backoff, log)
         self._http = httpx.Client(
+            verify=tls_context(),
             transport=transport,
             follow_redirects=False,
             timeout=httpx.Timeout(config.retry.read_timeout, connect=config.connect_timeout),
@@ -187,106 +179,48 @@ class GenesysClient:
         """
         url = (base or self.api).join(path) if not path.startswith("http") else httpx.URL(path)
         endpoint = f"{method} {url.path}"
-        attempt, started, refreshed = 0, None, False
-        while True:
-            attempt += 1
-            if bearer:
-                self.limiter.acquire()
-            if started is None:
-                started = self._clock.now()
+        token: SecretStr | None = None
+        refreshed = False
+
+        def send() -> httpx.Response:
+            nonlocal token
             send_headers = dict(headers or {})
-            token: SecretStr | None = None
             if bearer:
                 token = self.tokens.bearer()
                 send_headers["Authorization"] = f"Bearer {token.get_secret_value()}"
-            response: httpx.Response | None = None
-            cause: httpx.TransportError | httpx.DecodingError | None = None
-            try:
-                response = self._http.request(
-                    method, url, params=params, json=json, data=data, headers=send_headers
+            return self._http.request(
+                method, url, params=params, json=json, data=data, headers=send_headers
+            )
+
+        def check(response: httpx.Response) -> str | None:
+            nonlocal refreshed
+            if not bearer or response.status_code not in (401, 403):
+                return None
+            if response.status_code == 403:
+                raise AuthError(
+                    f"the Genesys Cloud OAuth client may not {endpoint} (403: "
+                    f"{self._detail(response) or 'no detail'}); grant its role the "
+                    "permission in Genesys Cloud Admin > Roles"
                 )
-            except _NOT_SENT as exc:
-                failure, cause = Failure.NOT_SENT, exc
-            except (httpx.TransportError, httpx.DecodingError) as exc:
-                failure, cause = Failure.NO_ANSWER, exc
-            else:
-                found = classify_status(response.status_code)
-                log.debug("%s -> %s (attempt %d)", endpoint, response.status_code, attempt)
-                if bearer and response.status_code == 429:
-                    self.limiter.throttled(self._retry_after(response))
-                elif bearer:
-                    self.limiter.succeeded()
-                if found is None:
-                    return response
-                failure, cause = found, None
-            if failure is Failure.AUTH and bearer and response is not None:
-                if response.status_code == 403:
-                    raise AuthError(
-                        f"the Genesys Cloud OAuth client may not {endpoint} (403: "
-                        f"{self._detail(response) or 'no detail'}); grant its role the "
-                        "permission in Genesys Cloud Admin > Roles"
-                    )
-                if not refreshed:
-                    refreshed = True
-                    assert token is not None
-                    self.tokens.invalidate(token)
-                    log.info("%s answered 401: refreshing the access token once", endpoint)
-                    continue
+            if refreshed or token is None:
                 raise auth_error()
-            action = POLICY[(failure, idempotent)]
-            if action is Action.FAIL:
-                raise self._final_error(failure, endpoint, response) from cause
-            if action is Action.OUTCOME_UNKNOWN:
-                what = type(cause).__name__ if cause else f"HTTP {_status(response)}"
-                raise OutcomeUnknownError(
-                    f"{endpoint} was sent to Genesys Cloud but no clear answer came back "
-                    f"({what}); it may or may not have been applied: read back before retrying"
-                ) from cause
-            now = self._clock.now()
-            decision = decide(
-                action,
-                attempt=attempt,
-                elapsed=(now - started).total_seconds(),
-                retry_after=self._retry_after(response),
-                budget=self.config.retry,
-                backoff=self._backoff,
-                now=now,
-            )
-            if decision.give_up is not None:
-                if failure is Failure.RATE_LIMITED:
-                    raise RateLimitedError(
-                        f"Genesys Cloud is rate limiting this OAuth client ({endpoint}); try "
-                        f"again after {decision.retry_at:%Y-%m-%d %H:%M:%S} UTC",
-                        retry_at=decision.retry_at,
-                    ) from cause
-                raise UnavailableError(
-                    f"Genesys Cloud did not answer {endpoint} successfully after {attempt} "
-                    f"attempt(s) (last: {_describe(failure, response, cause)}); try again later"
-                ) from cause
-            log.info(
-                "%s failed (%s), retry %d in %.2fs",
-                endpoint,
-                _describe(failure, response, cause),
-                attempt,
-                decision.wait,
-            )
-            self._clock.sleep(decision.wait)
+            refreshed = True
+            self.tokens.invalidate(token)
+            log.info("%s answered 401: refreshing the access token once", endpoint)
+            return AGAIN
+
+        def final_error(failure: Failure, response: httpx.Response | None) -> WfmError:
+            return self._final_error(failure, endpoint, response)
+
+        return self._attempts.run(
+            endpoint, send, idempotent=idempotent, budget=self.config.retry,
+            limiter=self.limiter if bearer else None, final_error=final_error, check=check,
+        )
 
     # --- internals -----------------------------------------------------------------------
 
-    def _retry_after(self, response: httpx.Response | None) -> float | None:
-        if response is None:
-            return None
-        return retry_after_seconds(response.headers.get("Retry-After"), self._clock.now())
-
     def _detail(self, response: httpx.Response | None) -> str:
-        if response is None:
-            return ""
-        try:
-            text = response.text
-        except (UnicodeError, LookupError):
-            text = response.content.decode("utf-8", "replace")
-        return self.tokens.redact(" ".join(text.split())[:200])
+        return detail(response, self.tokens.redact)
 
     def _final_error(
         self, failure: Failure, endpoint: str, response: httpx.Response | None
@@ -310,16 +244,7 @@ class GenesysClient:
                 "check the region and the base URL"
             )
         return ProviderResponseError(
-            f"Genesys Cloud refused {endpoint} with HTTP {_status(response)} ({detail}); "
+            f"Genesys Cloud refused {endpoint} with HTTP {status(response)} ({detail}); "
             f"report it if it persists ({PROVIDER} plugin)"
         )
 
-
-def _status(response: httpx.Response | None) -> str:
-    return str(response.status_code) if response is not None else "?"
-
-
-def _describe(failure: Failure, response: httpx.Response | None, cause: Exception | None) -> str:
-    if cause is not None:
-        return type(cause).__name__
-    return f"HTTP {_status(response)}"

@@ -30,13 +30,12 @@ under it in any 60 s (20 + 60 x 4.5 = 290). "budget" values depend on
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from wfm_bridge.plugins.assembled.config import BUDGETS, RetryBudget
 from wfm_bridge.plugins.genesys.regions import DEFAULT_REGION, Hosts, domain_of, hosts_for
-from wfm_bridge.ports.errors import InvalidInputError
+from wfm_bridge.plugins.vendor_http.options import RETRY_OPTIONS, Options
+from wfm_bridge.plugins.vendor_http.retry import BUDGETS, RetryBudget
 from wfm_bridge.ports.registry import CallBudget
 
 
@@ -67,34 +66,21 @@ class GenesysConfig:
         cls, options: Mapping[str, str], budget: CallBudget = CallBudget.INTERACTIVE
     ) -> GenesysConfig:
         """Parse the string options; ``InvalidInputError`` names a bad or unknown option."""
-        unknown = sorted(set(options) - _KNOWN)
-        if unknown:
-            raise InvalidInputError(
-                f"unknown genesys option(s) {', '.join(unknown)}; "
-                f"known: {', '.join(sorted(_KNOWN))}"
-            )
-        base = BUDGETS[budget]
-        retry = RetryBudget(
-            max_attempts=_int(options, "max_attempts", base.max_attempts, 1, 100),
-            total_seconds=_float(options, "retry_budget", base.total_seconds),
-            retry_after_cap=_float(options, "retry_after_cap", base.retry_after_cap),
-            backoff_base=base.backoff_base,
-            backoff_cap=base.backoff_cap,
-            read_timeout=_float(options, "timeout", base.read_timeout, positive=True),
-        )
+        read = Options("genesys", options, _KNOWN)
+        retry = read.retry(BUDGETS[budget], max_attempts=100)
         region = options.get("region", DEFAULT_REGION)
         domain_of(region)  # refuse an unknown region even when a base URL overrides it
         config = cls(
             region=region,
             base_url=options.get("base_url") or None,
-            rate=_float(options, "rate", cls.rate, positive=True),
-            burst=_int(options, "burst", cls.burst, 1, 10_000),
-            page_size=_int(options, "page_size", cls.page_size, 1, 500),
-            token_margin=_float(options, "token_margin", cls.token_margin),
-            connect_timeout=_float(options, "connect_timeout", cls.connect_timeout, positive=True),
-            search_days=_int(options, "search_days", cls.search_days, 1, 42),
-            search_users=_int(options, "search_users", cls.search_users, 1, 500),
-            concurrency=_int(options, "concurrency", cls.concurrency, 1, 32),
+            rate=read.number("rate", cls.rate, positive=True),
+            burst=read.integer("burst", cls.burst, 1, 10_000),
+            page_size=read.integer("page_size", cls.page_size, 1, 500),
+            token_margin=read.number("token_margin", cls.token_margin),
+            connect_timeout=read.number("connect_timeout", cls.connect_timeout, positive=True),
+            search_days=read.integer("search_days", cls.search_days, 1, 42),
+            search_users=read.integer("search_users", cls.search_users, 1, 500),
+            concurrency=read.integer("concurrency", cls.concurrency, 1, 32),
             metric=options.get("metric", cls.metric).strip() or cls.metric,
             retry=retry,
         )
@@ -103,47 +89,17 @@ class GenesysConfig:
 
 
 _KNOWN = {
+    *RETRY_OPTIONS,
     "region",
     "base_url",
     "rate",
     "burst",
     "page_size",
     "token_margin",
-    "timeout",
     "connect_timeout",
-    "max_attempts",
-    "retry_budget",
-    "retry_after_cap",
     "search_days",
     "search_users",
     "concurrency",
     "metric",
 }
 
-
-def _float(
-    options: Mapping[str, str], name: str, default: float, *, positive: bool = False
-) -> float:
-    raw = options.get(name)
-    if raw is None:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise InvalidInputError(f"genesys option {name}={raw!r} must be a number") from None
-    if not math.isfinite(value) or value < 0 or (positive and value == 0):
-        raise InvalidInputError(f"genesys option {name}={raw!r} must be a positive number")
-    return value
-
-
-def _int(options: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
-    raw = options.get(name)
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise InvalidInputError(f"genesys option {name}={raw!r} must be an integer") from None
-    if not low <= value <= high:
-        raise InvalidInputError(f"genesys option {name}={raw!r} must be {low}-{high}")
-    return value

@@ -5,8 +5,9 @@
   activity codes (``countsAsWorkTime`` -> productive, category ``TimeOff`` -> time off,
   ``interruptible`` as given). Activities come from the schedule search, planned under the
   rate limit (schedules.py).
-- OneToOneCalendar: a 1:1 is a coaching appointment (facilitator, attendees, added to the
-  schedule) named ``<title> <description>``; its description carries the booking reference
+- OneToOneCalendar: a 1:1 is a coaching appointment (facilitator -- any user, a supervisor
+  without a schedule too --, attendees, added to the schedule of each of them who is a
+  scheduled agent) named ``<title> <description>``; its description carries the booking reference
   (``REFERENCE_MARK``), which ``find`` looks for. Cancelling deletes the appointment by id,
   which removes exactly its schedule activities; nothing else is ever deleted or edited.
 - ScoreSink: daily external-metric values, at most 100 per request (scores.py).
@@ -21,7 +22,7 @@ from datetime import datetime, timedelta
 
 from pydantic import SecretStr
 
-from wfm_bridge.plugins.genesys.api import GenesysApi
+from wfm_bridge.plugins.genesys.api import MAX_APPOINTMENT_USERS, GenesysApi
 from wfm_bridge.plugins.genesys.client import GenesysClient
 from wfm_bridge.plugins.genesys.config import GenesysConfig
 from wfm_bridge.plugins.genesys.schedules import (
@@ -53,10 +54,12 @@ from wfm_bridge.ports.models import (
     ActivityBatch,
     ActivityType,
     BookedOneToOne,
+    Companion,
     OneToOne,
     ProviderPerson,
     ScorePush,
 )
+from wfm_bridge.ports.one_to_one_calendar import cancel_each, removal_order
 from wfm_bridge.ports.ratelimit import RateLimiter
 from wfm_bridge.ports.score_sink import Cadence
 
@@ -219,26 +222,54 @@ class GenesysProvider:
                 f"Genesys Cloud refused the coaching appointment ({exc}): check that agent "
                 f"{one_to_one.agent_id!r} (and the facilitator) are active users"
             ) from exc
-        return _booked(created, one_to_one.reference, one_to_one.agent_id)
+        booked = _booked(created, one_to_one.reference, one_to_one.agent_id)
+        companions = [Companion(id=created.id, agent_id=h) for h in one_to_one.holders[1:]]
+        return booked.model_copy(update={"companions": companions})
 
     def find(
-        self, reference: str, agent_id: str, start: datetime, end: datetime
+        self,
+        reference: str,
+        agent_id: str,
+        start: datetime,
+        end: datetime,
+        also: Sequence[str] = (),
     ) -> list[BookedOneToOne]:
-        """The agent's appointments overlapping the window that carry ``reference``."""
+        """The appointments overlapping the window that carry ``reference`` and have the
+        agent (or one of ``also``) as attendee or facilitator, one booking each: in the
+        agent's calendar first, the others it sits in as its companions."""
         check_window(start, end)
         mark = reference_text(reference)
+        asked = list(dict.fromkeys([agent_id, *also]))
         found = []
-        for appointment in self.api.appointments([agent_id], start, end):
-            attendees = {a.id for a in appointment.attendees}
-            if mark in appointment.description and agent_id in attendees:
-                found.append(_booked(appointment, reference, agent_id))
+        seen: set[str] = set()
+        for appointment in self._appointments(asked, start, end):
+            if appointment.id in seen:
+                continue
+            seen.add(appointment.id)
+            people = {a.id for a in appointment.attendees}
+            if appointment.facilitator is not None:
+                people.add(appointment.facilitator.id)
+            holders = [a for a in asked if a in people]
+            if mark not in appointment.description or not holders:
+                continue
+            booked = _booked(appointment, reference, holders[0])
+            companions = [Companion(id=appointment.id, agent_id=h) for h in holders[1:]]
+            found.append(booked.model_copy(update={"companions": companions}))
         return found
 
+    def _appointments(
+        self, users: list[str], start: datetime, end: datetime
+    ) -> Iterator[CoachingAppointment]:
+        for n in range(0, len(users), MAX_APPOINTMENT_USERS):
+            yield from self.api.appointments(users[n : n + MAX_APPOINTMENT_USERS], start, end)
+
     def cancel(self, booked: BookedOneToOne) -> None:
-        """Delete exactly this appointment by id (its schedule activities go with it)."""
-        if not booked.id.strip() or not re.fullmatch(r"[A-Za-z0-9._-]+", booked.id):
-            raise InvalidInputError(f"{booked.id!r} is not a coaching appointment id")
-        self.api.delete_appointment(booked.id)
+        """Delete exactly this appointment by id (its schedule activities go with it, in
+        every calendar it sits in)."""
+        for one in booked.ids:
+            if not one.strip() or not re.fullmatch(r"[A-Za-z0-9._-]+", one):
+                raise InvalidInputError(f"{one!r} is not a coaching appointment id")
+        cancel_each(removal_order(booked), self.api.delete_appointment)
 
     def readiness(self) -> list[str]:
         """Business units without an activity code for coaching appointments."""

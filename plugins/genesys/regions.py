@@ -10,11 +10,11 @@ http is accepted for loopback hosts alone.
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 
 import httpx
 
+from wfm_bridge.host.loopback import checked_base_url
 from wfm_bridge.ports.errors import InvalidInputError
 
 DEFAULT_REGION = "us-east-1"
@@ -74,33 +74,6 @@ def hosts_for(region: str = DEFAULT_REGION, base_url: str | None = None) -> Host
 
 def check_url(url: str, what: str = "URL") -> httpx.URL:
     """``url`` if it is https, or plain http to a loopback host; else InvalidInputError."""
-    try:
-        parsed = httpx.URL(url.rstrip("/"))
-    except (httpx.InvalidURL, TypeError) as exc:
-        raise InvalidInputError(f"the genesys {what} {url!r} is not a valid URL") from exc
-    if not parsed.host:
-        raise InvalidInputError(f"the genesys {what} {url!r} has no host; use https://...")
-    if parsed.userinfo:
-        raise InvalidInputError(f"the genesys {what} must not contain credentials")
-    if parsed.scheme == "https":
-        return parsed
-    if parsed.scheme == "http":
-        if is_loopback(parsed.host):
-            return parsed
-        raise InvalidInputError(
-            f"refusing plain http:// to {parsed.host} for the genesys {what}: the client "
-            "secret and tokens would "
-            "travel in clear; use https:// (plain http is allowed only for loopback, e.g. the "
-            "emulator)"
-        )
-    raise InvalidInputError(f"the genesys {what} must start with https:// (got {url!r})")
-
-
-def is_loopback(host: str) -> bool:
-    """``localhost`` itself or a loopback address (a name under .localhost may go to DNS)."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+    return checked_base_url(
+        url.rstrip("/"), f"the genesys {what}", "the client secret and tokens"
+    )

@@ -2,14 +2,16 @@
 
 The fake WFM server mirrors Assembled's semantics, and its 1:1s follow Assembled's
 conventions too: a 1:1 is one activity of the type named exactly ``Meeting`` (booking is
-refused without one), created with conflicts allowed, recognised again by the booking
-reference that ends its description, and cancelled by deleting exactly that activity by id.
+refused without one) in the calendar of each holder (the agent, and the facilitator when he
+has a schedule), created with conflicts allowed, recognised again by the booking reference
+that ends its description, and cancelled by deleting exactly those activities by id.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from functools import partial
 
 from pydantic import SecretStr
 
@@ -24,6 +26,7 @@ from wfm_bridge.ports.models import (
     ProviderPerson,
     ScorePush,
 )
+from wfm_bridge.ports.one_to_one_calendar import book_each, cancel_each, removal_order
 from wfm_bridge.ports.score_sink import Cadence
 
 MEETING_TYPE = "Meeting"
@@ -97,7 +100,8 @@ class InMemoryProvider:
     # --- OneToOneCalendar -----------------------------------------------------------------
 
     def book(self, one_to_one: OneToOne) -> BookedOneToOne:
-        """One activity of the ``Meeting`` type, conflicts allowed: nothing else moves."""
+        """One activity of the ``Meeting`` type per holder, conflicts allowed: nothing else
+        moves."""
         self._authorised()
         type_id = self._meeting_type()
         if type_id is None:
@@ -108,9 +112,15 @@ class InMemoryProvider:
         head = one_to_one.title
         if one_to_one.description:
             head = f"{head} - {one_to_one.description}"
+        create = partial(self._book_for, one_to_one, type_id, head)
+        return book_each(one_to_one, create, self._delete)
+
+    def _book_for(
+        self, one_to_one: OneToOne, type_id: str, head: str, holder: str
+    ) -> BookedOneToOne:
         created = self._create(
             NewActivity(
-                agent_id=one_to_one.agent_id,
+                agent_id=holder,
                 type_id=type_id,
                 start=one_to_one.start,
                 end=one_to_one.end,
@@ -120,11 +130,17 @@ class InMemoryProvider:
         return _booked(created, one_to_one.reference)
 
     def find(
-        self, reference: str, agent_id: str, start: datetime, end: datetime
+        self,
+        reference: str,
+        agent_id: str,
+        start: datetime,
+        end: datetime,
+        also: Sequence[str] = (),
     ) -> list[BookedOneToOne]:
-        """The agent's activities in the window whose description ends with the reference."""
+        """The activities of the agent (and of ``also``) in the window whose description
+        ends with the reference, one booking each."""
         found: list[BookedOneToOne] = []
-        for batch in self.activities([agent_id], start, end):
+        for batch in self.activities(list(dict.fromkeys([agent_id, *also])), start, end):
             found += [
                 _booked(a, reference)
                 for a in batch.activities
@@ -133,9 +149,9 @@ class InMemoryProvider:
         return found
 
     def cancel(self, booked: BookedOneToOne) -> None:
-        """Delete exactly the booking's activity by id; NotFoundError if it is gone."""
+        """Delete exactly the booking's activities by id; NotFoundError if all are gone."""
         self._authorised()
-        self._delete(booked.id)
+        cancel_each(removal_order(booked), self._delete)
 
     def readiness(self) -> list[str]:
         """Whether the ``Meeting`` activity type exists."""

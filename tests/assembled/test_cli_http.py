@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from e2e.cli_run import Cli, isolate
+from e2e.cli_run import Cli, check_tour_story, isolate
 
 from wfm_bridge.plugins.assembled.emulator.emulator import Emulator, EmulatorConfig
 from wfm_bridge.plugins.assembled.emulator.faults import Fault
@@ -216,3 +216,76 @@ def test_a_404_from_the_score_path_stops_the_export_with_one_clear_status(
         assert fixed.code == 0, fixed.err  # and a 200 (not 202) counts as acknowledged
         assert fixed.json()["sent"] >= 1
         assert "not available" not in wfm(*at, "export", "status").out
+
+
+def test_two_installations_of_a_tenant_one_books_in_both_calendars_the_other_cancels(
+    server: EmulatorServer,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    state = server.emulator.state
+    before, created, deleted = dict(state.activities), len(state.ledger.created), len(
+        state.ledger.deleted
+    )
+    at = ("--provider", "assembled", "--base-url", server.base_url)
+    coach = "james.miller@example.com"
+    when = (datetime.now(UTC) + timedelta(days=3)).replace(hour=15, minute=0, second=0)
+    isolate(monkeypatch, tmp_path / "first")  # one installation's own data directory
+    first = Cli(capsys)
+    assert set_key(first, monkeypatch, server.base_url) == 0
+    booked = first(
+        *at, "meetings", "book", AGENT, "--start", when.strftime("%Y-%m-%dT%H:%M"),
+        "--minutes", "30", "--facilitator", coach, "--force", "--json",
+    )  # fmt: skip
+    assert booked.code == 0, booked.err
+    meeting = booked.json()
+    parts = {meeting["provider_activity_id"], *(c["id"] for c in meeting["companions"])}
+    assert len(parts) == 2 and meeting["notes"] == [
+        f"in the calendars of the agent and of the facilitator {coach}"
+    ]
+    holders = {a["agent_id"] for a in state.activities.values() if a["id"] in parts}
+    assert len(holders) == 2  # the agent's calendar and the coach's
+
+    isolate(monkeypatch, tmp_path / "second")  # another installation, the same tenant key
+    second = Cli(capsys)
+    assert set_key(second, monkeypatch, server.base_url) == 0
+    day = when.date().isoformat()
+    seen = second(*at, "schedule", AGENT, "--start", day, "--days", "7", "--json").json()
+    texts = [b["description"] for e in seen["employees"] for d in e["days"] for b in d["blocks"]]
+    (shown,) = [t for t in texts if f"(ref {meeting['id']})" in t]
+    reference = shown.rsplit("(ref ", 1)[1].rstrip(")")
+    refused = second(*at, "meetings", "cancel", reference, "--json")
+    assert refused.code == 2 and "--agent EMAIL" in refused.err
+
+    cancelled = second(*at, "meetings", "cancel", reference, "--agent", AGENT, "--on", day,
+                       "--json")  # fmt: skip
+
+    assert cancelled.code == 0, cancelled.err
+    assert cancelled.json()["status"] == "cancelled"
+    assert state.activities == before  # both parts gone, nothing else touched
+    assert {a["id"] for a in state.ledger.created[created:]} == parts
+    assert {(a["id"], why) for a, why in state.ledger.deleted[deleted:]} == {
+        (p, "bulk delete by id") for p in parts
+    }
+    assert state.ledger.trimmed == []
+    again = first(*at, "meetings", "cancel", meeting["id"], "--json")  # the booker: gone, done
+    assert again.code == 0 and again.json()["status"] == "cancelled"
+    assert state.activities == before
+
+
+def test_the_tour_tells_the_same_story_on_the_emulator(
+    wfm: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("WFM_DEMO_ANCHOR")  # the demo weeks of today, as `--seed demo` serves
+    emulator = Emulator(EmulatorConfig(keys=(KEY,), rate=1000, burst=1000))
+    seed_demo(emulator.state, datetime.now(UTC).date())
+    with EmulatorServer(emulator) as server:
+        before = dict(emulator.state.activities)
+        assert set_key(wfm, monkeypatch, server.base_url) == 0
+
+        toured = wfm("--provider", "assembled", "--base-url", server.base_url, "demo", "--json")
+
+        assert toured.code == 0, toured.err
+        check_tour_story(toured.json()["items"])
+        assert emulator.state.activities == before  # booked and cancelled: nothing else

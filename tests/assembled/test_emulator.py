@@ -14,6 +14,7 @@ from wfm_bridge.plugins.assembled.emulator.faults import Fault
 from wfm_bridge.plugins.assembled.emulator.seed import seed_demo
 from wfm_bridge.plugins.assembled.emulator.server import EmulatorServer
 from wfm_bridge.plugins.assembled.emulator.state import EmulatorState
+from wfm_bridge.ports.errors import InvalidInputError
 
 from .support import KEY, running_emulator
 
@@ -307,7 +308,7 @@ def test_the_demo_seed_is_the_memory_fake_organisation() -> None:
 
 
 def test_the_server_refuses_to_listen_beyond_loopback() -> None:
-    with pytest.raises(ValueError, match="loopback"):
+    with pytest.raises(InvalidInputError, match="loopback only"):
         EmulatorServer(host="0.0.0.0")
 
 

@@ -17,8 +17,9 @@ from export.world import MAPPED, ExportWorld
 
 from wfm_bridge.core.export import ExportPolicy, ExportScores
 from wfm_bridge.core.export_status import export_status
-from wfm_bridge.plugins.assembled.config import BUDGETS
-from wfm_bridge.plugins.assembled.retry import (
+from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
+from wfm_bridge.plugins.vendor_http.retry import (
+    BUDGETS,
     POLICY,
     Action,
     Backoff,
@@ -26,7 +27,6 @@ from wfm_bridge.plugins.assembled.retry import (
     classify_status,
     retry_after_seconds,
 )
-from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
 from wfm_bridge.ports.errors import (
     AuthError,
     InvalidInputError,

@@ -47,3 +47,16 @@ def isolate(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
     monkeypatch.setenv("WFM_DEMO_ANCHOR", DEMO_ANCHOR)
     for var in ("WFM_TENANT", "WFM_PROVIDER", "WFM_TIMEZONE", "WFM_CACHE", "WFM_DIRECTORY"):
         monkeypatch.delenv(var, raising=False)
+
+
+def check_tour_story(steps: list[dict[str, Any]]) -> None:
+    """`wfm demo --json`'s story: it books a slot the finder offered (inside the shift), and
+    its one failing step is a booking at night refused with exit code 2."""
+    (offered,) = [
+        s["output"]["items"] for s in steps if s["command"].startswith("wfm slots")
+        and "--days 3" in s["command"]
+    ]  # fmt: skip
+    booked = [s for s in steps if s["command"].startswith("wfm meetings book")]
+    assert [s["exit_code"] for s in booked] == [0, 2]
+    assert booked[0]["output"]["start"] in {slot["start"] for slot in offered}
+    assert [s["exit_code"] for s in steps if s not in booked] == [0] * (len(steps) - 2)

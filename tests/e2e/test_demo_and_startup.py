@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from e2e.cli_run import Cli
+from e2e.cli_run import Cli, check_tour_story
 
 
 def test_demo_tour_runs_every_step(
@@ -25,11 +25,16 @@ def test_demo_tour_runs_every_step(
                  "$ wfm meetings book", "$ wfm meetings cancel", "$ wfm export run"):
         assert step in out
     assert "booked mtg-" in out and "cancelled mtg-" in out
-    assert "(exit code" not in out and "error:" not in result.err
+    # the one refused step: a 1:1 at night in the agent's zone, refused as off duty (exit 2)
+    assert out.count("(exit code") == 1 and "(exit code 2)" in out
+    assert result.err.count("error:") == 1 and "off duty at 03:00 America/Chicago" in result.err
     # the second export run sends nothing new
     assert out.count("Sent 0 score(s)") == 1
     listed = wfm("meetings", "list", "--json")
     assert [m["status"] for m in listed.json()["items"]] == ["cancelled"]
+    toured = wfm("demo", "--json")
+    assert toured.code == 0, toured.err
+    check_tour_story(toured.json()["items"])
 
 
 def test_demo_reset_restores_the_seed(

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from wfm_bridge.plugins.assembled.provider import AssembledProvider
-from wfm_bridge.plugins.assembled.retry import MAX_RETRY_AFTER, retry_after_seconds
+from wfm_bridge.plugins.vendor_http.retry import MAX_RETRY_AFTER, retry_after_seconds
 from wfm_bridge.ports.errors import (
     AuthError,
     InvalidInputError,

@@ -9,9 +9,10 @@ import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
-from e2e.cli_run import Cli, isolate
+from e2e.cli_run import Cli, check_tour_story, isolate
 
 from wfm_bridge.plugins.genesys.emulator.emulator import Emulator, EmulatorConfig
 from wfm_bridge.plugins.genesys.emulator.seed import DEMO_METRIC_ID, seed_demo
@@ -21,6 +22,7 @@ from .support import CLIENT_ID, CLIENT_SECRET
 
 AGENT = "ana.lee@example.com"
 LEAD = "james.miller@example.com"  # another agent facilitates (a mapped person)
+SUPERVISOR = "olivia.hart@example.com"  # a Genesys user in no management unit: no schedule
 
 
 def _next_wednesday() -> datetime:
@@ -65,6 +67,7 @@ def test_the_whole_flow_through_the_cli(
     start = (when - timedelta(days=2)).date().isoformat()
     schedule = wfm(*at, "schedule", AGENT, "--start", start, "--days", "14", "--json")
     assert schedule.code == 0, schedule.err
+    coach_before = _blocks(wfm, at, LEAD, start)
     days = schedule.json()["employees"][0]["days"]
     assert len(days) == 14
     before = [b for d in days for b in d["blocks"]]
@@ -92,6 +95,13 @@ def test_the_whole_flow_through_the_cli(
     ours = [b for b in blocks if b["activity_id"] == meeting["provider_activity_id"]]
     assert len(ours) == 1 and ours[0]["created_here"] is True
     assert [b for b in blocks if b not in ours] == before
+    assert [(c["id"], c["agent_id"]) for c in meeting["companions"]] == [
+        (appointment["id"], facilitator["id"])
+    ]  # the facilitator's calendar holds it too
+    coach_during = _blocks(wfm, at, LEAD, start)
+    coach_ours = [b for b in coach_during if b["activity_id"] == appointment["id"]]
+    assert len(coach_ours) == 1 and coach_ours[0]["created_here"] is True
+    assert [b for b in coach_during if b not in coach_ours] == coach_before
 
     cancelled = wfm(*at, "meetings", "cancel", meeting["id"], "--json")
     assert cancelled.code == 0, cancelled.err
@@ -100,6 +110,7 @@ def test_the_whole_flow_through_the_cli(
     assert [a["id"] for a in state.ledger.appointments_deleted] == [appointment["id"]]
     after = wfm(*at, "schedule", AGENT, "--start", start, "--days", "14", "--json")
     assert [b for d in after.json()["employees"][0]["days"] for b in d["blocks"]] == before
+    assert _blocks(wfm, at, LEAD, start) == coach_before
 
     assert wfm(*at, "scores", "seed").code == 0
     first = wfm(*at, "export", "run", "--json")
@@ -114,3 +125,56 @@ def test_the_whole_flow_through_the_cli(
     assert len(keys) == len(set(keys)), "each day value sent once"
     stored = {k for k in state.metrics.data if k[1] == DEMO_METRIC_ID}
     assert stored == set(keys)
+
+
+def _signed_in(
+    wfm: Cli, server: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> tuple[str, ...]:
+    """The global options reaching the emulator, its client credentials set."""
+    at = ("--provider", "genesys", "--base-url", server.base_url)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(f"{CLIENT_ID}\n{CLIENT_SECRET}\n"))
+    assert wfm(*at, "auth", "set-key").code == 0
+    return at
+
+
+def _blocks(wfm: Cli, at: tuple[str, ...], email: str, start: str) -> list[dict[str, Any]]:
+    shown = wfm(*at, "schedule", email, "--start", start, "--days", "14", "--json")
+    assert shown.code == 0, shown.err
+    return [b for d in shown.json()["employees"][0]["days"] for b in d["blocks"]]
+
+
+def test_a_supervisor_without_a_schedule_facilitates_the_appointment(
+    wfm: Cli, server: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _signed_in(wfm, server, monkeypatch)
+    state = server.emulator.state
+    when = _next_wednesday()
+    slots = wfm(*at, "slots", AGENT, "--from", when.date().isoformat(), "--days", "1",
+                "--minutes", "30", "--facilitator", SUPERVISOR, "--json")  # fmt: skip
+    assert slots.code == 0, slots.err
+    assert slots.json()["items"] and "has no schedule" in slots.json()["basis"]
+    first = slots.json()["items"][0]["start"]
+
+    booked = wfm(*at, "meetings", "book", AGENT, "--start", first, "--minutes", "30",
+                 "--facilitator", SUPERVISOR, "--json")  # fmt: skip
+
+    assert booked.code == 0, booked.err
+    meeting = booked.json()
+    (appointment,) = state.coaching.appointments.values()
+    lead = state.org.user(appointment["facilitator"]["id"])
+    assert lead is not None and lead["email"] == SUPERVISOR
+    assert meeting["companions"] == [] and "has no schedule" in meeting["notes"][0]
+    assert wfm(*at, "meetings", "cancel", meeting["id"]).code == 0
+    assert state.coaching.appointments == {}
+
+
+def test_the_tour_tells_the_same_story_on_the_emulator(
+    wfm: Cli, server: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _signed_in(wfm, server, monkeypatch)
+
+    toured = wfm(*at, "demo", "--json")
+
+    assert toured.code == 0, toured.err
+    check_tour_story(toured.json()["items"])
+    assert server.emulator.state.coaching.appointments == {}  # booked, then cancelled

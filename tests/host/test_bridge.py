@@ -144,7 +144,9 @@ def test_a_tenant_pointed_at_another_account_never_sees_the_old_mapping(
 
 
 def test_async_bridge_never_stalls_the_loop(tmp_path: Path, server: EmulatorServer) -> None:
-    server.emulator.configure(latency=0.2)
+    # A blocking call would stall the loop for a whole answer (>= 300 ms); the bound leaves
+    # room for a loaded machine's scheduling without letting one blocked request through.
+    server.emulator.configure(latency=0.3)
     bridge = assembled_bridge(tmp_path, server, ("acme",))
 
     async def main() -> tuple[float, int]:
@@ -172,7 +174,7 @@ def test_async_bridge_never_stalls_the_loop(tmp_path: Path, server: EmulatorServ
 
     worst, employees = asyncio.run(main())
     assert employees == 1
-    assert worst < 0.05, f"the event loop stalled {worst * 1000:.0f} ms"
+    assert worst < 0.15, f"the event loop stalled {worst * 1000:.0f} ms"
 
 
 def test_a_closed_bridge_refuses_new_work(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from plugin_world import BROKEN_IMPORT, RAISING_ADAPTERS, fake_dists
 
 from wfm_bridge.host.cli.app import discover_cli_plugins
-from wfm_bridge.host.plugins import PluginFailure, build_plugin_manager, discover_plugins
+from wfm_bridge.host.plugins import PluginFailure, discover_plugins
 from wfm_bridge.ports import hookimpl
 from wfm_bridge.ports.commands import CommandRegistry
 from wfm_bridge.ports.errors import ConflictError
@@ -127,7 +127,7 @@ def test_a_misspelt_hook_isolates_an_entry_point_but_raises_for_the_hosts_own(
             pass
 
     with pytest.raises(pluggy.PluginValidationError):
-        build_plugin_manager(extra_plugins=[Typo()])
+        discover_plugins(extra_plugins=[Typo()])
 
 
 def _clock_plugin(name: str) -> Any:

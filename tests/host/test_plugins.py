@@ -8,7 +8,8 @@ import pluggy
 import pytest
 
 from wfm_bridge.host.bridge import Bridge
-from wfm_bridge.host.plugins import build_plugin_manager, collect_adapters, plugin_names
+from wfm_bridge.host.cli.app import discover_cli_plugins
+from wfm_bridge.host.plugins import discover_plugins
 from wfm_bridge.host.settings import Settings
 from wfm_bridge.ports import hookimpl
 from wfm_bridge.ports.errors import ConflictError, InvalidInputError
@@ -24,23 +25,23 @@ class VendorPlugin:
 
 
 def test_builtin_plugins_come_through_the_entry_point_group() -> None:
-    pm = build_plugin_manager()
-    assert {"memory_fake", "local", "assembled"} <= set(plugin_names(pm))
+    assert {"memory_fake", "local", "assembled"} <= set(discover_plugins().names())
 
 
 def test_blocked_plugins_are_not_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
-    pm = build_plugin_manager(blocked=["assembled"])
-    assert "assembled" not in plugin_names(pm)
-    registry = collect_adapters(pm)
-    assert "assembled" not in registry.names(PortKind.PROVIDER)
+    found = discover_plugins(blocked=["assembled"])
+    assert "assembled" not in found.names()
+    assert "assembled" not in found.registry.names(PortKind.PROVIDER)
 
 
 def test_block_list_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WFM_BLOCK_PLUGINS", " assembled , local")
     settings = Settings.from_env()
     assert settings.blocked_plugins == ("assembled", "local")
-    names = plugin_names(Bridge(settings).plugins.manager)
+    names = Bridge(settings).plugins.names()
     assert "assembled" not in names and "local" not in names
+    cli_names = discover_cli_plugins().names()  # the command line reads the same setting
+    assert "assembled" not in cli_names and "local" not in cli_names
 
 
 def test_check_pending_rejects_a_misspelt_hook() -> None:
@@ -50,12 +51,11 @@ def test_check_pending_rejects_a_misspelt_hook() -> None:
             pass
 
     with pytest.raises(pluggy.PluginValidationError):
-        build_plugin_manager(extra_plugins=[Typo()])
+        discover_plugins(extra_plugins=[Typo()])
 
 
 def test_adapters_are_picked_by_name_not_registration_order(tmp_path: Any) -> None:
-    pm = build_plugin_manager(extra_plugins=[VendorPlugin()])
-    registry = collect_adapters(pm)
+    registry = discover_plugins(extra_plugins=[VendorPlugin()]).registry
     assert {"memory", "vendor"} <= set(registry.names(PortKind.CLOCK))
     ctx = AdapterContext(data_dir=tmp_path, tenant="t")
     assert registry.get(PortKind.CLOCK, "vendor").factory(ctx)[0] == "vendor-clock"
@@ -63,7 +63,7 @@ def test_adapters_are_picked_by_name_not_registration_order(tmp_path: Any) -> No
 
 
 def test_unknown_adapter_name_lists_installed_names() -> None:
-    registry = collect_adapters(build_plugin_manager())
+    registry = discover_plugins().registry
     with pytest.raises(InvalidInputError) as err:
         registry.get(PortKind.PROVIDER, "nosuch")
     assert "memory_fake" in str(err.value)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from wfm_bridge.host.bridge import Bridge
-from wfm_bridge.host.plugins import build_plugin_manager, collect_adapters
+from wfm_bridge.host.plugins import discover_plugins
 from wfm_bridge.host.settings import Settings
 from wfm_bridge.plugins.local.cache import DiskCache
 from wfm_bridge.plugins.local.clock import SystemClock
@@ -34,7 +34,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
 
 
 def test_local_adapters_are_registered_by_name() -> None:
-    registry = collect_adapters(build_plugin_manager())
+    registry = discover_plugins().registry
     assert registry.get(PortKind.KEY_VAULT, "local").plugin == "local"
     assert registry.get(PortKind.CACHE, "local").plugin == "local"
     assert registry.get(PortKind.STATE, "local").plugin == "local"

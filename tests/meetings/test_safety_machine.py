@@ -25,6 +25,7 @@ from hypothesis.stateful import (
 )
 
 from meetings.world import ANA, BO, NOW, TYPES, World, make_world
+from wfm_bridge.core.meeting_rules import holders, recorded_ids
 from wfm_bridge.plugins.memory_fake.backend import NewActivity
 from wfm_bridge.plugins.memory_fake.provider import InMemoryProvider
 from wfm_bridge.ports.errors import (
@@ -32,11 +33,13 @@ from wfm_bridge.ports.errors import (
     InvalidInputError,
     NotFoundError,
     OutcomeUnknownError,
+    ReusedKeyError,
     UnavailableError,
 )
 from wfm_bridge.ports.models import Activity, Meeting, MeetingStatus
 
-Request = tuple[str, int, int, str, str | None]  # email, start step, minutes, text, key
+# email, start step, minutes, text, key, facilitator
+Request = tuple[str, int, int, str, str | None, str | None]
 Faults = list[tuple[str, object]]
 OURS = re.compile(r" \(ref (mtg-[^)]+)\)$")
 AGENTS = {ANA: "agent-ana", BO: "agent-bo"}
@@ -86,6 +89,8 @@ REQUESTS = st.tuples(
     st.sampled_from([15, 30, 45, 60, 90]),
     st.sampled_from(["", "coaching", "follow-up on call 17"]),
     st.one_of(st.none(), st.sampled_from(["k1", "k2", "k3"])),
+    # the other agent (both calendars), the agent himself, or no provider person at all
+    st.one_of(st.none(), st.sampled_from([ANA, BO, "coach@elsewhere.example"])),
 )
 
 
@@ -133,13 +138,13 @@ class MeetingSafety(RuleBasedStateMachine):
     # --- rules -------------------------------------------------------------------------
 
     def _book(self, request: Request, faults: Faults) -> Meeting | None:
-        email, steps, minutes, text, key = request
+        email, steps, minutes, text, key, coach = request
         start = NOW + STEP * steps
         pending_before = self._pending_ids()
         owner_before = self.world.ledger.key_owner(key) if key is not None else None
         self._inject(faults)
         try:
-            meeting = self.world.meetings.book(email, start, minutes, text, key=key)
+            meeting = self.world.meetings.book(email, start, minutes, text, coach, key=key)
         except (OutcomeUnknownError, UnavailableError) as exc:
             event(f"book: {type(exc).__name__}")
             self._allow_new_pending(pending_before, exc)
@@ -148,6 +153,9 @@ class MeetingSafety(RuleBasedStateMachine):
             assert start < self.world.clock.now()
             return None
         except ConflictError:
+            assert owner_before is not None
+            return None
+        except ReusedKeyError:  # the key's first booking named another facilitator
             assert owner_before is not None
             return None
         finally:
@@ -159,7 +167,7 @@ class MeetingSafety(RuleBasedStateMachine):
             owner = self.key_owner.setdefault(key, meeting.id)
             assert owner == meeting.id, "the same key returned another meeting"
         if meeting.status is MeetingStatus.BOOKED:
-            assert meeting.provider_activity_id in self.world.backend.activities
+            assert recorded_ids(meeting) <= set(self.world.backend.activities)
         result: Meeting = meeting
         return result
 
@@ -236,25 +244,28 @@ class MeetingSafety(RuleBasedStateMachine):
 
     @invariant()
     def ledger_and_provider_agree(self) -> None:
-        """One activity per meeting at most, each one known to the ledger, statuses agree."""
-        ours: dict[str, Activity] = {}
+        """One activity per meeting and calendar at most, each one known to the ledger; a
+        BOOKED meeting is in every calendar it belongs in (agent's, facilitator's)."""
+        ours: dict[str, dict[str, Activity]] = {}  # meeting id -> calendar -> activity
         for activity in self.world.backend.activities.values():
             match = OURS.search(activity.description)
             if activity.id in self.foreign or match is None:
                 continue
-            meeting_id = match.group(1)
-            assert meeting_id not in ours, f"meeting {meeting_id} exists twice"
-            ours[meeting_id] = activity
+            held = ours.setdefault(match.group(1), {})
+            assert activity.agent_id not in held, f"{match.group(1)} exists twice in a calendar"
+            held[activity.agent_id] = activity
         meetings = {m.id: m for m in self.world.ledger.all()}
-        for meeting_id, activity in ours.items():
+        for meeting_id, held in ours.items():
             meeting = meetings.get(meeting_id)
-            assert meeting is not None, f"orphan activity {activity.id}"
-            assert activity.type_id == "type-meeting" and activity.agent_id == meeting.agent_id
+            assert meeting is not None, f"orphan activities {sorted(held)}"
+            assert all(a.type_id == "type-meeting" for a in held.values())
+            assert set(held) <= set(holders(meeting))
             if meeting.status is MeetingStatus.PENDING:
                 assert meeting_id in self.may_be_pending
             else:
                 assert meeting.status is MeetingStatus.BOOKED
-                assert meeting.provider_activity_id == activity.id
+                assert {a.id for a in held.values()} == recorded_ids(meeting)
+                assert set(held) == set(holders(meeting))
         for meeting in meetings.values():
             if meeting.status is MeetingStatus.PENDING:
                 assert meeting.id in self.may_be_pending, f"{meeting.id} left pending silently"

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from wfm_bridge.host.plugins import build_plugin_manager, collect_adapters
+from wfm_bridge.host.plugins import discover_plugins
 from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
 from wfm_bridge.ports.directory import EmployeeDirectory
 from wfm_bridge.ports.models import OneToOne
@@ -25,7 +25,7 @@ TODAY = datetime(2024, 6, 19, 12, tzinfo=UTC)
 @pytest.fixture(scope="module")
 def registry() -> AdapterRegistry:
     """Adapters of every installed plugin."""
-    return collect_adapters(build_plugin_manager())
+    return discover_plugins().registry
 
 
 def _provider(registry: AdapterRegistry, data_dir: Path, tenant: str = "default") -> Any:

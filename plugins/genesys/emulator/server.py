@@ -1,22 +1,18 @@
 """EmulatorServer: the Genesys emulator on a loopback port; ``serve()``/``main()`` for the
 ``wfm emulator serve genesys`` command (and ``python -m ...emulator.server``).
-
-The listening socket is bound before the server thread starts, so the base URL is usable the
-moment ``start()`` returns (connections wait in the backlog): no polling, no sleeping.
+``host/loopback.py`` binds the socket first, so the base URL works at once.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import ipaddress
-import socket
 import sys
-import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
-from types import TracebackType
+from typing import Any
 
+from wfm_bridge.host.loopback import EmulatorServer as BaseServer
 from wfm_bridge.plugins.genesys.emulator.emulator import (
     DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
@@ -28,89 +24,14 @@ from wfm_bridge.ports.errors import InvalidInputError, WfmError
 DEFAULT_PORT = 8766
 
 
-def _check_loopback(host: str) -> None:
-    if host != "localhost" and not ipaddress.ip_address(host).is_loopback:
-        raise InvalidInputError(f"the emulator listens on loopback only, not {host!r}")
+class EmulatorServer(BaseServer[Emulator]):
+    """Runs one ``Emulator`` over HTTP on ``host:port`` (loopback only; port 0 = a free port)."""
 
-
-class EmulatorServer:
-    """Runs one ``Emulator`` over HTTP on ``host:port`` (port 0 = a free port)."""
-
-    def __init__(
-        self,
-        emulator: Emulator | None = None,
-        *,
-        host: str = "127.0.0.1",
-        port: int = 0,
-        log_level: str = "critical",
-        access_log: bool = False,
-    ) -> None:
-        import uvicorn
-
+    def __init__(self, emulator: Emulator | None = None, **options: Any) -> None:
         from wfm_bridge.plugins.genesys.emulator.app import build_app
 
-        _check_loopback(host)
-        self.emulator = emulator or Emulator()
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            self._sock.bind((host, port))
-        except OSError:
-            self._sock.close()
-            raise
-        self._sock.listen(128)
-        self.host, self.port = self._sock.getsockname()[:2]
-        self._server = uvicorn.Server(
-            uvicorn.Config(
-                build_app(self.emulator),
-                log_level=log_level,
-                access_log=access_log,
-                lifespan="off",
-                loop="asyncio",
-                http="h11",
-                timeout_graceful_shutdown=1,
-            )
-        )
-        self._thread: threading.Thread | None = None
-
-    @property
-    def base_url(self) -> str:
-        """``http://127.0.0.1:<port>``: what ``--base-url`` takes."""
-        return f"http://{self.host}:{self.port}"
-
-    def serve_forever(self) -> None:
-        """Serve in this thread until interrupted (Ctrl-C)."""
-        try:
-            self._server.run(sockets=[self._sock])
-        finally:
-            self._sock.close()
-
-    def start(self) -> EmulatorServer:
-        """Serve in a daemon thread; returns at once, ready for requests."""
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving (hanging requests end early) and release the port."""
-        self.emulator.stopping.set()
-        self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-        self._sock.close()
-
-    def __enter__(self) -> EmulatorServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+        emulator = emulator or Emulator()
+        super().__init__(emulator, build_app(emulator), **options)
 
 
 def prepare(
@@ -153,12 +74,7 @@ def prepare(
 
         start = seed_demo(emulator.state, today or datetime.now(UTC).date(), anchor=anchor)
         echo(f"seeded the demo organisation (schedules from {start})")
-    try:
-        server = EmulatorServer(emulator, port=port, log_level="warning", access_log=access_log)
-    except OSError as exc:
-        raise InvalidInputError(
-            f"cannot listen on 127.0.0.1:{port} ({exc.strerror}); pick another --port"
-        ) from exc
+    server = EmulatorServer(emulator, port=port, log_level="warning", access_log=access_log)
     echo(f"Genesys Cloud emulator on {server.base_url} (Ctrl-C stops)")
     echo(f"client id: {ident}")
     if client_secret is None:  # a secret the user chose is never echoed

@@ -1,4 +1,4 @@
-"""The one retry policy of the Assembled client, as a table, plus backoff and Retry-After.
+"""The one retry policy of every vendor client, as a table, plus budgets, backoff and Retry-After.
 
 ``POLICY[(failure, idempotent)]`` says what to do after one failed attempt. "Idempotent" means
 repeating the request cannot change the outcome: reads, and the score upsert (keyed by
@@ -11,12 +11,43 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from enum import StrEnum
 
-from wfm_bridge.plugins.assembled.config import RetryBudget
+from wfm_bridge.ports.registry import CallBudget
+
+
+@dataclass(frozen=True)
+class RetryBudget:
+    """How hard one call tries: attempts, total seconds, Retry-After cap, backoff shape."""
+
+    max_attempts: int
+    total_seconds: float
+    retry_after_cap: float
+    backoff_base: float
+    backoff_cap: float
+    read_timeout: float
+
+    def for_plan(self, requests: int, rate: float) -> RetryBudget:
+        """The budget of each request of a planned read of ``requests`` requests: it may wait
+        as long as the whole plan takes at the learned ``rate`` (a slower account gives a
+        slower answer, not a failure), and retry 429s while the limiter learns."""
+        return replace(
+            self,
+            max_attempts=max(self.max_attempts, PLAN_ATTEMPTS),
+            total_seconds=self.total_seconds + requests / rate,
+        )
+
+
+PLAN_ATTEMPTS = 10  # a planned request may meet several 429s while the limit is learned
+
+
+BUDGETS: dict[CallBudget, RetryBudget] = {
+    CallBudget.INTERACTIVE: RetryBudget(3, 10.0, 5.0, 0.25, 2.0, 15.0),
+    CallBudget.BACKGROUND: RetryBudget(8, 300.0, 60.0, 1.0, 30.0, 60.0),
+}
 
 
 class Failure(StrEnum):

@@ -1,0 +1,3 @@
+"""What every vendor's HTTP client shares, whichever vendor it talks to: the one retry policy
+and its budgets (``retry``), option parsing (``options``) and the process's TLS context
+(``tls``). A vendor plugin uses these rather than another vendor's modules."""
