@@ -13,9 +13,9 @@ import pytest
 from e2e.cli_run import Cli, check_tour_story, isolate
 
 from wfm_bridge.plugins.assembled.emulator.emulator import Emulator, EmulatorConfig
-from wfm_bridge.plugins.assembled.emulator.faults import Fault
 from wfm_bridge.plugins.assembled.emulator.seed import seed_demo
 from wfm_bridge.plugins.assembled.emulator.server import EmulatorServer
+from wfm_bridge.plugins.emulation.faults import Fault
 
 from .support import KEY
 

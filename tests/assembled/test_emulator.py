@@ -10,10 +10,10 @@ import httpx
 import pytest
 
 from wfm_bridge.plugins.assembled.emulator.emulator import Emulator, EmulatorConfig
-from wfm_bridge.plugins.assembled.emulator.faults import Fault
 from wfm_bridge.plugins.assembled.emulator.seed import seed_demo
 from wfm_bridge.plugins.assembled.emulator.server import EmulatorServer
 from wfm_bridge.plugins.assembled.emulator.state import EmulatorState
+from wfm_bridge.plugins.emulation.faults import Fault
 from wfm_bridge.ports.errors import InvalidInputError
 
 from .support import KEY, running_emulator

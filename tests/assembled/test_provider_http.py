@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 
 from wfm_bridge.plugins.assembled.emulator.emulator import Emulator, EmulatorConfig
-from wfm_bridge.plugins.assembled.emulator.faults import Fault
 from wfm_bridge.plugins.assembled.emulator.seed import seed
 from wfm_bridge.plugins.assembled.emulator.server import EmulatorServer
 from wfm_bridge.plugins.assembled.planner import agent_groups
 from wfm_bridge.plugins.assembled.progress import PlanProgress
 from wfm_bridge.plugins.assembled.provider import AssembledProvider
+from wfm_bridge.plugins.emulation.faults import Fault
 from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
 from wfm_bridge.ports.errors import AuthError, NotFoundError, OutcomeUnknownError
 from wfm_bridge.ports.models import Activity, ActivityType, OneToOne, ProviderPerson

@@ -23,9 +23,9 @@ from wfm_bridge.core.mapping import EmployeeMapper
 from wfm_bridge.core.meetings import MeetingService
 from wfm_bridge.core.schedules import ScheduleService
 from wfm_bridge.plugins.assembled.emulator.emulator import Emulator, EmulatorConfig
-from wfm_bridge.plugins.assembled.emulator.faults import Fault
 from wfm_bridge.plugins.assembled.emulator.seed import seed_demo
 from wfm_bridge.plugins.assembled.emulator.server import EmulatorServer
+from wfm_bridge.plugins.emulation.faults import Fault
 from wfm_bridge.plugins.memory_fake.backend import FakeWfmBackend
 from wfm_bridge.plugins.memory_fake.cache import InMemoryCache
 from wfm_bridge.plugins.memory_fake.clock import InMemoryClock

@@ -22,7 +22,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
-from wfm_bridge.plugins.assembled.emulator.faults import Fault, FaultPlan
+from wfm_bridge.plugins.emulation.faults import Fault, FaultPlan
 
 KINDS = (
     "5xx",

@@ -16,8 +16,8 @@ from wfm_bridge.core.ledger import MeetingLedger
 from wfm_bridge.core.mapping import EmployeeMapper
 from wfm_bridge.core.meetings import MeetingService
 from wfm_bridge.plugins.assembled.config import AssembledConfig
-from wfm_bridge.plugins.assembled.emulator.faults import Fault, FaultPlan
 from wfm_bridge.plugins.assembled.provider import AssembledProvider
+from wfm_bridge.plugins.emulation.faults import Fault, FaultPlan
 from wfm_bridge.plugins.memory_fake.cache import InMemoryCache
 from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
 from wfm_bridge.plugins.memory_fake.demo import DEMO_AGENT_EMAIL, demo_employees

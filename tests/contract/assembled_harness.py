@@ -17,12 +17,12 @@ from pydantic import SecretStr
 
 from wfm_bridge.plugins.assembled.config import DEFAULT_SCORE_FIELDS, AssembledConfig
 from wfm_bridge.plugins.assembled.emulator.emulator import Emulator, EmulatorConfig
-from wfm_bridge.plugins.assembled.emulator.faults import Fault
 from wfm_bridge.plugins.assembled.emulator.seed import seed
 from wfm_bridge.plugins.assembled.emulator.server import EmulatorServer
 from wfm_bridge.plugins.assembled.plugin import KEY_PATTERN
 from wfm_bridge.plugins.assembled.provider import AssembledProvider
 from wfm_bridge.plugins.assembled.wire import from_unix
+from wfm_bridge.plugins.emulation.faults import Fault
 from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
 from wfm_bridge.ports.models import Activity, ActivityType, ProviderPerson, ScorePush
 

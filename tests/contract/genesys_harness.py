@@ -23,7 +23,7 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from wfm_bridge.plugins.assembled.emulator.faults import Fault
+from wfm_bridge.plugins.emulation.faults import Fault
 from wfm_bridge.plugins.genesys.config import GenesysConfig
 from wfm_bridge.plugins.genesys.emulator.directory import user_wire
 from wfm_bridge.plugins.genesys.emulator.emulator import Emulator, EmulatorConfig

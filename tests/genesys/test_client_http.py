@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from wfm_bridge.plugins.assembled.emulator.faults import Fault
+from wfm_bridge.plugins.emulation.faults import Fault
 from wfm_bridge.plugins.genesys.api import GenesysApi
 from wfm_bridge.plugins.genesys.emulator.emulator import Emulator
 from wfm_bridge.plugins.genesys.emulator.seed import DEMO_BU_ID, DEMO_METRIC_ID

@@ -20,7 +20,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from wfm_bridge.core.ledger import MeetingLedger
 from wfm_bridge.core.mapping import EmployeeMapper
 from wfm_bridge.core.meetings import MeetingService
-from wfm_bridge.plugins.assembled.emulator.faults import Fault
+from wfm_bridge.plugins.emulation.faults import Fault
 from wfm_bridge.plugins.genesys.emulator.emulator import Emulator, EmulatorConfig
 from wfm_bridge.plugins.genesys.emulator.server import EmulatorServer
 from wfm_bridge.plugins.genesys.provider import REFERENCE_MARK

@@ -31,10 +31,10 @@ from pydantic import SecretStr
 from wfm_bridge.plugins.assembled.client import check_base_url
 from wfm_bridge.plugins.assembled.config import AssembledConfig
 from wfm_bridge.plugins.assembled.emulator.emulator import Emulator, EmulatorConfig
-from wfm_bridge.plugins.assembled.emulator.faults import Fault
 from wfm_bridge.plugins.assembled.emulator.seed import seed_demo
 from wfm_bridge.plugins.assembled.emulator.server import EmulatorServer
 from wfm_bridge.plugins.assembled.provider import AssembledProvider
+from wfm_bridge.plugins.emulation.faults import Fault
 from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
 from wfm_bridge.ports.errors import (
     AuthError,

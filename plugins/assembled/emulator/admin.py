@@ -1,9 +1,10 @@
-"""The emulator's admin routes (``/_emulator/...``): no auth, loopback only, for tests/benches.
+"""The Assembled emulator's admin routes (``/_emulator/...``): no auth, loopback only.
 
-``GET ledger`` (created, deleted, trimmed, pushed, request counts), ``GET state``,
+Shared with every emulator (plugins/emulation/admin.py): ``GET ledger`` (created, deleted,
+trimmed, pushed, request counts), ``GET|POST|DELETE faults``, ``POST config`` (latency, rate,
+burst, rate_limit...), ``POST reset`` (state and faults). Assembled's own: ``GET state``,
 ``POST seed`` (wire-shaped people/teams/activity_types/activities, as lists or id-keyed maps;
-``replace`` empties first), ``GET|POST|DELETE faults``, ``POST config`` (latency, rate, burst,
-rate_limit...), ``POST reset`` (state and faults).
+``replace`` empties first).
 """
 
 from __future__ import annotations
@@ -12,20 +13,16 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from wfm_bridge.plugins.assembled.emulator.emulator import Emulator
-from wfm_bridge.plugins.assembled.emulator.faults import Fault
 from wfm_bridge.plugins.assembled.emulator.responses import json_body, json_response
-from wfm_bridge.plugins.assembled.emulator.state import Rejected
+from wfm_bridge.plugins.emulation import admin
+from wfm_bridge.plugins.emulation.responses import Rejected
 
 
-def admin_routes(emu: Emulator) -> list[Route]:
+def admin_routes(emu: Emulator) -> list[BaseRoute]:
     """The ``/_emulator`` routes: ledger, state, seed, faults, config, reset."""
-
-    async def ledger(request: Request) -> Response:
-        with emu.state.lock:
-            return json_response(emu.state.ledger.as_json())
 
     async def state(request: Request) -> Response:
         s = emu.state
@@ -56,41 +53,19 @@ def admin_routes(emu: Emulator) -> list[Route]:
             {"people": len(emu.state.people), "activities": len(emu.state.activities)}
         )
 
-    async def faults(request: Request) -> Response:
-        if request.method == "DELETE":
-            emu.faults.clear()
-        elif request.method == "POST":
-            body = await json_body(request)
-            items = body.get("faults", []) if isinstance(body, dict) else []
-            try:
-                for item in items:
-                    emu.faults.add(Fault.from_json(item))
-            except (TypeError, ValueError) as exc:
-                raise Rejected(400, str(exc)) from None
-        return json_response({"faults": [f.as_json() for f in emu.faults.pending()]})
-
-    async def config(request: Request) -> Response:
-        body = await json_body(request)
-        try:
-            emu.configure(**(body if isinstance(body, dict) else {}))
-        except (TypeError, ValueError) as exc:
-            raise Rejected(400, str(exc)) from None
+    def settings() -> dict[str, Any]:
         cfg = emu.config
-        return json_response({"latency": cfg.latency, "rate": cfg.rate, "burst": cfg.burst})
+        return {"latency": cfg.latency, "rate": cfg.rate, "burst": cfg.burst}
 
-    async def reset(request: Request) -> Response:
-        emu.state.clear()
-        emu.faults.clear()
-        return json_response({})
-
-    return [
-        Route("/_emulator/ledger", ledger, methods=["GET"]),
-        Route("/_emulator/state", state, methods=["GET"]),
-        Route("/_emulator/seed", seed, methods=["POST"]),
-        Route("/_emulator/faults", faults, methods=["GET", "POST", "DELETE"]),
-        Route("/_emulator/config", config, methods=["POST"]),
-        Route("/_emulator/reset", reset, methods=["POST"]),
-    ]
+    return admin.admin_routes(
+        emu,
+        json_body=json_body,
+        settings=settings,
+        extra=[
+            Route("/_emulator/state", state, methods=["GET"]),
+            Route("/_emulator/seed", seed, methods=["POST"]),
+        ],
+    )
 
 
 def _records(value: Any) -> list[dict[str, Any]]:

@@ -1,31 +1,31 @@
 """The emulator's HTTP face: Assembled's ``/v0`` endpoints behind a gate, plus admin routes.
 
-The gate (pure ASGI, ``/v0`` only) applies, in order: Basic auth against the configured keys
-(401), the per-key rate limit (429, with ``Retry-After`` unless configured off), injected
-faults and latency. The ledger counts each request on arrival (``arrivals``) and once answered
-as ``"<METHOD> <path> <status>"`` (``requests``; ``dropped`` when no answer was given).
+The gate (plugins/emulation/gate.py, ``/v0`` only) applies, in order: Basic auth against the
+configured keys (401), the per-key rate limit (429, with ``Retry-After`` unless configured
+off), injected faults and latency. The ledger counts each request on arrival (``arrivals``)
+and once answered as ``"<METHOD> <path> <status>"`` (``requests``; ``dropped`` when no answer
+was given).
 
 Admin routes (no auth, loopback only) live in admin.py under ``/_emulator/``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import binascii
-from collections.abc import Callable
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Scope
 
 from wfm_bridge.plugins.assembled.emulator.admin import admin_routes
 from wfm_bridge.plugins.assembled.emulator.emulator import Emulator
 from wfm_bridge.plugins.assembled.emulator.responses import error_response, json_body, json_response
-from wfm_bridge.plugins.assembled.emulator.state import Rejected
+from wfm_bridge.plugins.emulation.gate import Check, Gate
+from wfm_bridge.plugins.emulation.responses import Rejected
 
 
 def basic_key(scope: Scope) -> str | None:
@@ -43,118 +43,26 @@ def basic_key(scope: Scope) -> str | None:
     return None
 
 
-class Gate:
-    """Auth, rate limit, faults and latency in front of the ``/v0`` routes."""
+def _check(emu: Emulator) -> Check:
+    """Assembled's checks: Basic auth against the configured keys (401), then the per-key
+    rate limit (429, with ``Retry-After`` unless configured off)."""
 
-    def __init__(self, app: ASGIApp, emulator: Emulator) -> None:
-        self.app = app
-        self.emu = emulator
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """ASGI entry."""
-        if scope["type"] != "http" or not scope["path"].startswith("/v0/"):
-            await self.app(scope, receive, send)
-            return
-        endpoint = f"{scope['method']} {scope['path']}"
-        answered = False
-
-        def record(outcome: str) -> None:
-            with self.emu.state.lock:
-                self.emu.state.ledger.requests[f"{endpoint} {outcome}"] += 1
-
-        async def recording(message: Message) -> None:
-            # Recorded before the answer leaves, so a client never sees it before the ledger.
-            nonlocal answered
-            if message["type"] == "http.response.start":
-                answered = True
-                record(str(message["status"]))
-            await send(message)
-
-        def dropping() -> None:
-            nonlocal answered
-            answered = True
-            record("dropped")
-
-        with self.emu.state.lock:
-            self.emu.state.ledger.arrivals[endpoint] += 1
-        try:
-            await self._gate(scope, receive, recording, send, dropping)
-        finally:
-            if not answered:  # e.g. the server stopped mid-request
-                record("dropped")
-
-    async def _gate(
-        self,
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        raw_send: Send,
-        dropping: Callable[[], None],
-    ) -> None:
-        emu = self.emu
+    def check(scope: Scope) -> ASGIApp | None:
         key = basic_key(scope)
         if not emu.accepts(key):
-            await error_response(401, "invalid API key")(scope, receive, send)
-            return
+            return error_response(401, "invalid API key")
         assert key is not None
         wait = emu.admit(key)
-        if wait is not None:
-            headers = (
-                {"Retry-After": emu.retry_after_header(wait)}
-                if emu.config.retry_after_on_limit
-                else None
-            )
-            await error_response(429, "rate limit exceeded", headers)(scope, receive, send)
-            return
-        extra, fault = emu.faults.take(scope["method"], scope["path"])
-        delay = emu.config.latency + extra
-        if delay > 0:
-            await asyncio.sleep(delay)
-        if fault is None:
-            await self.app(scope, receive, send)
-            return
-        if fault.kind == "status":
-            headers = {"Retry-After": fault.retry_after} if fault.retry_after else None
-            await error_response(fault.status, "injected fault", headers)(scope, receive, send)
-            return
-        held: list[Message] = []
-        if fault.applies_first:
-
-            async def hold(message: Message) -> None:
-                held.append(message)
-
-            await self.app(scope, receive, hold)
-        if fault.kind == "hang":
-            await self._hang(fault.seconds)
-            for message in held:  # the client has normally given up by now
-                await send(message)
-            if held:
-                return
-        dropping()
-        await _drop(receive, raw_send)
-
-    async def _hang(self, seconds: float) -> None:
-        loop = asyncio.get_running_loop()
-        until = loop.time() + seconds
-        while loop.time() < until and not self.emu.stopping.is_set():
-            await asyncio.sleep(0.02)
-
-
-async def _drop(receive: Receive, send: Send) -> None:
-    """Close the connection without an answer (uvicorn's transport, else a truncated reply)."""
-    transport = getattr(getattr(send, "__self__", None), "transport", None)
-    if transport is None:
-        await send(
-            {"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"99")]}
+        if wait is None:
+            return None
+        headers = (
+            {"Retry-After": emu.retry_after_header(wait)}
+            if emu.config.retry_after_on_limit
+            else None
         )
-        return
-    transport.abort()
-    try:
-        async with asyncio.timeout(1.0):
-            while (await receive())["type"] != "http.disconnect":
-                pass
-    except TimeoutError:
-        pass
+        return error_response(429, "rate limit exceeded", headers)
+
+    return check
 
 
 # --- the /v0 endpoints -------------------------------------------------------------------
@@ -259,4 +167,4 @@ def build_app(emu: Emulator) -> ASGIApp:
     app = Starlette(
         routes=routes, exception_handlers={Rejected: rejected, HTTPException: http_error}
     )
-    return Gate(app, emu)
+    return Gate(app, emu, gated=("/v0/",), check=_check(emu), error=error_response)

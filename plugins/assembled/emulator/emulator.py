@@ -4,7 +4,7 @@ Many keys (``EmulatorConfig.keys``, e.g. one per tenant of a fleet benchmark) ea
 own bucket, and the ledger keeps each key's score pushes and 429s apart (``push_scores``).
 
 Use it in-process (``Emulator(...).state`` / ``.faults`` are the Python backdoor) or over HTTP
-(``/_emulator/...`` admin endpoints, see app.py). ``server.EmulatorServer`` runs it on a free
+(``/_emulator/...`` admin endpoints, see admin.py). ``server.EmulatorServer`` runs it on a free
 loopback port in a background thread.
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from wfm_bridge.plugins.assembled.emulator.faults import FaultPlan
 from wfm_bridge.plugins.assembled.emulator.state import EmulatorState
+from wfm_bridge.plugins.emulation.faults import FaultPlan
 from wfm_bridge.ports.vault import key_fingerprint
 
 # "sk_live_" + 32 alphanumerics, like a real key; printed by `wfm emulator serve`.
@@ -81,6 +81,11 @@ class Emulator:
             self._keys = frozenset(self.config.keys)
             if {"rate", "burst"} & set(changes):
                 self._buckets.clear()
+
+    def reset(self) -> None:
+        """Empty the state and take every fault away (``POST /_emulator/reset``)."""
+        self.state.clear()
+        self.faults.clear()
 
     def accepts(self, key: str | None) -> bool:
         """Whether ``key`` is one of the configured API keys."""

@@ -10,19 +10,20 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from wfm_bridge.plugins.emulation.ledger import Traffic
+
 WireDict = dict[str, Any]
 
 
 @dataclass
-class Ledger:
-    """What happened to the data, in order: created, deleted, trimmed, pushed."""
+class Ledger(Traffic):
+    """What happened to the data, in order: created, deleted, trimmed, pushed (and the
+    request counters, ``Traffic``: ``"GET /v0/people 200"`` -> n)."""
 
     created: list[WireDict] = field(default_factory=list)
     deleted: list[tuple[WireDict, str]] = field(default_factory=list)  # (activity, why)
     trimmed: list[tuple[WireDict, WireDict]] = field(default_factory=list)  # (before, after)
     pushed: list[list[WireDict]] = field(default_factory=list)  # score batches, as received
-    requests: Counter[str] = field(default_factory=Counter)  # "GET /v0/people 200" -> n
-    arrivals: Counter[str] = field(default_factory=Counter)  # "GET /v0/people" -> n, on arrival
     pushed_by_key: dict[str, list[list[WireDict]]] = field(default_factory=dict)
     throttled_by_key: Counter[str] = field(default_factory=Counter)  # 429s of the rate limit
 
@@ -45,8 +46,7 @@ class Ledger:
             "deleted": [{"activity": a, "reason": r} for a, r in self.deleted],
             "trimmed": [{"before": b, "after": a} for b, a in self.trimmed],
             "pushed": self.pushed,
-            "requests": dict(self.requests),
-            "arrivals": dict(self.arrivals),
+            **super().as_json(),
             "pushed_by_key": self.pushed_by_key,
             "throttled_by_key": dict(self.throttled_by_key),
         }

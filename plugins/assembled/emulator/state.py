@@ -21,17 +21,9 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeGuard
 
 from wfm_bridge.plugins.assembled.emulator.ledger import Ledger, WireDict
+from wfm_bridge.plugins.emulation.responses import Rejected
 
 PRODUCTIVE_CHANNELS = ("phone", "email", "chat")  # our assumption: which channels a type has
-
-
-class Rejected(Exception):
-    """An error answer: HTTP ``status`` with a JSON ``message``."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 def occurrence_key(activity: Mapping[str, Any]) -> str:

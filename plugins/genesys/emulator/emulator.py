@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from wfm_bridge.plugins.assembled.emulator.faults import FaultPlan
+from wfm_bridge.plugins.emulation.faults import FaultPlan
 from wfm_bridge.plugins.genesys.emulator.state import GenesysState, SearchLimits
 
 # Printed by the serve command; the shapes of a real OAuth client's id (a UUID) and secret.
@@ -107,6 +107,13 @@ class Emulator:
         """Make every issued token invalid at once (as a revoked client would)."""
         with self._lock:
             self._tokens.clear()
+
+    def reset(self) -> None:
+        """Empty the state, take every fault away and expire every token (``POST
+        /_emulator/reset``)."""
+        self.state.clear()
+        self.faults.clear()
+        self.expire_tokens()
 
     def admit(self, token: str) -> float | None:
         """Count one request for ``token``: None if allowed, else seconds until the oldest

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
+
+from wfm_bridge.plugins.emulation.ledger import Traffic
 
 WireDict = dict[str, Any]
 
 
 @dataclass
-class Ledger:
+class Ledger(Traffic):
     """What happened, in order.
 
     ``appointments_created`` / ``appointments_deleted``: coaching appointments as stored;
     ``schedule_added`` / ``schedule_removed``: (user id, activity) pairs written into or taken
     out of agents' schedules; ``metric_writes``: external-metric batches as received;
-    ``tokens``: access tokens issued (count); ``requests``: ``"<METHOD> <path> <status>"``
-    once answered (``dropped`` when no answer was given); ``arrivals``: on arrival.
+    ``tokens``: access tokens issued (count); the request counters (``Traffic``):
+    ``requests``, ``"<METHOD> <path> <status>"`` once answered, and ``arrivals``.
     """
 
     appointments_created: list[WireDict] = field(default_factory=list)
@@ -27,8 +28,6 @@ class Ledger:
     metric_writes: list[list[WireDict]] = field(default_factory=list)
     searches: list[WireDict] = field(default_factory=list)  # bodies + the mode answered
     tokens: int = 0
-    requests: Counter[str] = field(default_factory=Counter)
-    arrivals: Counter[str] = field(default_factory=Counter)
 
     def as_json(self) -> WireDict:
         """JSON-ready view for the admin endpoint."""
@@ -40,6 +39,5 @@ class Ledger:
             "metric_writes": self.metric_writes,
             "searches": self.searches,
             "tokens": self.tokens,
-            "requests": dict(self.requests),
-            "arrivals": dict(self.arrivals),
+            **super().as_json(),
         }

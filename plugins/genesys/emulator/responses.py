@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import functools
-import json
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from starlette.requests import Request
 from starlette.responses import Response
+
+from wfm_bridge.plugins.emulation.responses import Rejected, json_reader, json_response
+
+__all__ = [
+    "CODES",
+    "Rejected",
+    "error_body",
+    "error_response",
+    "iso",
+    "json_body",
+    "json_response",
+    "parse_instant",
+]
 
 # Genesys's error codes for the statuses the emulator answers with.
 CODES = {
@@ -24,22 +35,6 @@ CODES = {
     503: "service.unavailable",
     504: "gateway.timeout",
 }
-
-
-class Rejected(Exception):
-    """An error answer: HTTP ``status``, a message and Genesys's error ``code``."""
-
-    def __init__(self, status: int, message: str, code: str | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.code = code or CODES.get(status, "error")
-
-
-def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    """A compact JSON answer."""
-    body = json.dumps(data, separators=(",", ":")).encode()
-    return Response(body, status, headers=headers, media_type="application/json")
 
 
 def error_body(status: int, message: str, code: str | None = None) -> dict[str, Any]:
@@ -62,12 +57,7 @@ def error_response(
     return json_response(error_body(status, message, code), status, headers)
 
 
-async def json_body(request: Request) -> Any:
-    """The request's JSON body; 400 when it is not JSON."""
-    try:
-        return await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise Rejected(400, "The request body could not be parsed as JSON") from None
+json_body = json_reader("The request body could not be parsed as JSON")
 
 
 @functools.lru_cache(maxsize=65536)  # schedules repeat the same instants (shift bounds...)
