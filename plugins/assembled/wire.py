@@ -13,18 +13,18 @@ occurrence key is refused (``NotSupportedError``): Assembled would delete the wh
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from collections import Counter
 from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Annotated, Any, NotRequired, TypeVar, cast
+from typing import Annotated, NotRequired, TypeVar
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, StringConstraints
 from typing_extensions import TypedDict
 
+from wfm_bridge.plugins.vendor_http.answers import parse_answer
 from wfm_bridge.ports.errors import InvalidInputError, ProviderResponseError
 from wfm_bridge.ports.models import Activity, ActivityType, ProviderPerson, Team
 
@@ -120,22 +120,10 @@ class ActivitiesPage(TypedDict):
 W = TypeVar("W")
 
 
-@functools.cache
-def _adapter(model: Any) -> TypeAdapter[Any]:
-    return TypeAdapter(model)
-
-
 def parse(model: type[W], content: bytes, endpoint: str) -> W:
     """Validate a JSON body; anything malformed is a ``ProviderResponseError`` naming it."""
-    try:
-        return cast(W, _adapter(cast(Any, model)).validate_json(content))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ())) or "body"
-        raise ProviderResponseError(
-            f"Assembled sent an unexpected answer to {endpoint} ({where}: {first.get('msg')}); "
-            "check the base URL and API version, and report it if it persists"
-        ) from exc
+    hint = "check the base URL and API version"
+    return parse_answer(model, content, endpoint, vendor="Assembled", hint=hint)
 
 
 # --- wire -> DTO ---------------------------------------------------------------------------

@@ -10,9 +10,8 @@ pydantic-core, without a Python object per activity.
 
 from __future__ import annotations
 
-import functools
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, Generic, Literal, NotRequired, TypeVar, cast
+from typing import Annotated, Any, Generic, Literal, NotRequired, TypeVar
 
 from pydantic import (
     AwareDatetime,
@@ -22,13 +21,11 @@ from pydantic import (
     PlainSerializer,
     SecretStr,
     StringConstraints,
-    TypeAdapter,
-    ValidationError,
 )
 from pydantic.alias_generators import to_camel
 from typing_extensions import TypedDict
 
-from wfm_bridge.ports.errors import ProviderResponseError
+from wfm_bridge.plugins.vendor_http.answers import parse_answer
 
 MAX_METRIC_ITEMS = 100
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
@@ -328,19 +325,7 @@ class MetricWrite(Sent):
 W = TypeVar("W")
 
 
-@functools.cache
-def _adapter(model: Any) -> TypeAdapter[Any]:
-    return TypeAdapter(model)
-
-
 def parse(model: type[W], content: bytes, endpoint: str) -> W:
     """Validate a JSON body; anything malformed is a ``ProviderResponseError`` naming it."""
-    try:
-        return cast(W, _adapter(cast(Any, model)).validate_json(content))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ())) or "body"
-        raise ProviderResponseError(
-            f"Genesys Cloud sent an unexpected answer to {endpoint} ({where}: "
-            f"{first.get('msg')}); check the region or base URL, and report it if it persists"
-        ) from exc
+    hint = "check the region or base URL"
+    return parse_answer(model, content, endpoint, vendor="Genesys Cloud", hint=hint)
