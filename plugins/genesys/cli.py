@@ -6,8 +6,6 @@ group; the emulator (starlette, uvicorn) is imported only when the command runs.
 
 from __future__ import annotations
 
-import contextlib
-
 import typer
 
 from wfm_bridge.ports.commands import CommandRegistry
@@ -40,62 +38,19 @@ def serve(
     ),
 ) -> None:
     """Serve a Genesys Cloud look-alike in the foreground until Ctrl-C."""
-    from datetime import UTC, datetime
-
-    from wfm_bridge.plugins.genesys.emulator.emulator import (
-        DEMO_CLIENT_ID,
-        DEMO_CLIENT_SECRET,
-        Emulator,
-        EmulatorConfig,
-    )
-    from wfm_bridge.plugins.genesys.emulator.seed import seed_demo
-    from wfm_bridge.plugins.genesys.emulator.server import EmulatorServer
+    from wfm_bridge.plugins.genesys.emulator import server
     from wfm_bridge.plugins.memory_fake.store import configured_anchor
-    from wfm_bridge.ports.errors import InvalidInputError
 
-    if seed not in ("demo", "empty"):
-        raise InvalidInputError(f"--seed must be 'demo' or 'empty', not {seed!r}")
-    if not 0 <= port <= 65535:
-        raise InvalidInputError(f"--port {port} is not a port number (0-65535)")
-    if latency < 0 or per_minute < 1:
-        raise InvalidInputError("--latency must be >= 0 and --requests-per-minute >= 1")
-    if (client_id is None) != (client_secret is None):
-        raise InvalidInputError("give both --client-id and --client-secret, or neither")
-    if client_id is not None and not (client_id.strip() and client_secret.strip()):
-        raise InvalidInputError("--client-id and --client-secret must not be empty")
-    given = client_id is not None
-    oauth = (client_id, client_secret) if given else (DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
-    emulator = Emulator(
-        EmulatorConfig(
-            clients=(oauth,),
-            rate_limit=not no_rate_limit,
-            requests_per_minute=per_minute,
-            latency=latency,
-        )
+    server.serve(
+        port=port,
+        seed=seed,
+        client_id=client_id,
+        client_secret=client_secret,
+        latency=latency,
+        rate_limit=not no_rate_limit,
+        requests_per_minute=per_minute,
+        access_log=access_log,
+        anchor=configured_anchor({}),
+        as_json=as_json,
+        echo=typer.echo,
     )
-    anchor = None
-    if seed == "demo":
-        anchor = seed_demo(emulator.state, datetime.now(UTC).date(), anchor=configured_anchor({}))
-        if not as_json:
-            typer.echo(f"seeded the demo organisation (schedules from {anchor})")
-    server = EmulatorServer(emulator, port=port, log_level="warning", access_log=access_log)
-    if as_json:
-        import json
-
-        typer.echo(json.dumps({
-            "base_url": server.base_url,
-            "client_id": None if given else DEMO_CLIENT_ID,  # never echo a secret given to it
-            "seed": seed,
-            "schedules_from": anchor.isoformat() if anchor else None,
-        }))
-    else:
-        typer.echo(f"Genesys Cloud emulator on {server.base_url} (Ctrl-C stops)")
-        if not given:
-            typer.echo(f"client id: {DEMO_CLIENT_ID}\nclient secret: {DEMO_CLIENT_SECRET}")
-        shown = ("<ID>", "<SECRET>") if given else oauth
-        typer.echo(
-            f"try: printf '%s\\n%s\\n' {shown[0]} {shown[1]} | "
-            f"wfm --provider genesys --base-url {server.base_url} auth set-key"
-        )
-    with contextlib.suppress(KeyboardInterrupt):
-        server.serve_forever()

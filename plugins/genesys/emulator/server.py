@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
@@ -46,10 +47,13 @@ def prepare(
     access_log: bool = False,
     today: date | None = None,
     anchor: date | None = None,
+    as_json: bool = False,
     echo: Callable[[str], None] = print,
 ) -> EmulatorServer:
     """Build, seed and bind the emulator as ``serve`` would (not serving yet); says what it
-    did through ``echo``. Bad options are an ``InvalidInputError``."""
+    did through ``echo``: lines, or one JSON object (``as_json``: base URL, client id, seed,
+    schedules_from). An id or secret the user chose is never echoed. Bad options are an
+    ``InvalidInputError``."""
     if seed not in ("demo", "empty"):
         raise InvalidInputError(f"--seed must be 'demo' or 'empty', not {seed!r}")
     if not 0 <= port <= 65535:
@@ -60,28 +64,39 @@ def prepare(
         raise InvalidInputError("give both --client-id and --client-secret, or neither")
     if client_id is not None and not (client_id.strip() and (client_secret or "").strip()):
         raise InvalidInputError("--client-id and --client-secret must not be empty")
-    ident, secret = client_id or DEMO_CLIENT_ID, client_secret or DEMO_CLIENT_SECRET
+    given = client_id is not None
+    oauth = (client_id or DEMO_CLIENT_ID, client_secret or DEMO_CLIENT_SECRET)
     emulator = Emulator(
         EmulatorConfig(
-            clients=((ident, secret),),
+            clients=(oauth,),
             latency=latency,
             rate_limit=rate_limit,
             requests_per_minute=requests_per_minute,
         )
     )
+    start = None
     if seed == "demo":
         from wfm_bridge.plugins.genesys.emulator.seed import seed_demo
 
         start = seed_demo(emulator.state, today or datetime.now(UTC).date(), anchor=anchor)
-        echo(f"seeded the demo organisation (schedules from {start})")
+        if not as_json:
+            echo(f"seeded the demo organisation (schedules from {start})")
     server = EmulatorServer(emulator, port=port, log_level="warning", access_log=access_log)
+    if as_json:
+        echo(json.dumps({
+            "base_url": server.base_url,
+            "client_id": None if given else DEMO_CLIENT_ID,
+            "seed": seed,
+            "schedules_from": start.isoformat() if start else None,
+        }))  # fmt: skip
+        return server
     echo(f"Genesys Cloud emulator on {server.base_url} (Ctrl-C stops)")
-    echo(f"client id: {ident}")
-    if client_secret is None:  # a secret the user chose is never echoed
-        echo(f"client secret: {secret}")
-    shown = secret if client_secret is None else "<SECRET>"
+    if not given:
+        echo(f"client id: {DEMO_CLIENT_ID}")
+        echo(f"client secret: {DEMO_CLIENT_SECRET}")
+    shown = ("<ID>", "<SECRET>") if given else oauth
     echo(
-        f"try: printf '%s\\n%s\\n' {ident} {shown} | "
+        f"try: printf '%s\\n%s\\n' {shown[0]} {shown[1]} | "
         f"wfm --provider genesys --base-url {server.base_url} auth set-key"
     )
     return server
