@@ -1,5 +1,5 @@
 """The chaos world: a vendor's emulator (vendors.py: Assembled or Genesys Cloud) on loopback
-in a thread, and real `wfm` processes.
+in a thread (host/loopback.py's ``EmulatorServer``), and real `wfm` processes.
 
 Every `wfm` runs as its own process (``<venv>/bin/wfm --provider VENDOR --base-url URL
 ...``) with a data directory (``WFM_HOME``) shared by the processes of one scenario, the
@@ -14,10 +14,8 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -26,9 +24,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-import uvicorn
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from wfm_bridge.host.loopback import EmulatorServer
 from wfm_bridge.plugins.memory_fake.demo import demo_anchor
 
 from .faults import FaultMix, RandomFaults
@@ -95,27 +93,12 @@ class ChaosWorld:
         self.emulator: Any = self.vendor.emulator
         self.faults = RandomFaults(seed, mix)
         self.emulator.faults = self.faults
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._sock.bind(("127.0.0.1", 0))
-        self._sock.listen(128)
-        self.url = f"http://127.0.0.1:{self._sock.getsockname()[1]}"
-        config = uvicorn.Config(
-            BufferedBodies(self.vendor.app()),
-            log_level="critical",
-            access_log=False,
-            lifespan="off",
-            loop="asyncio",
-            http="h11",
-            timeout_graceful_shutdown=1,
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True
-        )
+        self._server = EmulatorServer(self.emulator, BufferedBodies(self.vendor.app()))
+        self.url = self._server.base_url
         self.processes = 0
 
     def __enter__(self) -> ChaosWorld:
-        self._thread.start()
+        self._server.start()
         return self
 
     def __exit__(
@@ -124,10 +107,7 @@ class ChaosWorld:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.emulator.stopping.set()  # held answers end early
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
-        self._sock.close()
+        self._server.stop()  # sets emulator.stopping first: held answers end early
 
     def home(self, name: str) -> Path:
         """A fresh data directory holding the credentials, stored through `wfm auth set-key`."""
