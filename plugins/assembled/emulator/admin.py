@@ -57,15 +57,11 @@ def admin_routes(emu: Emulator) -> list[BaseRoute]:
         cfg = emu.config
         return {"latency": cfg.latency, "rate": cfg.rate, "burst": cfg.burst}
 
-    return admin.admin_routes(
-        emu,
-        json_body=json_body,
-        settings=settings,
-        extra=[
-            Route("/_emulator/state", state, methods=["GET"]),
-            Route("/_emulator/seed", seed, methods=["POST"]),
-        ],
-    )
+    own = [
+        Route("/_emulator/state", state, methods=["GET"]),
+        Route("/_emulator/seed", seed, methods=["POST"]),
+    ]
+    return admin.admin_routes(emu, json_body=json_body, settings=settings, extra=own)
 
 
 def _records(value: Any) -> list[dict[str, Any]]:

@@ -58,13 +58,9 @@ def admin_routes(emu: Emulator) -> list[BaseRoute]:
             "token_lifetime": cfg.token_lifetime,
         }
 
-    return admin.admin_routes(
-        emu,
-        json_body=json_body,
-        settings=settings,
-        extra=[
-            Route("/_emulator/state", summary, methods=["GET"]),
-            Route("/_emulator/notifications", notifications, methods=["GET"]),
-            Route("/_emulator/expire-tokens", expire_tokens, methods=["POST"]),
-        ],
-    )
+    own = [
+        Route("/_emulator/state", summary, methods=["GET"]),
+        Route("/_emulator/notifications", notifications, methods=["GET"]),
+        Route("/_emulator/expire-tokens", expire_tokens, methods=["POST"]),
+    ]
+    return admin.admin_routes(emu, json_body=json_body, settings=settings, extra=own)
