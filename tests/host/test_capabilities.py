@@ -3,7 +3,7 @@
 The ``readonly`` provider (a test plugin on the same hook real plugins use) declares only
 ``schedules``: it serves the demo organisation's schedules, and booking, cancelling, free
 slots and the score export are refused with "<provider> does not support <what>" (exit 2)
-without its factory ever being called.
+without its factory ever being called; teams with "<provider> has no teams".
 """
 
 from __future__ import annotations
@@ -131,6 +131,18 @@ def test_an_unsupported_command_is_refused_before_the_provider_is_built(
     assert f"readonly does not support {what}" in result.err
     assert "Traceback" not in result.err
     assert plugin.builds == 0
+
+
+@pytest.mark.parametrize(
+    "args", [("teams",), ("schedule", "--team", "Billing", "--days", "7")], ids=" ".join
+)
+def test_a_provider_without_teams_says_so(
+    wfm: Cli, plugin: ReadOnlyPlugin, args: tuple[str, ...]
+) -> None:
+    result = wfm("--provider", "readonly", *args)
+
+    assert result.code == 2, (result.out, result.err)
+    assert "readonly has no teams" in result.err and "Traceback" not in result.err
 
 
 def test_auth_status_says_the_provider_books_no_one_to_ones(wfm: Cli) -> None:
