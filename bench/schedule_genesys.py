@@ -72,9 +72,10 @@ def serve(agents: int, days: int, latency: float, start: str) -> None:
         for n, user in enumerate(ids):
             state.org.add_user(user_wire(user, f"Agent{n} Bench", f"agent{n}@example.com"))
         state.org.add_management_unit(management_unit_wire("mu-bench", "Bench", BU, "UTC"), ids)
-        for t in range(0, agents, TEAM_SIZE):
-            team = team_wire(f"team-{t // TEAM_SIZE}", f"Team {t // TEAM_SIZE + 1}")
-            state.teams.add_team(team, ids[t : t + TEAM_SIZE])
+        for first_member in range(0, agents, TEAM_SIZE):
+            number = first_member // TEAM_SIZE
+            team = team_wire(f"team-{number}", f"Team {number + 1}")
+            state.teams.add_team(team, ids[first_member : first_member + TEAM_SIZE])
         for n, user in enumerate(ids):
             for d in range(days):
                 day = first + timedelta(days=d)
