@@ -211,11 +211,24 @@ def build_router() -> APIRouter:
     @api.delete(f"{PREFIX}/meetings/{{meeting_id}}", response_model=cli.MeetingOut,
                 tags=["meetings"])
     def meetings_cancel(
-        meeting_id: str, tz: str | None = TZ, tenant: Tenant = tenant_dep
+        meeting_id: str,
+        agent: str | None = Query(
+            None, description="Its agent (email), for a meeting another installation booked: "
+            "it is then found in the agent's calendar by its reference.",
+            min_length=1, max_length=320,
+        ),
+        on: date | None = Query(
+            None, description="Its day in the agent's zone (with `agent`; default: the days "
+            "around today)."
+        ),
+        tz: str | None = TZ,
+        tenant: Tenant = tenant_dep,
     ) -> JSONResponse:
-        """Cancel a meeting booked here (deletes exactly its one activity); safe to repeat."""
+        """Cancel a meeting this product booked (exactly its activities, the facilitator's
+        too), here or, given its `agent`, from another installation; safe to repeat."""
         zone = _zone_key(tenant, tz)
-        return answer(shapes.meeting_out_json(tenant.meetings.cancel(meeting_id), zone))
+        meeting = tenant.meetings.cancel(meeting_id, agent, on)  # `wfm meetings cancel`
+        return answer(shapes.meeting_out_json(meeting, zone))
 
     @api.patch(f"{PREFIX}/meetings/{{meeting_id}}", response_model=cli.MeetingOut,
                tags=["meetings"])

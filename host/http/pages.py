@@ -28,6 +28,7 @@ from wfm_bridge.host.http.one_to_ones import with_slots as add_slots
 from wfm_bridge.host.http.page_shell import SCRIPT_PATH, message, nav, page
 from wfm_bridge.host.http.schemas import parse_start
 from wfm_bridge.host.http.tokens import TokenInfo
+from wfm_bridge.host.tenant import Tenant
 from wfm_bridge.ports.errors import InvalidInputError, WfmError
 from wfm_bridge.ports.models import Meeting, MeetingStatus
 from wfm_bridge.ports.provider import Capability
@@ -281,7 +282,8 @@ async def _write(request: Request, action: str) -> Response:
             )
             done = "booked"
         else:
-            meeting = tenant.meetings.cancel(_one(form, "meeting_id"))
+            on = _day_of(tenant, agent, _one(form, "at"))
+            meeting = tenant.meetings.cancel(_one(form, "meeting_id"), agent or None, on)
             done = "cancelled"
     except WfmError as exc:
         return _one_to_ones(
@@ -289,3 +291,14 @@ async def _write(request: Request, action: str) -> Response:
         )
     query = urlencode({"agent": agent, "minutes": minutes, "done": done, "meeting": meeting.id})
     return RedirectResponse(f"/one-to-ones?{query}", status_code=303)
+
+
+def _day_of(tenant: Tenant, agent: str, at: str) -> date | None:
+    """The date, in the agent's own zone, of a clicked 1:1's start (None when not given):
+    the day `wfm meetings cancel --on` names, where a 1:1 another installation booked is
+    looked up."""
+    if not at.strip() or not agent:
+        return None
+    when = parse_start(at, parse_zone("UTC"))
+    zone = parse_zone(tenant.slots.zone_of(agent, tenant.settings.timezone))
+    return when.astimezone(zone).date()
