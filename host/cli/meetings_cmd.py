@@ -144,7 +144,8 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         email: str = typer.Argument(..., help="The agent's email or unique display name."),
         first: str = typer.Option(
-            None, "--from", help="First date, YYYY-MM-DD. Default: today in the --tz zone."
+            None, "--from", help="First date, YYYY-MM-DD, in the agent's zone (the days are "
+            "the agent's). Default: today in the agent's zone."
         ),
         days: int = typer.Option(5, "--days", help="Number of days, 1 to 14."),
         minutes: int = typer.Option(30, "--minutes", help="Meeting length in minutes."),
@@ -155,13 +156,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Free start times for a 1:1 inside available time of agent (and facilitator), in
         the agent's zone (overrides: WFM_AVAILABILITY; no-shift providers: WFM_WORK_HOURS)."""
-        from wfm_bridge.core.day_grid import parse_date, parse_zone, today_in
+        from wfm_bridge.core.day_grid import parse_date
 
         rt = runtime(ctx)
         email, coach = _people(rt, email, facilitator)
         tz = rt.settings.timezone
-        zone = parse_zone(_agent_or(rt, email))
-        today = today_in(rt.bridge.clock, zone)
+        today = rt.tenant.slots.first_day(email, tz)  # in the zone the search counts in
         day = parse_date(first, "--from") if first else today
         with working("looking for free slots"):
             result = rt.tenant.slots.search(email, day, days, minutes, tz, coach)
@@ -169,8 +169,9 @@ def register(app: typer.Typer) -> None:
             from wfm_bridge.ports.errors import InvalidInputError
 
             raise InvalidInputError(
-                f"--from {day} with --days {days} is wholly in the past ({tz}); free slots "
-                f"are only in the future: give --from {today} or later"
+                f"--from {day} with --days {days} is wholly in the past ({result.timezone}, "
+                f"the agent's zone); free slots are only in the future: give --from {today} "
+                "or later"
             )
         ordered = sorted(result.slots, key=lambda s: s.start)
         if as_json:
