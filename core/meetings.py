@@ -5,7 +5,8 @@ in the ledger (a PENDING meeting) before the provider call; PENDING therefore me
 provider write is not confirmed yet": a booking when ``cancelled_at`` is None, else a cancel.
 Only meetings this product created can be cancelled, each by cancelling exactly its booking
 (every part: the agent's and the facilitator's); one another installation of the tenant
-booked is found in the provider by its reference (core/meeting_adopt.py).
+booked is found in the provider by its reference (core/meeting_adopt.py); one another
+installation cancelled is found gone by ``verify`` (core/meeting_verify.py).
 Not offered, by design: modifying, bulk create/delete, shift sync.
 """
 
@@ -23,6 +24,7 @@ from wfm_bridge.core.ledger import MeetingLedger
 from wfm_bridge.core.meeting_adopt import Adoption, is_reference
 from wfm_bridge.core.meeting_rules import EmailMapper, title_for
 from wfm_bridge.core.meeting_sweep import StraySweep
+from wfm_bridge.core.meeting_verify import Presence, Verification
 from wfm_bridge.core.meeting_writes import CalendarWrites
 from wfm_bridge.ports.clock import Clock
 from wfm_bridge.ports.errors import BusyError, InvalidInputError, NotSupportedError, UnknownIdError
@@ -96,6 +98,7 @@ class MeetingService:
         )
         self._cancellation = Cancellation(calendar.name, ledger, clock, writes)
         self._sweep = StraySweep(ledger, writes, clock)
+        self._verification = Verification(ledger, writes, clock)
         self.swept: list[str] = []  # stray copies the last reconcile removed (booking ids)
 
     def book(
@@ -172,6 +175,21 @@ class MeetingService:
     def list_meetings(self, status: MeetingStatus | None = None) -> list[Meeting]:
         """The tenant's meetings from the ledger (optionally one status), by start time."""
         return [m for m in self._ledger.all() if status is None or m.status is status]
+
+    def listed(
+        self, status: MeetingStatus | None = None, verify: bool = False
+    ) -> list[tuple[Meeting, Presence | None]]:
+        """``list_meetings``, each with its presence in the provider when ``verify``
+        (None otherwise, and for meetings not checked)."""
+        meetings = self.list_meetings(status)
+        return self.verify(meetings) if verify else [(m, None) for m in meetings]
+
+    def verify(self, meetings: Sequence[Meeting]) -> list[tuple[Meeting, Presence | None]]:
+        """Check each BOOKED meeting against the provider (core/meeting_verify.py): one gone
+        from it (cancelled by another installation, or in the WFM system) is settled here as
+        cancelled; the others are returned as they are, each with its presence (None: not
+        checked, as it is not BOOKED or is being written elsewhere)."""
+        return self._verification.check(meetings)
 
     def reconcile(self) -> list[Meeting]:
         """Settle PENDING meetings: finish requested cancels, read bookings back (BOOKED if

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
+    from wfm_bridge.core.meeting_verify import Presence
     from wfm_bridge.ports.models import Meeting, MeetingStatus
 
 _ANY_ARGS = {"allow_extra_args": True, "ignore_unknown_options": True}
@@ -106,16 +107,27 @@ def register(app: typer.Typer) -> None:
     def list_(
         ctx: typer.Context,
         status: str = typer.Option(None, "--status", help="pending, booked or cancelled."),
+        verify: bool = typer.Option(
+            False, "--verify", help="Check booked meetings against the WFM system: one gone "
+            "from it (e.g. cancelled by another installation) is shown as gone and recorded "
+            "here as cancelled."
+        ),
         as_json: bool = typer.Option(False, "--json", help="JSON output."),
     ) -> None:
-        """The tenant's meetings booked here, with their status (from the meeting ledger)."""
+        """The tenant's meetings booked here, with their status as this installation recorded
+        it (the meeting ledger; --verify checks them against the WFM system)."""
         rt = runtime(ctx)
-        meetings = rt.tenant.meetings.list_meetings(_status(status))
+        wanted = _status(status)
+        if verify:
+            with working("checking booked meetings in the WFM system"):
+                listed = rt.tenant.meetings.listed(wanted, verify=True)
+        else:
+            listed = rt.tenant.meetings.listed(wanted)
         if as_json:
             zone = _zone(rt.settings.timezone).key
-            print_json(meetings_json(meetings, zone))
+            print_json(meetings_json(listed, zone, verify))
             return
-        _print_meetings(meetings, _zone(rt.settings.timezone))
+        _print_meetings(listed, _zone(rt.settings.timezone), verify)
 
     @group.command("reconcile")
     def reconcile(
@@ -261,25 +273,44 @@ def _span(meeting: Meeting, zone: ZoneInfo) -> str:
     return f"{start:%a %Y-%m-%d %H:%M}-{end:%H:%M} {zone.key}"
 
 
-def _print_meetings(meetings: list[Meeting], zone: ZoneInfo) -> None:
+_IN_WFM = {
+    None: "-", "present": "present", "gone": "gone (now cancelled here)",
+    "partial": "partly gone: cancel it to remove the rest",
+}
+
+
+def _print_meetings(
+    listed: list[tuple[Meeting, Presence | None]], zone: ZoneInfo, verified: bool
+) -> None:
     from rich.table import Table
 
-    if not meetings:
+    if not listed:
         console().print("no meetings found (book one with `wfm meetings book EMAIL ...`)")
         return
     table = Table(title=f"Meetings booked here ({zone.key})", title_justify="left")
-    for column in ("id", "status", "agent", "when", "description", "activity"):
+    columns = ["id", "status", "agent", "when", "description", "activity"]
+    for column in [*columns, "in the WFM system"] if verified else columns:
         table.add_column(column, overflow="fold")
-    for m in meetings:
-        table.add_row(
+    for m, presence in listed:
+        row = [
             cell(m.id),
             m.status.value,
             cell(m.agent_email),
             _span(m, zone),
             cell(m.description),
             cell(m.provider_activity_id or "-"),
+        ]
+        table.add_row(*row, *([_IN_WFM[presence]] if verified else []))
+    out = console()
+    out.print(table)
+    if verified:
+        gone = sum(1 for _, presence in listed if presence == "gone")
+        out.print(f"checked in the WFM system: {gone} gone (cancelled elsewhere)")
+    else:
+        out.print(
+            "statuses as this installation recorded them; another installation may have "
+            "cancelled one since: `wfm meetings list --verify` checks the WFM system"
         )
-    console().print(table)
 
 
 def _print_slots(found: list[datetime], tz: str) -> None:

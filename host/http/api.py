@@ -168,12 +168,19 @@ def build_router() -> APIRouter:
     @api.get(f"{PREFIX}/meetings", response_model=cli.Meetings, tags=["meetings"])
     def meetings_list(
         status: MeetingStatus | None = Query(None, description="Only this status."),
+        verify: bool = Query(
+            False, description="Check booked meetings against the WFM system: one gone from "
+            "it (e.g. cancelled by another installation) is marked `gone` and recorded here "
+            "as cancelled."
+        ),
         tz: str | None = TZ,
         tenant: Tenant = tenant_dep,
     ) -> JSONResponse:
-        """The tenant's meetings booked here, with their status."""
+        """The tenant's meetings booked here, with their status as this installation
+        recorded it (`verify=true`: checked against the WFM system)."""
         zone = _zone_key(tenant, tz)
-        return answer(shapes.meetings_json(tenant.meetings.list_meetings(status), zone))
+        listed = tenant.meetings.listed(status, verify)
+        return answer(shapes.meetings_json(listed, zone, verify))
 
     @api.post(
         f"{PREFIX}/meetings", response_model=cli.MeetingOut, status_code=201, tags=["meetings"]

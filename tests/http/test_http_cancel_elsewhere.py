@@ -133,6 +133,16 @@ def test_delete_with_agent_and_day_cancels_what_another_installation_booked(
     again = second.client.delete(f"{T}/meetings/{reference}", headers=headers)
     assert again.status_code == 200 and again.json()["status"] == "cancelled"
 
+    with face(world.settings("first")) as first:  # the booker's ledger still says booked
+        _store_key(first.bridge)
+        mine = first.auth("default")
+        (recorded,) = first.client.get(f"{T}/meetings", headers=mine).json()["items"]
+        assert (recorded["status"], recorded["in_provider"]) == ("booked", None)
+        checked = first.client.get(f"{T}/meetings?verify=true", headers=mine).json()
+        assert checked["verified"] is True
+        assert [(m["id"], m["in_provider"], m["status"]) for m in checked["items"]] == [
+            (meeting.id, "gone", "cancelled")]
+
 
 def test_cancel_session_on_my_one_to_ones_cancels_a_1to1_booked_elsewhere(
     world: World, second: Face
@@ -162,3 +172,11 @@ def test_cancel_session_on_my_one_to_ones_cancels_a_1to1_booked_elsewhere(
     assert "Cancelled the 1:1 with" in after.text
     assert f'data-reference="{meeting.id}"' not in after.text
     assert world.activities() == before
+
+    with face(world.settings("first")) as first:  # the booker's page: no longer listed
+        _store_key(first.bridge)
+        sign_in(first)
+        mine = first.client.get(f"/one-to-ones?agent={AGENT}")
+        assert "1 1:1(s) booked here for" in mine.text and "cancelled elsewhere" in mine.text
+        assert f'data-meeting-id="{meeting.id}"' not in mine.text
+        assert "No 1:1 booked here for this agent yet" in mine.text
