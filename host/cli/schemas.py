@@ -276,7 +276,6 @@ class Report(Out):
     pending_unmapped: int
     unmapped: list[HeldScore]
     checkpoint: Cursor | None
-    retries: int
     stopped_early: bool
     started_at: UtcTime
     finished_at: UtcTime | None
