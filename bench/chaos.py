@@ -1,5 +1,6 @@
-"""Chaos run: the export, meetings and concurrent exports against the Assembled emulator over
-real HTTP, with random faults and random SIGKILLs of real `wfm` processes.
+"""Chaos run: the export, meetings and concurrent exports against the Assembled emulator (or,
+with ``--vendor genesys``, the Genesys Cloud one) over real HTTP, with random faults and
+random SIGKILLs of real `wfm` processes.
 
 Faults, drawn per request (see tests/chaos/faults.py): 5xx, 429 with and without Retry-After,
 latency spikes, dropped connections (write applied first or not), accept-then-timeout, and
@@ -75,6 +76,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, help="Concurrent-export rounds.")
     parser.add_argument("--fault-probability", type=float, help="Chance a request is faulted.")
     parser.add_argument("--only", choices=PARTS, action="append", help="Run only these parts.")
+    parser.add_argument("--vendor", choices=("assembled", "genesys"), default="assembled")
     args = parser.parse_args()
     seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
     size = _size(args)
@@ -90,7 +92,12 @@ def main() -> int:
     started = time.time()
     with tempfile.TemporaryDirectory(prefix="wfm-chaos-") as tmp:
         report = run_chaos(
-            seed, size, Path(tmp), tuple(args.only or PARTS), lambda m: print(m, flush=True)
+            seed,
+            size,
+            Path(tmp),
+            tuple(args.only or PARTS),
+            lambda m: print(m, flush=True),
+            args.vendor,
         )
     for line in report.lines():
         print(line)

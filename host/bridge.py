@@ -50,12 +50,17 @@ def _build(
     context = AdapterContext(
         data_dir=settings.data_dir,
         tenant=settings.tenant,
-        options=settings.provider_options,
+        options=settings.adapter_options(),
         clock=clock,
     )
     adapter = registry.build(kind, name, context)
     built.append(adapter)
     return adapter
+
+
+def _claims_name(settings: Settings, registry: AdapterRegistry) -> str:
+    """The claims adapter the settings choose among those installed."""
+    return settings.claims_name(registry.names(PortKind.CLAIMS))
 
 
 class _Shared(containers.DeclarativeContainer):
@@ -86,6 +91,10 @@ class _Shared(containers.DeclarativeContainer):
     limiters = providers.ThreadSafeSingleton(
         _build, registry, PortKind.RATE_LIMITER, settings.provided.rate_limiter, settings, built,
         clock,
+    )
+    claims = providers.ThreadSafeSingleton(
+        _build, registry, PortKind.CLAIMS, providers.Callable(_claims_name, settings, registry),
+        settings, built, clock,
     )
 
 
@@ -164,6 +173,11 @@ class Bridge:
     def scores(self) -> Any:
         """The host's ScoreSource."""
         return self._shared.scores()
+
+    @property
+    def claims(self) -> Any:
+        """The export fleet's shared TenantClaims (``WFM_CLAIMS``; default: like the state)."""
+        return self._shared.claims()
 
     # --- tenants ------------------------------------------------------------------------
 

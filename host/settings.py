@@ -2,7 +2,10 @@
 
 Every field reads ``WFM_<FIELD>`` (``WFM_TENANT``, ``WFM_PROVIDER``, ``WFM_STATE``, ...), except
 ``data_dir`` (``WFM_HOME``), ``available_activity_types`` (``WFM_AVAILABLE_TYPES``) and
-``blocked_plugins`` (``WFM_BLOCK_PLUGINS``). Provider options come from
+``blocked_plugins`` (``WFM_BLOCK_PLUGINS``). The fleet's servers: ``WFM_POSTGRES_DSN`` /
+``WFM_POSTGRES_SCHEMA`` (state ``postgres``) and ``WFM_REDIS_URL`` / ``WFM_REDIS_PREFIX``
+(cache and rate limiter ``redis``); ``WFM_CLAIMS`` names the export fleet's claims adapter
+(default: the one named like the state adapter, else ``memory``). Provider options come from
 ``WFM_OPTION_<NAME>=value`` (option ``<name>``; plugins/assembled/config.py lists Assembled's)
 and ``WFM_BASE_URL`` (option ``base_url``); keyword arguments win over the environment.
 """
@@ -14,7 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import platformdirs
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -97,6 +100,12 @@ class Settings(PluginSettings):
     availability: str = ""
     max_meeting_minutes: int = Field(default=120, gt=0)  # the longest 1:1
     provider_options: dict[str, str] = Field(default_factory=dict)
+    # the fleet's servers (secrets: a DSN or URL may hold a password)
+    postgres_dsn: SecretStr | None = None
+    postgres_schema: str = "public"
+    redis_url: SecretStr | None = None
+    redis_prefix: str = "wfm:"
+    claims: str | None = None  # the export fleet's TenantClaims adapter (None: see claims_name)
 
     _split_names = field_validator("available_activity_types", mode="before")(_names)
 
@@ -111,6 +120,28 @@ class Settings(PluginSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         """Arguments first, then ``WFM_*`` variables and provider options; no dotenv."""
         return init_settings, env_settings, _ProviderOptions(settings_cls)
+
+    def adapter_options(self) -> dict[str, str]:
+        """What non-provider adapter factories get as options: the provider options plus
+        the fleet's server settings that are set."""
+        options = dict(self.provider_options)
+        servers = {
+            "postgres_dsn": self.postgres_dsn,
+            "postgres_schema": self.postgres_schema,
+            "redis_url": self.redis_url,
+            "redis_prefix": self.redis_prefix,
+        }
+        for name, value in servers.items():
+            if value is not None:
+                options[name] = value.get_secret_value() if isinstance(value, SecretStr) else value
+        return options
+
+    def claims_name(self, installed: list[str]) -> str:
+        """The claims adapter to use: ``claims`` if set, else the one named like the state
+        adapter (claims live where the state lives), else the in-process ``memory``."""
+        if self.claims:
+            return self.claims
+        return self.state if self.state in installed else "memory"
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:

@@ -18,6 +18,7 @@ from wfm_bridge.host.cli.vocabulary import agents, employee, envelope, jsonable,
 if TYPE_CHECKING:
     from wfm_bridge.core.export_report import ExportReport
     from wfm_bridge.core.export_status import ExportStatus
+    from wfm_bridge.core.fleet_status import TenantSchedule
     from wfm_bridge.core.slots import SlotSearch
     from wfm_bridge.ports.models import (
         ActivityType,
@@ -174,6 +175,12 @@ def export_status_json(view: ExportStatus, next_run: datetime) -> dict[str, Any]
     """Where a tenant's export stands and when it runs next (``Status``, `wfm export
     status`)."""
     return _json({**agents(view.as_dict()), "next_run": next_run})
+
+
+def fleet_status_json(rows: Sequence[TenantSchedule]) -> dict[str, Any]:
+    """Each tenant's last run, worker and next due time (``FleetStatus``, `wfm export status
+    --all`)."""
+    return envelope([_json(row.as_dict()) for row in rows])
 
 
 def auth_status_json(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:

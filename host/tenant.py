@@ -112,6 +112,24 @@ class Tenant:
         account = account_label(self.settings.provider_options.get("base_url"), credentials)
         return f"{self.settings.tenant}:{self.settings.provider}:{account}"
 
+    @property
+    def scores(self) -> Any:
+        """This tenant's ScoreSource: the host's adapter, built for this tenant (the bridge's
+        shared one is the configured tenant's)."""
+        b = self.bridge
+        if self.name == b.settings.tenant:
+            return b.scores
+        return self._once("scores", self._build_scores)
+
+    def _build_scores(self) -> Any:
+        from wfm_bridge.ports.registry import AdapterContext, PortKind
+
+        b, s = self.bridge, self.settings
+        context = AdapterContext(s.data_dir, s.tenant, s.adapter_options(), b.clock)
+        source = b.registry.build(PortKind.SCORES, s.scores, context)
+        b._built.append(source)  # closed with the bridge's shared adapters
+        return source
+
     # --- use cases ----------------------------------------------------------------------
 
     @property
@@ -255,7 +273,7 @@ class Tenant:
         b = self.bridge
         provider = self.background_provider
         return ExportScores(
-            b.scores,
+            self.scores,
             provider,
             self._mapper(provider),
             b.state,
@@ -269,7 +287,7 @@ class Tenant:
         """Where this tenant's export stands (reads only)."""
         from wfm_bridge.core.export_status import export_status
 
-        return export_status(self.bridge.scores, self.bridge.state, self.name)
+        return export_status(self.scores, self.bridge.state, self.name)
 
     def clear_caches(self) -> None:
         """Forget this tenant's cached people and activity types (for its current account)."""

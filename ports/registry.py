@@ -36,6 +36,7 @@ class PortKind(StrEnum):
     DIRECTORY = "directory"
     SCORES = "scores"
     RATE_LIMITER = "rate_limiter"
+    CLAIMS = "claims"
 
 
 class CallBudget(StrEnum):
@@ -206,6 +207,7 @@ def port_protocol(kind: PortKind) -> type:
     """The runtime-checkable Protocol an adapter for ``kind`` must satisfy."""
     # imported here: plugins import this module at registration, which must stay light
     from wfm_bridge.ports.cache import Cache
+    from wfm_bridge.ports.claims import TenantClaims
     from wfm_bridge.ports.directory import EmployeeDirectory
     from wfm_bridge.ports.schedule_source import ScheduleSource
     from wfm_bridge.ports.scores import ScoreSource
@@ -221,6 +223,7 @@ def port_protocol(kind: PortKind) -> type:
         PortKind.DIRECTORY: EmployeeDirectory,
         PortKind.SCORES: ScoreSource,
         PortKind.RATE_LIMITER: RateLimiters,
+        PortKind.CLAIMS: TenantClaims,
     }
     return ports[kind]
 

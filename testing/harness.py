@@ -11,6 +11,9 @@ really holds (unclipped; every stored score row, so a duplicate would show),
 ``credentials`` are the vendor's own good credentials (field name to plain value, as declared
 at registration); ``secret_fields`` names the secret ones, which must never be logged or
 shown. The kit derives wrong credentials of the same shape from them (``wrong_credentials``).
+Each declared ``secret_patterns`` entry must catch a real secret: by default the secret
+credential values; a vendor whose patterns describe other secrets (an OAuth client's access
+tokens, say) gives real examples of them as an optional ``secret_samples`` attribute.
 """
 
 from __future__ import annotations
@@ -86,6 +89,15 @@ def secret_values(harness: ProviderHarness) -> list[str]:
     """Every secret the suites hand to providers: the good ones and their wrong twins."""
     wrong = wrong_credentials(harness)
     return [v for name in harness.secret_fields for v in (harness.credentials[name], wrong[name])]
+
+
+def pattern_samples(harness: ProviderHarness) -> tuple[str, ...]:
+    """What the declared secret patterns must catch: the harness's ``secret_samples`` if it
+    gives them (e.g. access tokens derived from the credentials), else the secret values."""
+    given = getattr(harness, "secret_samples", None)
+    if given is not None:
+        return tuple(given)
+    return tuple(harness.credentials[name] for name in harness.secret_fields)
 
 
 T = TypeVar("T")

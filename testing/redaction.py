@@ -9,7 +9,12 @@ import pytest
 
 from wfm_bridge.ports.errors import WfmError
 from wfm_bridge.testing.calls import every_call
-from wfm_bridge.testing.harness import ProviderHarness, secret_values, wrong_credentials
+from wfm_bridge.testing.harness import (
+    ProviderHarness,
+    pattern_samples,
+    secret_values,
+    wrong_credentials,
+)
 from wfm_bridge.testing.suite import KitSuite
 from wfm_bridge.testing.writes import one_to_one, seed_day
 
@@ -39,7 +44,9 @@ class RedactionSuite(KitSuite):
     def test_the_declared_secret_patterns_match_the_secrets(self, harness: ProviderHarness) -> None:
         if not harness.secret_patterns:
             pytest.skip(f"{harness.name} declares no secret patterns (its values are redacted)")
-        patterns = [re.compile(p) for p in harness.secret_patterns]
-        for name in harness.secret_fields:
-            value = harness.credentials[name]
-            assert any(p.search(value) for p in patterns), f"no pattern matches {name}"
+        samples = pattern_samples(harness)
+        assert samples, f"{harness.name} declares secret patterns but gives nothing they catch"
+        for pattern in harness.secret_patterns:
+            compiled = re.compile(pattern)
+            assert any(compiled.search(s) for s in samples), f"{pattern!r} matches no secret"
+            assert not compiled.search(""), f"{pattern!r} matches the empty string"

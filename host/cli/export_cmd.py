@@ -1,4 +1,5 @@
-"""`wfm export run|status|worker`: the hourly QA score export (and `wfm scores`)."""
+"""`wfm export run|status|worker`: the hourly QA score export (and `wfm scores`); the worker
+and `status --all` go through the export fleet's TenantClaims."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from wfm_bridge.core.export_report import ExportReport
 
 LOCK_WAIT_SECONDS = 3600.0  # `--wait`: how long to wait for a running export of the tenant
+MAX_FLEET_SECONDS = 86400.0  # a day: longer leases, turns or polls are typing mistakes
 WORKER_LOCK_WAIT_SECONDS = 30.0  # the worker waits this long, then skips the tenant this hour
 
 export_app = typer.Typer(
@@ -61,9 +63,16 @@ def run(
 
 @export_app.command("status")
 def status(
-    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="JSON output.")
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="JSON output."),
+    every: bool = typer.Option(
+        False, "--all", help="Every tenant with a key: last run, which worker, next due."
+    ),
 ) -> None:
     """Last successful run, checkpoint, backlog, unmapped scores and the last error."""
+    if every:
+        _status_all(ctx, as_json)
+        return
     from wfm_bridge.core.export_worker import next_run_after
 
     rt = runtime(ctx)
@@ -84,22 +93,93 @@ def status(
     )
 
 
+def _status_all(ctx: typer.Context, as_json: bool) -> None:
+    from wfm_bridge.core.fleet_status import fleet_schedule
+
+    bridge = runtime(ctx).bridge
+    rows = fleet_schedule(
+        bridge.claims, bridge.state, bridge.tenants_with_keys(), bridge.clock.now()
+    )
+    if as_json:
+        from wfm_bridge.host.shapes import fleet_status_json
+
+        print_json(fleet_status_json(rows))
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    from wfm_bridge.host.cli.vocabulary import jsonable
+
+    table = Table(title=f"Export of {len(rows)} tenant(s)", title_justify="left")
+    for column in ("tenant", "last run", "outcome", "worker", "next due"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        last = jsonable(row.last_run or {})  # its times in UTC ``Z``, as everywhere
+        when = str(last.get("finished_at") or last.get("started_at") or "never")
+        outcome = str(last.get("outcome", "-"))
+        if last.get("outcome") == "ok":
+            outcome = f"ok, sent {last.get('sent')}"
+        worker = f"{row.running_on} (running now)" if row.running_on else row.worker or "-"
+        cells = (row.tenant, when, outcome, worker, jsonable(row.next_due))
+        table.add_row(*(Text(c) for c in cells))
+    console().print(table)
+
+
+def _default_worker_id() -> str:
+    import os
+    import socket
+
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
 @export_app.command("worker")
 def worker(
     ctx: typer.Context,
     batch_size: int = typer.Option(500, "--batch-size", help="Scores per request (1-10000)."),
-    once: bool = typer.Option(False, "--once", help="Run one cycle over every tenant, then exit."),
+    once: bool = typer.Option(
+        False, "--once", help="One round over every tenant (shared with workers started "
+        "alongside), then exit."
+    ),
+    worker_id: str = typer.Option(
+        None, "--worker-id", help="This worker's name in `export status --all` (default host:pid)."
+    ),
+    lease_seconds: float = typer.Option(
+        120.0, "--lease-seconds", help="A dead worker's tenant is taken over after this long."
+    ),
+    turn_seconds: float = typer.Option(
+        600.0, "--turn-seconds", help="A tenant's longest turn before the others go first."
+    ),
+    poll_seconds: float = typer.Option(
+        5.0, "--poll-seconds", help="How often to look again while tenants are leased elsewhere."
+    ),
     as_json: bool = typer.Option(
         False, "--json", help="JSON output: one object per cycle, one line each (JSON Lines)."
     ),
 ) -> None:
-    """Export every tenant with a key now and then at the top of every hour (SIGTERM stops)."""
+    """Export every tenant with a key now and then at the top of every hour (SIGTERM stops).
+
+    Any number of workers (processes, machines) share the tenants through the claims of the
+    state store (PostgreSQL for a fleet): each tenant is exported by one worker per round."""
     import logging
     import signal
     import threading
+    from datetime import timedelta
 
     from wfm_bridge.core.export import ExportPolicy
-    from wfm_bridge.core.export_worker import HourlyExportWorker
+    from wfm_bridge.core.export_worker import FleetPolicy, HourlyExportWorker
+    from wfm_bridge.ports.errors import InvalidInputError
+
+    if not all(0 < s <= MAX_FLEET_SECONDS for s in (lease_seconds, turn_seconds, poll_seconds)):
+        raise InvalidInputError(
+            "--lease-seconds, --turn-seconds and --poll-seconds must be between 0 and 86400 "
+            "(a day)"
+        )
+    fleet = FleetPolicy(
+        worker=worker_id or _default_worker_id(),
+        lease=timedelta(seconds=lease_seconds),
+        turn=timedelta(seconds=turn_seconds),
+        poll_seconds=poll_seconds,
+    )
     bridge = runtime(ctx).bridge
     log = logging.getLogger("wfm.export")
     if logging.getLogger().level < logging.ERROR:  # the worker reports each run unless quieted
@@ -110,8 +190,8 @@ def worker(
         log.info("stop requested; finishing the current page")
         stop.set()
 
-    signal.signal(signal.SIGTERM, request_stop)
-    signal.signal(signal.SIGINT, request_stop)
+    # restored on the way out: `wfm` may run in-process (tests, a host's own runner)
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     # a short wait: `wfm export status` probes the lock, which must not cost an hourly run
     policy = ExportPolicy(batch_size=batch_size, lock_wait_seconds=WORKER_LOCK_WAIT_SECONDS)
 
@@ -119,15 +199,24 @@ def worker(
         return bridge.tenant(tenant).export(policy=policy).run(should_stop=should_stop)
 
     class Worker(HourlyExportWorker):
-        def run_cycle(self) -> dict[str, ExportReport | Exception]:
-            outcomes = super().run_cycle()
+        def run_cycle(self, round_key: str | None = None) -> dict[str, ExportReport | Exception]:
+            outcomes = super().run_cycle(round_key)
             if as_json:
                 _print_cycle(self.cycles, outcomes, self.next_run_after(bridge.clock.now()))
             return outcomes
 
-    Worker(export_one, bridge.tenants_with_keys, bridge.clock, stop, log).run(
-        max_cycles=1 if once else None
-    )
+    try:
+        loop = Worker(
+            export_one, bridge.tenants_with_keys, bridge.clock, stop, log,
+            claims=bridge.claims, fleet=fleet,
+        )
+        if once:
+            loop.run_once()
+        else:
+            loop.run()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _print_cycle(cycle: int, outcomes: dict[str, Any], next_run: datetime) -> None:

@@ -285,7 +285,6 @@ class Report(Out):
     pending_unmapped: int
     unmapped: list[HeldScore]
     checkpoint: Cursor | None
-    retries: int
     stopped_early: bool
     started_at: UtcTime
     finished_at: UtcTime | None
@@ -312,6 +311,20 @@ class Status(Out):
     last_error: dict[str, Any] | None
     not_available: dict[str, Any] | None  # standing: stopped until the config changes
     next_run: UtcTime
+
+
+class TenantStanding(Out):
+    tenant: str
+    last_run: RunRecord | None  # the export's own record of its last run
+    worker: str | None  # the fleet worker that finished the tenant's last round
+    running_on: str | None  # the worker holding a live lease now
+    next_due: UtcTime  # in the past: overdue
+
+
+class FleetStatus(Listing):
+    """`export status --all --json`: where every tenant with a key stands in the fleet."""
+
+    items: list[TenantStanding]
 
 
 class TenantError(Out):
@@ -488,14 +501,21 @@ SCHEMAS: dict[str, type[Out]] = {
     "serve token list": Tokens,
     "serve token revoke": TokenRevoked,
 }
+# Options that change a command's shape: the command's words and the option.
+VARIANTS: dict[str, type[Out]] = {
+    "export status --all": FleetStatus,
+}
 # Commands that exist only to refuse (exit 2): their --json output is ``ERROR``.
 REFUSALS = ("meetings modify", "meetings bulk-create", "meetings bulk-delete",
             "meetings sync-shifts")
 
 
 def schema_of(command: str) -> type[Out]:
-    """The output model of ``command`` (its words); ``ERROR`` for the refusing commands."""
-    return ERROR if command in REFUSALS else SCHEMAS[command]
+    """The output model of ``command`` (its words, or a variant's words and option);
+    ``ERROR`` for the refusing commands."""
+    if command in REFUSALS:
+        return ERROR
+    return VARIANTS[command] if command in VARIANTS else SCHEMAS[command]
 
 
 def validate(command: str, data: object) -> Out:
@@ -505,7 +525,7 @@ def validate(command: str, data: object) -> Out:
 
 def main(argv: list[str]) -> int:
     """Print the JSON Schema of the commands named (default: all, and the error object)."""
-    names = [" ".join(argv)] if argv else [*SCHEMAS, "error"]
+    names = [" ".join(argv)] if argv else [*SCHEMAS, *VARIANTS, "error"]
     docs = {n: (ERROR if n == "error" else schema_of(n)).model_json_schema() for n in names}
     print(json.dumps(docs, indent=2))
     return 0

@@ -78,10 +78,18 @@ class ActivityStream:
         self._wanted = frozenset(wanted)
         self._start, self._end = start.astimezone(UTC), end.astimezone(UTC)
         self._seen: set[str] = set()
+        # Schedules repeat a few thousand instants (shift starts, breaks) across ~150k
+        # activities: each text is parsed once. Shared by the workers; a race only parses
+        # one text twice.
+        self._instants: dict[str, datetime] = {}
 
     def batch(self, activities: list[Activity]) -> ActivityBatch:
         """The activities not handed over before."""
         seen = self._seen
+        ids = [a.id for a in activities]
+        if seen.isdisjoint(ids):  # the usual case: only shifts across a slice bound repeat
+            seen.update(ids)
+            return ActivityBatch.trusted(activities, [])
         fresh = []
         for a in activities:
             if a.id not in seen:
@@ -93,24 +101,36 @@ class ActivityStream:
         """One answer's activities of the wanted agents, clipped to the window."""
         lo, hi, wanted = self._start, self._end, self._wanted
         out: list[Activity] = []
+        append = out.append
         trusted = Activity.trusted
+        instants = self._instants
         lengths: dict[int, timedelta] = {}
         for schedule in answer.get("agentSchedules") or ():
             agent = schedule["user"]["id"]
             if agent not in wanted:
                 continue
             for shift in schedule.get("shifts") or ():
+                slots = shift.get("activities")
+                if not slots:
+                    continue
+                timed = []
+                for slot in slots:
+                    text = slot["startDate"]
+                    begin = instants.get(text)
+                    if begin is None:
+                        begin = instants[text] = instant(text)
+                    timed.append((begin, slot))
+                if any(timed[i][0] > timed[i + 1][0] for i in range(len(timed) - 1)):
+                    timed.sort(key=_first)  # stable: equal starts keep the answer's order
                 own = 0
                 shift_id = shift["id"]
-                slots = sorted(shift.get("activities") or (), key=_start_text)
-                for slot in slots:
+                for begin, slot in timed:
                     external = slot.get("externalActivityId")
                     if external and slot.get("externalActivityType") == COACHING:
                         activity_id = external
                     else:
                         activity_id = shift_id if own == 0 else f"{shift_id}#{own}"
                         own += 1
-                    begin = instant(slot["startDate"])
                     minutes = slot["lengthMinutes"]
                     length = lengths.get(minutes)
                     if length is None:
@@ -118,7 +138,7 @@ class ActivityStream:
                     finish = begin + length
                     if finish <= lo or begin >= hi or minutes == 0:
                         continue
-                    out.append(
+                    append(
                         trusted(
                             activity_id,
                             agent,
@@ -146,8 +166,8 @@ def instant(text: str) -> datetime:
     return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
 
 
-def _start_text(slot: ScheduleActivity) -> datetime:
-    return instant(slot["startDate"])
+def _first(pair: tuple[datetime, ScheduleActivity]) -> datetime:
+    return pair[0]
 
 
 def by_unit(agent_ids: Sequence[str], unit_of: dict[str, str]) -> dict[str, list[str]]:

@@ -3,8 +3,8 @@
 Provider ``memory_fake`` is the seeded demo organisation (plugins/memory_fake/demo.py),
 persisted per tenant in the data directory (plugins/memory_fake/store.py); it declares no
 credentials, so nothing is stored for it in the key vault.
-Directory ``demo`` is the matching host-side employee list. Clock, cache and state ``memory``
-live for one process. `wfm demo reset` comes from plugins/memory_fake/cli.py.
+Directory ``demo`` is the matching host-side employee list. Clock, cache, state and export
+claims ``memory`` live for one process. `wfm demo reset` comes from plugins/memory_fake/cli.py.
 Import-light: adapters are imported inside the factories.
 """
 
@@ -47,6 +47,12 @@ def _state(ctx: AdapterContext) -> Any:
     return InMemoryStateStore()
 
 
+def _claims(ctx: AdapterContext) -> Any:
+    from wfm_bridge.plugins.memory_fake.claims import InMemoryTenantClaims
+
+    return InMemoryTenantClaims()
+
+
 def _directory(ctx: AdapterContext) -> Any:
     from wfm_bridge.plugins.memory_fake.demo import demo_employees
     from wfm_bridge.plugins.memory_fake.directory import InMemoryEmployeeDirectory
@@ -85,6 +91,9 @@ def wfm_register_adapters(registry: AdapterRegistry) -> None:
     registry.add(PortKind.CLOCK, "memory", _clock, plugin=PLUGIN, description="controllable")
     registry.add(PortKind.CACHE, "memory", _cache, plugin=PLUGIN, description="per process")
     registry.add(PortKind.STATE, "memory", _state, plugin=PLUGIN, description="per process")
+    registry.add(
+        PortKind.CLAIMS, "memory", _claims, plugin=PLUGIN, description="export claims, per process"
+    )
     registry.add(PortKind.KEY_VAULT, "memory", _vault, plugin=PLUGIN, description="per process")
     registry.add(PortKind.SCORES, "demo", _scores, plugin=PLUGIN, description="demo QA scores")
     registry.add(

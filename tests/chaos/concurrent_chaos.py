@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import random
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 from .host_side import HostScores, expected_agents
@@ -61,8 +60,8 @@ def run_concurrent_exports(
     host = HostScores(home, rng, prefix=f"cc{rng.randrange(10**6):06d}")
     figures = ConcurrentFigures()
     world.faults.enabled = False
-    with world.emulator.state.lock:  # agents that map: each backlog must go out in full, once
-        host.emails = sorted(expected_agents(world.emulator.state.people))
+    # agents that map: each backlog must go out in full, once
+    host.emails = sorted(expected_agents(world.vendor.people()))
     for round_no in range(rounds):
         first, second = PAIRS[round_no % len(PAIRS)]
         host.record(scores_per_round, 0)
@@ -113,12 +112,16 @@ def _judge(procs: list[Proc], figures: ConcurrentFigures, label: str) -> None:
 
 
 def _count_pushes(world: ChaosWorld, host: HostScores, figures: ConcurrentFigures) -> None:
-    with world.emulator.state.lock:
-        pushed = Counter(
-            str(r["conversation_external_id"])
-            for b in world.emulator.state.ledger.pushed
-            for r in b
-        )
-    ours = {e: pushed[e] for e in host.agent}
-    figures.duplicated = sorted(e for e, n in ours.items() if n > 1)
-    figures.lost = sorted(e for e, n in ours.items() if n == 0)
+    """Every backlog evaluation pushed once where pushes name evaluations (Assembled's rows),
+    and stored exactly once, as the vendor stores it."""
+    pushes = world.vendor.evaluation_pushes()
+    if pushes is not None:
+        ours = {e: pushes[e] for e in host.agent}
+        figures.duplicated = sorted(e for e, n in ours.items() if n > 1)
+        figures.lost = sorted(e for e, n in ours.items() if n == 0)
+    agents = expected_agents(world.vendor.people())
+    latest = host.latest()
+    mine = {e: (s, agents[s.agent_email]) for e, s in latest.items() if s.agent_email in agents}
+    found = world.vendor.score_problems(mine)  # what the export part stored is not ours
+    figures.duplicated += found.duplicated
+    figures.lost += found.lost + found.stale

@@ -1,30 +1,29 @@
 """Export chaos: scores recorded and re-scored across many `wfm export run` processes, under
 random faults and random SIGKILLs; then a clean drain and the check against the emulator.
 
-The check (``check_export``) compares the emulator's stored score rows with the latest
-version of every evaluation in the host's score file: a mappable evaluation missing is
-*lost*, one holding an older version is *stale*, an evaluation id held by more than one
-stored row is *duplicated*; unmappable evaluations must be pending, not sent. Re-sends (the
-same row pushed again, harmless under upsert-by-id) are counted apart, and so are pushes of
-an older version after a newer one.
+The check (``check_export``) compares what the emulator stores with the latest version of
+every evaluation in the host's score file, as the vendor stores it (vendors.py): for
+Assembled one row per evaluation (missing: *lost*, an older version: *stale*, held by more
+than one row: *duplicated*), for Genesys one value per user, metric and day (missing or
+counting fewer evaluations: *lost*, counting more: *duplicated*, a wrong mean: *stale*);
+unmappable evaluations must be pending, not sent. Re-sends (the same row or item pushed
+again, harmless under upsert) are counted apart, and so, for Assembled's rows that name
+their version, are pushes of an older version after a newer one.
 """
 
 from __future__ import annotations
 
-import json
 import random
 import statistics
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from wfm_bridge.core.export_state import ExportState
-from wfm_bridge.plugins.assembled.wire import to_unix
 from wfm_bridge.plugins.local.state import SqliteStateStore
-from wfm_bridge.ports.models import QaScore
 
 from .host_side import TENANT, HostScores, Version, expected_agents
+from .vendors import Assembled
 from .world import ChaosWorld, Proc
 
 REACTIVATED = "yuki.tanaka@example.com"  # inactive in the demo; reactivated mid-run
@@ -122,11 +121,7 @@ def run_export_chaos(world: ChaosWorld, rng: random.Random, size: ExportSize) ->
 
 def _reactivate(world: ChaosWorld, home: Any, figures: ExportFigures) -> None:
     """Reactivate the inactive demo agent; its held-back scores must then go out."""
-    state = world.emulator.state
-    with state.lock:
-        for person in state.people.values():
-            if person.get("email") == REACTIVATED:
-                person["deleted"] = False
+    world.vendor.reactivate(REACTIVATED)
     for _ in range(10):  # under faults: a clear failure is fine, try again
         done = world.wfm(home, "mapping", "refresh")
         _contract(done, figures)
@@ -179,41 +174,19 @@ def _drain(world: ChaosWorld, home: Any, figures: ExportFigures) -> int:
     return 5
 
 
-def expected_row(score: QaScore, agent_id: str) -> dict[str, Any]:
-    """The row the default Assembled score mapping sends for ``score``."""
-    return {
-        "conversation_external_id": score.evaluation_id,
-        "agent_id": agent_id,
-        "score": score.score,
-        "max_score": score.max_score,
-        "scored_at": to_unix(score.evaluated_at),
-        "rubric": score.scorecard,
-        "source": "evaluagent",
-    }
-
-
 def check_export(world: ChaosWorld, home: Any, host: HostScores, figures: ExportFigures) -> None:
-    """Compare the emulator's stored rows and push ledger with the host's latest scores."""
-    state = world.emulator.state
-    with state.lock:
-        stored = [dict(r) for r in state.scores.values()]
-        pushed = [[dict(r) for r in batch] for batch in state.ledger.pushed]
-        agents = expected_agents(state.people)
+    """Compare what the emulator stores and the pushes it received with the host's latest
+    scores."""
+    vendor = world.vendor
+    agents = expected_agents(vendor.people())
     latest = host.latest()
     mappable = {e: s for e, s in latest.items() if s.agent_email in agents}
     figures.scores_recorded = host.recorded
     figures.evaluations, figures.mappable = len(latest), len(mappable)
 
-    held = Counter(str(r.get("conversation_external_id")) for r in stored)
-    rows = {str(r.get("conversation_external_id")): r for r in stored}
-    figures.duplicated = sorted(e for e, n in held.items() if n > 1)
-    figures.lost = sorted(set(mappable) - set(rows))
-    figures.stale = sorted(
-        e
-        for e, s in mappable.items()
-        if e in rows and rows[e] != expected_row(s, agents[s.agent_email])
-    )
-    figures.unexpected = sorted(set(rows) - set(mappable))
+    found = vendor.score_problems({e: (s, agents[s.agent_email]) for e, s in mappable.items()})
+    figures.lost, figures.stale = found.lost, found.stale
+    figures.duplicated, figures.unexpected = found.duplicated, found.unexpected
 
     pending = {
         p.score.evaluation_id
@@ -221,10 +194,11 @@ def check_export(world: ChaosWorld, home: Any, host: HostScores, figures: Export
     }
     figures.pending_mismatch = sorted(pending ^ (set(latest) - set(mappable)))
 
-    flat = [r for batch in pushed for r in batch]
-    figures.rows_pushed = len(flat)
-    figures.resends = len(flat) - len({json.dumps(r, sort_keys=True) for r in flat})
-    figures.out_of_order = _out_of_order(flat, host.versions)
+    pushed = vendor.pushed()
+    figures.rows_pushed = len(pushed)
+    figures.resends = len(pushed) - len(set(pushed))
+    if isinstance(vendor, Assembled):  # Genesys's day values name no evaluation's version
+        figures.out_of_order = _out_of_order(vendor.pushed_rows(), host.versions)
 
 
 def _out_of_order(flat: list[dict[str, Any]], versions: dict[str, list[Version]]) -> list[str]:

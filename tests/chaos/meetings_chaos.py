@@ -2,17 +2,18 @@
 random faults and some SIGKILLs, retried the way a person would (same ``--key``, cancel
 again); then a clean ``wfm meetings reconcile`` and the check against the emulator.
 
-The check (``check_meetings``) reads every activity carrying our ``(ref mtg-...)`` marker and
-the meeting ledger (``wfm meetings list --json``): a marked activity whose meeting is not
-BOOKED is an *orphan*; a BOOKED meeting without exactly its one activity (same id, agent and
-times), or a meeting still PENDING, is a *mismatch*; an idempotency key owning more than one
-meeting is a *double booking*. Every activity seeded before the run must be there unchanged.
+The check (``check_meetings``) reads every booking of ours the emulator holds (vendors.py:
+Assembled's activities carrying our ``(ref mtg-...)`` marker, Genesys's coaching appointments
+carrying the reference) and the meeting ledger (``wfm meetings list --json``): a booking
+whose meeting is not BOOKED is an *orphan*; a BOOKED meeting without exactly its one booking
+(same id, agent and times), or a meeting still PENDING, is a *mismatch*; an idempotency key
+owning more than one meeting is a *double booking*. Every other schedule activity seeded
+before the run must be there unchanged, and nothing not ours may have been deleted.
 """
 
 from __future__ import annotations
 
 import random
-import re
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -24,7 +25,6 @@ from wfm_bridge.plugins.assembled.wire import to_unix
 from .host_side import expected_agents
 from .world import ChaosWorld, Proc
 
-MARKER = re.compile(r"\(ref (mtg-[0-9a-f]+)\)$")
 UNMAPPED = ("noah.fischer@example.com", "sam.t@partner.example")
 WireDict = dict[str, Any]
 
@@ -85,10 +85,8 @@ class _Run:
         self.figures = MeetingsFigures()
         self.booked: list[str] = []  # meeting ids confirmed booked (may be cancelled since)
         self.left = size.operations
-        with world.emulator.state.lock:
-            self.agents = sorted(expected_agents(world.emulator.state.people))
-            seeded = world.emulator.state.activities.values()
-            self.foreign = sorted({a["id"] for a in seeded})  # never ours: must be refused
+        self.agents = sorted(expected_agents(world.vendor.people()))
+        self.foreign = world.vendor.foreign_ids()  # never ours: cancelling must be refused
 
     def next_op(self) -> tuple[str, random.Random] | None:
         with self.lock:
@@ -125,8 +123,7 @@ def run_meetings_chaos(
     """Book and cancel under faults and kills, reconcile cleanly, check the emulator."""
     home = world.home("meetings")
     run = _Run(world, home, rng, size)
-    with world.emulator.state.lock:
-        before = {k: dict(a) for k, a in world.emulator.state.activities.items()}
+    before = world.vendor.foreign()
     world.faults.enabled = True
     workers = [threading.Thread(target=_worker, args=(run,)) for _ in range(size.workers)]
     for w in workers:
@@ -134,14 +131,14 @@ def run_meetings_chaos(
     for w in workers:
         w.join()
     world.faults.enabled = False
-    deleted_before = len(world.emulator.state.ledger.deleted)
+    deleted_before = len(world.vendor.deletions())
     for _ in range(2):
         done = world.wfm(home, "meetings", "reconcile", "--json")
         if done.problem() is None and done.code == 0:
             run.figures.reconciled += len(done.json()["items"])
         else:
             run.figures.contract.append(f"final reconcile: {done.problem() or done.err.strip()}")
-    run.figures.stray_removed = len(world.emulator.state.ledger.deleted) - deleted_before
+    run.figures.stray_removed = len(world.vendor.deletions()) - deleted_before
     listed = world.wfm(home, "meetings", "list", "--json")
     check_meetings(world, listed.json()["items"], before, run.figures)
     return run.figures
@@ -228,17 +225,11 @@ def check_meetings(
     before: dict[str, WireDict],
     figures: MeetingsFigures,
 ) -> None:
-    """Compare the emulator's activities with the meeting ledger and the seeded activities."""
-    state = world.emulator.state
-    with state.lock:
-        after = {k: dict(a) for k, a in state.activities.items()}
-        deleted = [(dict(a), why) for a, why in state.ledger.deleted]
-        trimmed = [(dict(b), dict(a)) for b, a in state.ledger.trimmed]
-    ours: dict[str, list[WireDict]] = {}
-    for activity in after.values():
-        found = MARKER.search(activity.get("description") or "")
-        if found:
-            ours.setdefault(found.group(1), []).append(activity)
+    """Compare the emulator's bookings with the meeting ledger, and the other activities
+    with those seeded."""
+    vendor = world.vendor
+    ours = vendor.bookings()
+    after = vendor.foreign()
     figures.marked_activities = sum(len(v) for v in ours.values())
     meetings = {m["id"]: m for m in ledger}
     for meeting_id, activities in sorted(ours.items()):
@@ -254,9 +245,9 @@ def check_meetings(
     figures.foreign_deleted = sorted(k for k in before if k not in after)
     figures.foreign_trimmed = sorted(k for k in before if k in after and after[k] != before[k])
     figures.foreign_deleted += [
-        f"ledger: {a['id']} ({why})" for a, why in deleted if not MARKER.search(a["description"])
+        f"ledger: {a.get('id', a.get('startDate'))}" for a, mine in vendor.deletions() if not mine
     ]
-    figures.foreign_trimmed += [f"ledger: {b['id']}" for b, _ in trimmed]
+    figures.foreign_trimmed += [f"ledger: {a['id']}" for a in vendor.trimmed()]
 
 
 def _mismatch(meeting: WireDict, activities: list[WireDict]) -> str | None:

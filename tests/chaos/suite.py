@@ -92,13 +92,20 @@ class ChaosReport:
 
 
 def run_chaos(
-    seed: int, size: ChaosSize, base: Path, parts: tuple[str, ...], log: Callable[[str], None]
+    seed: int,
+    size: ChaosSize,
+    base: Path,
+    parts: tuple[str, ...],
+    log: Callable[[str], None],
+    vendor: str = "assembled",
 ) -> ChaosReport:
-    """Run the chosen parts (export, meetings, concurrent) and return the report."""
+    """Run the chosen parts (export, meetings, concurrent) against ``vendor``'s emulator
+    (vendors.py) and return the report."""
     report = ChaosReport(seed)
-    with ChaosWorld(base, seed, size.mix, rate=size.rate, burst=size.burst) as world:
+    world = ChaosWorld(base, seed, size.mix, rate=size.rate, burst=size.burst, vendor=vendor)
+    with world:
         log(
-            f"emulator on {world.url}: rate limit {size.rate:g}/s, burst {size.burst}; "
+            f"{vendor} emulator on {world.url}: rate limit {size.rate:g}/s, burst {size.burst}; "
             f"client timeout {size.mix.client_timeout} s"
         )
         for name in parts:

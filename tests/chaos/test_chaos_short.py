@@ -1,6 +1,7 @@
 """The chaos run, small and with a fixed seed: the same code as bench/chaos.py (which runs it
 for a few minutes and prints the figures). Real `wfm` processes against the emulator over
-HTTP, random faults and SIGKILLs; every must-be-zero figure must be zero."""
+HTTP, random faults and SIGKILLs; every must-be-zero figure must be zero. Once per vendor:
+the same run, invariants and figures against the Assembled and the Genesys Cloud emulator."""
 
 from __future__ import annotations
 
@@ -17,8 +18,10 @@ SEED = 20240607
 
 
 @pytest.mark.slow
-def test_short_chaos_run_loses_doubles_and_destroys_nothing(tmp_path: Path) -> None:
-    report = run_chaos(SEED, SHORT, tmp_path, ("export", "meetings", "concurrent"), print)
+@pytest.mark.parametrize("vendor", ["assembled", "genesys"])
+def test_short_chaos_run_loses_doubles_and_destroys_nothing(tmp_path: Path, vendor: str) -> None:
+    parts = ("export", "meetings", "concurrent")
+    report = run_chaos(SEED, SHORT, tmp_path, parts, print, vendor)
     print("\n".join(report.lines()))
 
     assert report.breaches() == {}

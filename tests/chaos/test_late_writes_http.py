@@ -25,7 +25,7 @@ from wfm_bridge.plugins.memory_fake.directory import InMemoryEmployeeDirectory
 from wfm_bridge.plugins.memory_fake.state import InMemoryStateStore
 
 from .faults import FaultMix
-from .meetings_chaos import MARKER
+from .vendors import MARKER
 from .world import KEY, ChaosWorld
 
 TIMEOUT = 0.4

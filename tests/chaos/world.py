@@ -1,8 +1,10 @@
-"""The chaos world: the Assembled emulator on loopback in a thread, and real `wfm` processes.
+"""The chaos world: a vendor's emulator (vendors.py: Assembled or Genesys Cloud) on loopback
+in a thread, and real `wfm` processes.
 
-Every `wfm` runs as its own process (``<venv>/bin/wfm --provider assembled --base-url URL
-...``) with a data directory (``WFM_HOME``) shared by the processes of one scenario, the key
-stored once through ``wfm auth set-key`` reading it from stdin, and a short client timeout
+Every `wfm` runs as its own process (``<venv>/bin/wfm --provider VENDOR --base-url URL
+...``) with a data directory (``WFM_HOME``) shared by the processes of one scenario, the
+credentials stored once through ``wfm auth set-key`` reading them from stdin (one line per
+declared field), and a short client timeout
 (``WFM_OPTION_TIMEOUT``) so an accept-then-timeout costs seconds, not a minute. Processes can
 be SIGKILLed after a delay: ``Proc.killed`` says whether the kill landed before they ended.
 """
@@ -27,14 +29,12 @@ from typing import Any
 import uvicorn
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from wfm_bridge.plugins.assembled.emulator.app import build_app
-from wfm_bridge.plugins.assembled.emulator.emulator import Emulator, EmulatorConfig
-from wfm_bridge.plugins.assembled.emulator.seed import seed_demo
 from wfm_bridge.plugins.memory_fake.demo import demo_anchor
 
 from .faults import FaultMix, RandomFaults
+from .vendors import VENDORS, Assembled
 
-KEY = "sk_live_" + "c" * 32
+KEY = Assembled.key  # the Assembled world's API key (tests driving its provider directly)
 ROOT = Path(__file__).resolve().parents[2]
 WFM = str(Path(sys.executable).with_name("wfm"))
 RUN_LIMIT = 300.0  # seconds: a process still running then is killed and reported (a breach)
@@ -78,14 +78,21 @@ class ChaosWorld:
     """One emulator (demo organisation, random faults) and the `wfm` processes against it."""
 
     def __init__(
-        self, base: Path, seed: int, mix: FaultMix, *, rate: float = 5.0, burst: int = 20
+        self,
+        base: Path,
+        seed: int,
+        mix: FaultMix,
+        *,
+        rate: float = 5.0,
+        burst: int = 20,
+        vendor: str = "assembled",
     ) -> None:
         self.base = base
         self.mix = mix
         today = datetime.now(UTC).date()
         self.anchor = demo_anchor(today)
-        self.emulator = Emulator(EmulatorConfig(keys=(KEY,), rate=rate, burst=burst))
-        seed_demo(self.emulator.state, today, anchor=self.anchor)
+        self.vendor = VENDORS[vendor](today, self.anchor, rate, burst)
+        self.emulator: Any = self.vendor.emulator
         self.faults = RandomFaults(seed, mix)
         self.emulator.faults = self.faults
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -93,7 +100,7 @@ class ChaosWorld:
         self._sock.listen(128)
         self.url = f"http://127.0.0.1:{self._sock.getsockname()[1]}"
         config = uvicorn.Config(
-            BufferedBodies(build_app(self.emulator)),
+            BufferedBodies(self.vendor.app()),
             log_level="critical",
             access_log=False,
             lifespan="off",
@@ -123,10 +130,10 @@ class ChaosWorld:
         self._sock.close()
 
     def home(self, name: str) -> Path:
-        """A fresh data directory holding the key, stored through `wfm auth set-key`."""
+        """A fresh data directory holding the credentials, stored through `wfm auth set-key`."""
         home = self.base / name
         home.mkdir(parents=True)
-        done = self.wfm(home, "auth", "set-key", stdin=KEY + "\n")
+        done = self.wfm(home, "auth", "set-key", stdin=self.vendor.login)
         if done.code != 0:
             raise RuntimeError(f"set-key failed: {done.err.strip()}")
         return home
@@ -144,8 +151,8 @@ class ChaosWorld:
         return env
 
     def start(self, home: Path, *args: str) -> tuple[subprocess.Popen[str], float]:
-        """Start `wfm --provider assembled --base-url URL *args` on ``home``."""
-        argv = [WFM, "--provider", "assembled", "--base-url", self.url, *args]
+        """Start `wfm --provider VENDOR --base-url URL *args` on ``home``."""
+        argv = [WFM, "--provider", self.vendor.name, "--base-url", self.url, *args]
         self.processes += 1
         proc = subprocess.Popen(
             argv,

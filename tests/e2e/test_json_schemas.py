@@ -107,6 +107,18 @@ def test_every_command_takes_json_and_its_output_validates(sandbox: Path) -> Non
     assert seen["meetings cancel"]["status"] == "cancelled"
 
 
+def test_every_variant_takes_json_and_its_output_validates(sandbox: Path) -> None:
+    for variant in schemas.VARIANTS:
+        words = variant.split()
+        assert " ".join(w for w in words if not w.startswith("-")) in NAMES, variant
+        run = run_cli([*words, "--json"])
+        assert run.code == 0, (variant, run.err)
+        try:
+            schemas.validate(variant, json.loads(run.out))
+        except ValidationError as exc:
+            pytest.fail(f"`wfm {variant} --json` does not match its schema: {exc}")
+
+
 def test_a_failure_with_json_prints_the_error_object_too(sandbox: Path) -> None:
     run = run_cli(["meetings", "cancel", "mtg-nope", "--json"])
     assert run.code == 2 and run.err.startswith("error: no meeting")

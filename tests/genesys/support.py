@@ -11,13 +11,13 @@ from datetime import date
 from typing import Any
 
 import httpx
+from contract.genesys_harness import CLIENT_ID as CLIENT_ID
+from contract.genesys_harness import CLIENT_SECRET as CLIENT_SECRET
 
 from wfm_bridge.plugins.genesys.emulator.emulator import Emulator, EmulatorConfig
 from wfm_bridge.plugins.genesys.emulator.seed import seed_demo
 from wfm_bridge.plugins.genesys.emulator.server import EmulatorServer
 
-CLIENT_ID = "0b5c1a2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d"
-CLIENT_SECRET = "s3cr3t-" + "x" * 36
 TODAY = date(2024, 6, 12)  # a Wednesday: the demo anchor is Monday 2024-05-27
 ANCHOR = date(2024, 5, 27)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from contract.genesys_harness import CLIENT_ID, CLIENT_SECRET, GenesysEmulatorHarness
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
@@ -29,8 +30,6 @@ from wfm_bridge.plugins.memory_fake.directory import InMemoryEmployeeDirectory
 from wfm_bridge.plugins.memory_fake.state import InMemoryStateStore
 from wfm_bridge.ports.errors import WfmError
 from wfm_bridge.ports.models import Activity, ActivityType, Employee, MeetingStatus, ProviderPerson
-
-from .harness import CLIENT_ID, CLIENT_SECRET, GenesysEmulatorHarness
 
 NOW = datetime(2025, 6, 2, 6, 0, tzinfo=UTC)  # a Monday, before the shifts
 EMAILS = {"ana@example.com": "agent-ana", "bo@example.com": "agent-bo"}

@@ -9,14 +9,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from contract.genesys_harness import METRIC_ID, GenesysEmulatorHarness, genesys_emulator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from wfm_bridge.plugins.genesys.emulator.metrics import definition_wire
 from wfm_bridge.ports.errors import NotAvailableError
 from wfm_bridge.ports.models import ProviderPerson, ScorePush
-
-from .harness import METRIC_ID, GenesysEmulatorHarness, genesys_emulator
 
 DAY0 = datetime(2025, 6, 2, 9, tzinfo=UTC)
 AGENTS = ["agent-a", "agent-b"]

@@ -9,13 +9,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from contract.genesys_harness import CLIENT_ID, CLIENT_SECRET, genesys_emulator
+
 from wfm_bridge.plugins.genesys.config import GenesysConfig
 from wfm_bridge.plugins.genesys.provider import GenesysProvider
 from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
 from wfm_bridge.ports.models import ActivityType, OneToOne, ProviderPerson, ScorePush
 from wfm_bridge.ports.schedule_source import collect
 
-from .harness import CLIENT_ID, CLIENT_SECRET, genesys_emulator
 from .support import Spy, judge, serialised
 
 MODELS = {

@@ -23,7 +23,7 @@ from wfm_bridge.ports.commands import CommandRegistry
 from wfm_bridge.ports.errors import ConflictError
 from wfm_bridge.ports.registry import AdapterRegistry, PortKind
 
-BUILT_IN = ("memory_fake", "local", "assembled", "genesys")
+BUILT_IN = ("memory_fake", "local", "assembled", "genesys", "postgres", "redis")
 ACME_WARNING = (
     "warning: plugin 'acme' failed to load (ModuleNotFoundError: No module named 'x'); "
     "block it with WFM_BLOCK_PLUGINS=acme"

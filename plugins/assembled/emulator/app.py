@@ -234,7 +234,7 @@ def build_app(emu: Emulator) -> ASGIApp:
         rows = body.get(emu.config.scores_envelope) if isinstance(body, dict) else None
         if not isinstance(rows, list):
             raise Rejected(400, f"{emu.config.scores_envelope} must be a list")
-        accepted = emu.state.push_scores(rows)
+        accepted = emu.push_scores(basic_key(request.scope), rows)
         return json_response({"accepted": accepted}, emu.config.scores_status)
 
     async def rejected(request: Request, exc: Exception) -> Response:

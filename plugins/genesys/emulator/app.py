@@ -137,7 +137,7 @@ def build_app(emu: Emulator) -> ASGIApp:
             force_download=_flag(request, "forceDownloadService"),
             download_ttl=emu.config.download_ttl,
         )
-        return json_response(answer)
+        return Response(answer, media_type="application/json")
 
     async def download(request: Request) -> Response:
         return Response(state.download(request.path_params["token"]), media_type="application/json")

@@ -3,13 +3,16 @@ schedule search answers them (``BuAgentSchedulesSearchResponse``).
 
 Times are kept as unix seconds and written as ISO-8601 instants on the way out. A shift's
 bounds are always the hull of its activities, so adding or removing a coaching activity
-reshapes the shift and nothing else.
+reshapes the shift and nothing else. A search answer is written as JSON text from each
+shift's own text, made once and kept until the shift changes: a 60-day search of 500 agents
+(77k activities, 15 MB) costs joining strings, not building and dumping 77k dicts.
 """
 
 from __future__ import annotations
 
 import bisect
 import functools
+import json
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -94,12 +97,27 @@ class Schedules:
         self._shifts: defaultdict[str, list[tuple[float, str]]] = defaultdict(list)
         self._by_id: dict[str, tuple[str, Shift]] = {}  # shift id -> (user id, shift)
         self._longest: defaultdict[str, float] = defaultdict(float)
+        self._text: dict[tuple[str, str, str], str] = {}  # (shift, bu, zone) -> its JSON
 
     def clear(self) -> None:
         """Forget every shift."""
         self._shifts.clear()
         self._by_id.clear()
         self._longest.clear()
+        self._text.clear()
+
+    def users(self) -> list[str]:
+        """Every user holding at least one shift."""
+        return [u for u, entries in self._shifts.items() if entries]
+
+    def shift_text(self, shift: Shift, bu_id: str, zone: str) -> str:
+        """The shift as ``BuAgentScheduleShift`` JSON text (kept until the shift changes)."""
+        key = (shift.id, bu_id, zone)
+        text = self._text.get(key)
+        if text is None:
+            wire = shift.wire(schedule_ref(bu_id, week_of(shift.start, zone)))
+            text = self._text[key] = json.dumps(wire, separators=(",", ":"))
+        return text
 
     def add_shift(self, user_id: str, shift: Shift) -> None:
         """Store a shift (replacing one with the same id)."""
@@ -156,6 +174,8 @@ class Schedules:
 
     def _drop(self, shift_id: str) -> None:
         user_id, shift = self._by_id.pop(shift_id)
+        for key in [k for k in self._text if k[0] == shift_id]:
+            del self._text[key]
         entries = self._shifts[user_id]
         i = bisect.bisect_left(entries, (shift.start, shift_id))
         if i < len(entries) and entries[i] == (shift.start, shift_id):
@@ -198,29 +218,30 @@ def weeks_between(start: float, end: float, zone: str) -> Iterable[date]:
         week += timedelta(days=7)
 
 
-def search_result(
+def search_text(
     schedules: Schedules, bu_id: str, zone: str, user_ids: list[str], start: float, end: float
-) -> dict[str, Any]:
-    """``BuAgentSchedulesSearchResponse`` for these agents and window: every shift that
-    overlaps it, whole (activities are never clipped to the window)."""
-    agent_schedules = []
+) -> tuple[str, int]:
+    """``BuAgentSchedulesSearchResponse`` JSON for these agents and window, and how many
+    shifts it holds: every shift that overlaps the window, whole (never clipped)."""
+    parts, shifts = [], 0
     for user_id in user_ids:
-        shifts = [
-            s.wire(schedule_ref(bu_id, week_of(s.start, zone)))
-            for s in schedules.overlapping(user_id, start, end)
-        ]
-        agent_schedules.append(
-            {
-                "user": {"id": user_id, "selfUri": f"/api/v2/users/{user_id}"},
-                "shifts": shifts,
-                "fullDayTimeOffMarkers": [],
-            }
-        )
+        found = schedules.overlapping(user_id, start, end)
+        shifts += len(found)
+        user = json.dumps({"id": user_id, "selfUri": f"/api/v2/users/{user_id}"})
+        texts = ",".join(schedules.shift_text(s, bu_id, zone) for s in found)
+        parts.append(f'{{"user":{user},"shifts":[{texts}],"fullDayTimeOffMarkers":[]}}')
     published = [
         {**schedule_ref(bu_id, week), "weekCount": 1} for week in weeks_between(start, end, zone)
     ]
-    return {
-        "agentSchedules": agent_schedules,
-        "businessUnitTimeZone": zone,
-        "publishedSchedules": published,
-    }
+    tail = json.dumps({"businessUnitTimeZone": zone, "publishedSchedules": published})
+    return f'{{"agentSchedules":[{",".join(parts)}],{tail[1:]}', shifts
+
+
+def search_result(
+    schedules: Schedules, bu_id: str, zone: str, user_ids: list[str], start: float, end: float
+) -> dict[str, Any]:
+    """``search_text`` as data."""
+    result: dict[str, Any] = json.loads(
+        search_text(schedules, bu_id, zone, user_ids, start, end)[0]
+    )
+    return result

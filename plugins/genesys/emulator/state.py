@@ -21,7 +21,7 @@ from wfm_bridge.plugins.genesys.emulator.directory import Org
 from wfm_bridge.plugins.genesys.emulator.ledger import Ledger, WireDict
 from wfm_bridge.plugins.genesys.emulator.metrics import Metrics
 from wfm_bridge.plugins.genesys.emulator.responses import Rejected, parse_instant
-from wfm_bridge.plugins.genesys.emulator.schedules import Schedules, search_result
+from wfm_bridge.plugins.genesys.emulator.schedules import Schedules, search_text
 
 SEARCH_TOPIC = "v2.workforcemanagement.businessunits.{id}.agentschedules.search"
 
@@ -73,8 +73,9 @@ class GenesysState:
         force_async: bool = False,
         force_download: bool = False,
         download_ttl: float = 3600.0,
-    ) -> WireDict:
-        """``POST .../businessunits/{id}/agentschedules/search``: the answer inline, as a
+    ) -> bytes:
+        """``POST .../businessunits/{id}/agentschedules/search`` (its JSON body): the answer
+        inline, as a
         ``downloadUrl``, or ``Processing`` with an ``operationId`` whose result is published
         on the business unit's search topic (with its ``downloadUrl``)."""
         with self.lock:
@@ -89,8 +90,7 @@ class GenesysState:
                 raise Rejected(400, f"The search range may span at most {limits.max_days} days")
             users = self._search_users(bu_id, body.get("userIds"), limits.max_users)
             zone = bu["settings"]["timeZone"]
-            result = search_result(self.schedules, bu_id, zone, users, start, end)
-            shifts = sum(len(a["shifts"]) for a in result["agentSchedules"])
+            result, shifts = search_text(self.schedules, bu_id, zone, users, start, end)
             if force_async or limits.always_async:
                 mode = "async"
             elif force_download or shifts > limits.inline_shifts:
@@ -99,16 +99,16 @@ class GenesysState:
                 mode = "inline"
             self.ledger.searches.append({"businessUnitId": bu_id, "body": body, "mode": mode})
             if mode == "inline":
-                return {"status": "Complete", "result": result}
+                return f'{{"status":"Complete","result":{result}}}'.encode()
             token = uuid.uuid4().hex
-            self.downloads[token] = (self.wall() + download_ttl, json.dumps(result).encode())
+            self.downloads[token] = (self.wall() + download_ttl, result.encode())
             url = f"{base_url}/_downloads/{token}"
             if mode == "download":
-                return {"status": "Complete", "downloadUrl": url}
+                return _json({"status": "Complete", "downloadUrl": url})
             operation = str(uuid.uuid4())
             event = {"operationId": operation, "businessUnitId": bu_id, "downloadUrl": url}
             self.notifications.append((SEARCH_TOPIC.format(id=bu_id), event))
-            return {"status": "Processing", "operationId": operation, "progress": 0}
+            return _json({"status": "Processing", "operationId": operation, "progress": 0})
 
     def download(self, token: str) -> bytes:
         """The body behind a ``downloadUrl``; 404 once unknown or expired."""
@@ -129,3 +129,7 @@ class GenesysState:
             raise Rejected(400, f"At most {max_users} userIds may be searched at once")
         members = set(agents)
         return [u for u in dict.fromkeys(raw) if u in members]
+
+
+def _json(data: WireDict) -> bytes:
+    return json.dumps(data, separators=(",", ":")).encode()

@@ -1,6 +1,9 @@
 """The Genesys provider under the provider conformance suite, over real HTTP to the emulator.
 
-Listed in tests/contract/harness.py ``PROVIDER_HARNESSES``. The backdoor translates the
+Run through the conformance kit by tests/contract/test_genesys.py (and used by the Genesys
+tests in tests/genesys). Credentials are the OAuth client's ``client_id`` and the secret
+``client_secret`` the emulator accepts; the declared secret pattern is the bearer token's, so
+the samples it must catch are real tokens the emulator issues. The backdoor translates the
 suite's terms into Genesys's: one business unit holding every activity type as an activity
 code; people as users (id = the agent id, else the person id), agents in one management
 unit; each seeded activity as a shift of its own whose id is the activity's (the provider
@@ -13,13 +16,14 @@ value would show as doubled evaluations.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import SecretStr
 
+from wfm_bridge.plugins.assembled.emulator.faults import Fault
 from wfm_bridge.plugins.genesys.config import GenesysConfig
 from wfm_bridge.plugins.genesys.emulator.directory import user_wire
 from wfm_bridge.plugins.genesys.emulator.emulator import Emulator, EmulatorConfig
@@ -31,6 +35,7 @@ from wfm_bridge.plugins.genesys.emulator.seed import (
     management_unit_wire,
 )
 from wfm_bridge.plugins.genesys.emulator.server import EmulatorServer
+from wfm_bridge.plugins.genesys.plugin import TOKEN_PATTERN
 from wfm_bridge.plugins.genesys.provider import GenesysProvider
 from wfm_bridge.plugins.genesys.schedules import ActivityStream
 from wfm_bridge.plugins.genesys.scores import DayLedger
@@ -38,7 +43,6 @@ from wfm_bridge.plugins.genesys.wire import AgentSchedules, parse
 from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
 from wfm_bridge.ports.models import Activity, ActivityType, ProviderPerson, ScorePush
 
-GOOD_KEY = "sk_live_" + "g" * 32  # the suite's good credential stands for the right secret
 CLIENT_ID = "0b5c1a2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d"
 CLIENT_SECRET = "s3cr3t-" + "x" * 36
 BU = "bu-contract"
@@ -55,6 +59,9 @@ class GenesysEmulatorHarness:
     name = "genesys_emulator"
     paging_people = 25
     capabilities: tuple[str, ...] = ("schedules", "one_to_ones", "scores")
+    credentials: Mapping[str, str] = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
+    secret_fields: tuple[str, ...] = ("client_secret",)
+    secret_patterns: tuple[str, ...] = (TOKEN_PATTERN,)
 
     def __init__(self, server: EmulatorServer, tmp: Path) -> None:
         self.server = server
@@ -64,8 +71,16 @@ class GenesysEmulatorHarness:
         self._providers: list[GenesysProvider] = []
         self.reset()
 
-    def provider(self, api_key: str = GOOD_KEY) -> GenesysProvider:
-        """A provider holding the right secret for ``GOOD_KEY``, a wrong one otherwise."""
+    @property
+    def secret_samples(self) -> tuple[str, ...]:
+        """What the declared pattern is for: an access token as a request header carries it."""
+        token = self.emulator.issue_token(CLIENT_ID, CLIENT_SECRET)
+        assert token is not None
+        return (f"Authorization: Bearer {token}",)
+
+    def provider(self, credentials: Mapping[str, str] | None = None) -> GenesysProvider:
+        """A provider holding ``credentials``, talking to the emulator."""
+        given = credentials or self.credentials
         config = GenesysConfig.from_options(
             {
                 "base_url": self.server.base_url,
@@ -74,11 +89,10 @@ class GenesysEmulatorHarness:
                 "burst": "1000",
             }
         )
-        secret = CLIENT_SECRET if api_key == GOOD_KEY else "wrong-" + api_key
         provider = GenesysProvider(
             config,
-            SecretStr(CLIENT_ID),
-            SecretStr(secret),
+            SecretStr(given["client_id"]),
+            SecretStr(given["client_secret"]),
             self.clock,
             ledger=DayLedger(self.ledger_path),
         )
@@ -131,7 +145,7 @@ class GenesysEmulatorHarness:
         """Every activity the emulator holds, unclipped, named as the provider names them."""
         state = self.emulator.state
         with state.lock:
-            users = list(state.schedules._shifts)
+            users = state.schedules.users()
             answer = search_result(
                 state.schedules, BU, ZONE, users, _EVER[0].timestamp(), _EVER[1].timestamp()
             )
@@ -160,6 +174,10 @@ class GenesysEmulatorHarness:
                         )
                     )
         return out
+
+    def inject_outage(self) -> None:
+        """Every request (token, API, downloads) answers 503 until ``reset``."""
+        self.emulator.faults.add(Fault("status", status=503, times=None))
 
     def reset(self) -> None:
         """Empty the emulator (keeping the business unit and the QA metric), drop faults."""

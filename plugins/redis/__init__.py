@@ -1,0 +1,1 @@
+"""Redis adapters for a fleet: the Cache and the shared, adaptive RateLimiters."""
