@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NoReturn
 
@@ -53,6 +54,15 @@ NOT_SUPPORTED: dict[str, str] = {
 def _new_meeting_id() -> str:
     return f"mtg-{uuid.uuid4().hex[:16]}"
 
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """What one ``reconcile`` did: the meetings it settled as BOOKED or CANCELLED, and the
+    booking ids of the stray copies it removed."""
+
+    settled: list[Meeting]
+    swept: list[str]
 
 class MeetingService:
     """Book, cancel, list and reconcile one tenant's one-to-ones in one WFM provider."""
@@ -99,7 +109,6 @@ class MeetingService:
         self._cancellation = Cancellation(calendar.name, ledger, clock, writes)
         self._sweep = StraySweep(ledger, writes, clock)
         self._verification = Verification(ledger, writes, clock)
-        self.swept: list[str] = []  # stray copies the last reconcile removed (booking ids)
 
     def book(
         self,
@@ -191,15 +200,14 @@ class MeetingService:
         checked, as it is not BOOKED or is being written elsewhere)."""
         return self._verification.check(meetings)
 
-    def reconcile(self) -> list[Meeting]:
+    def reconcile(self) -> Reconciliation:
         """Settle PENDING meetings: finish requested cancels, read bookings back (BOOKED if
         found, forgotten if not). Meetings another process is writing right now are skipped.
         Then remove stray copies a late-landing write left of meetings that have not ended
-        (core/meeting_sweep.py; their ids end up in ``swept``).
-        Returns the meetings settled as BOOKED or CANCELLED."""
+        (core/meeting_sweep.py). Returns what this call settled and swept (its own figures,
+        whatever runs alongside it)."""
         settled = self._settle_pending()
-        self.swept = self._sweep.run()
-        return settled
+        return Reconciliation(settled, self._sweep.run())
 
     def _settle_pending(self) -> list[Meeting]:
         settled: list[Meeting] = []

@@ -136,18 +136,17 @@ def register(app: typer.Typer) -> None:
         """Settle meetings left pending by an unconfirmed provider write (reads them back),
         and remove stray copies a late-landing write left of meetings that have not ended."""
         rt = runtime(ctx)
-        service = rt.tenant.meetings
         with working("reading pending meetings back from the provider"):
-            settled = service.reconcile()
+            done = rt.tenant.meetings.reconcile()
         if as_json:
             zone = _zone(rt.settings.timezone).key
-            print_json(reconciled_json(settled, zone, len(service.swept)))
+            print_json(reconciled_json(done.settled, zone, len(done.swept)))
             return
-        for meeting in settled:
+        for meeting in done.settled:
             console().print(f"{meeting.id}: {meeting.status}")
-        console().print(f"{len(settled)} meeting(s) settled")
-        if service.swept:
-            console().print(f"removed {len(service.swept)} stray copy(ies) of our meetings")
+        console().print(f"{len(done.settled)} meeting(s) settled")
+        if done.swept:
+            console().print(f"removed {len(done.swept)} stray copy(ies) of our meetings")
 
     _refuse_without_provider(group)
 

@@ -203,8 +203,8 @@ def build_router() -> APIRouter:
         copies a late-landing write left of meetings that have not ended."""
         zone = _zone_key(tenant, tz)
         service = tenant.meetings
-        settled = service.reconcile()
-        return answer(shapes.reconciled_json(settled, zone, len(service.swept)))
+        done = service.reconcile()
+        return answer(shapes.reconciled_json(done.settled, zone, len(done.swept)))
 
     @api.get(f"{PREFIX}/meetings/{{meeting_id}}", response_model=cli.MeetingOut,
              tags=["meetings"])

@@ -147,9 +147,9 @@ def test_a_facilitator_copy_landing_late_is_swept_by_reconcile() -> None:
         allow_conflicts=True,
     )
 
-    world.meetings.reconcile()
+    done = world.meetings.reconcile()
 
-    assert world.meetings.swept == [late.id]
+    assert done.swept == [late.id]
     assert set(ours(world, meeting.id)) == {"agent-ana", "agent-bo"}
     assert late.id not in world.backend.activities
 
