@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from e2e.readonly_provider import ReadOnlyPlugin
 from http_world import AGENT, Face, face, memory_settings
+from local.auth_world import install
 
 from wfm_bridge import Settings
 from wfm_bridge.host.cli.app import run
@@ -81,18 +83,20 @@ def test_an_unknown_team_is_a_404_naming_the_known_teams(demo: Face) -> None:
 
 
 def test_a_provider_without_teams_is_refused_as_the_cli_refuses(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _, err = _cli(capsys, tmp_path, "--provider", "genesys", "schedule", "--team",
+    plugin = ReadOnlyPlugin()
+    install(monkeypatch, plugin)
+    code, _, err = _cli(capsys, tmp_path, "--provider", "readonly", "schedule", "--team",
                         "Billing", "--days", "7")  # fmt: skip
     assert code == 2
-    with face(memory_settings(tmp_path, provider="genesys")) as f:
+    with face(memory_settings(tmp_path, provider="readonly"), (plugin,)) as f:
         headers = f.auth("default")
         for path in ("/schedules?team=Billing&days=7", "/teams"):
             answer = f.client.get(f"{T}{path}", headers=headers)
             assert answer.status_code == 400, path
             error = answer.json()["error"]
-            assert error["category"] == "not_supported" and "genesys has no teams" in error[
+            assert error["category"] == "not_supported" and "readonly has no teams" in error[
                 "message"]
             assert error["message"] in err  # word for word what the CLI says
 
