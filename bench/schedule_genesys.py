@@ -4,20 +4,23 @@ requests per minute per token), cold cache, through the same ScheduleService as 
 
 The organisation: one business unit, one management unit of N agents who each work
 Monday-Friday one 8.5 h shift of seven contiguous activities (work, break, work, lunch,
-work, break, work; Genesys activities in a shift do not overlap): 154k activities in 60 days.
+work, break, work; Genesys activities in a shift do not overlap): 154k activities in 60 days;
+the agents in Genesys teams of ``TEAM_SIZE``.
 
 The plan's minimum: discovery (1 token, 1 business-unit list, per business unit its settings,
-its activity codes and its management units, per management unit its agents), the user
-pages, and the searches the provider plans (windows of at most 42 days x groups of at most
-500 agents), each answered by a ``downloadUrl`` costing one unthrottled download more.
+its activity codes and its management units, per management unit its agents), the teams
+(1 listing page, 1 members page per team), the user pages, and the searches the provider
+plans (windows of at most 42 days x groups of at most 500 agents), each answered by a
+``downloadUrl`` costing one unthrottled download more.
 
 Lower bound: the requests are far below 300 in a minute, so the rate limit never binds; each
-costs at least one latency, and discovery goes one request after the other, while the
-searches run ``concurrency`` at a time (search + download each): bound = (discovery + users
-+ ceil(searches / concurrency) x 2) x latency. Also printed: how the wall time splits between
-the provider (HTTP, the emulator, parsing) and the use case around it (core's own work on the
-activities), and the client's CPU: the bound counts no CPU at all, and 154k activities cost
-the client's CPU more than the bound in core alone.
+costs at least one latency, and discovery goes one request after the other, while the teams'
+members and the searches run ``concurrency`` at a time (search + download each): bound =
+(discovery + 1 + ceil(teams / concurrency) + users + ceil(searches / concurrency) x 2) x
+latency. Also printed: how the wall time splits between the provider (HTTP, the emulator,
+parsing) and the use case around it (core's own work on the activities), and the client's
+CPU: the bound counts no CPU at all, and 154k activities cost the client's CPU more than the
+bound in core alone.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from pydantic import SecretStr
 
 CLIENT = ("bench-client", "bench-secret-" + "s" * 24)
 BU = "bu-bench"
+TEAM_SIZE = 50
 DAY = [("c-work", 120), ("c-break", 15), ("c-work", 105), ("c-lunch", 60), ("c-work", 90),
        ("c-break", 15), ("c-work", 105)]  # fmt: skip
 
@@ -48,6 +52,7 @@ def serve(agents: int, days: int, latency: float, start: str) -> None:
         management_unit_wire,
     )
     from wfm_bridge.plugins.genesys.emulator.server import EmulatorServer
+    from wfm_bridge.plugins.genesys.emulator.teams import team_wire
     from wfm_bridge.ports.models import ActivityType
 
     emulator = Emulator(EmulatorConfig(clients=(CLIENT,), latency=latency))
@@ -67,6 +72,10 @@ def serve(agents: int, days: int, latency: float, start: str) -> None:
         for n, user in enumerate(ids):
             state.org.add_user(user_wire(user, f"Agent{n} Bench", f"agent{n}@example.com"))
         state.org.add_management_unit(management_unit_wire("mu-bench", "Bench", BU, "UTC"), ids)
+        for first_member in range(0, agents, TEAM_SIZE):
+            number = first_member // TEAM_SIZE
+            team = team_wire(f"team-{number}", f"Team {number + 1}")
+            state.teams.add_team(team, ids[first_member : first_member + TEAM_SIZE])
         for n, user in enumerate(ids):
             for d in range(days):
                 day = first + timedelta(days=d)
@@ -134,14 +143,17 @@ def bench(args: Any, start_day: date) -> dict[str, float]:
         limited = sum(n for k, n in made.items() if k.endswith(" 429"))
         total = sum(made.values())
         discovery = 2 + 3 * 1 + 1  # the bench's one business unit with one management unit
+        teams = -(-args.agents // TEAM_SIZE)  # one members page each (at most 100 a page)
+        team_rounds = 1 + -(-teams // config.concurrency)  # the listing, then the members
         user_pages = max(1, -(-args.agents // config.page_size))
-        minimum = discovery + user_pages + 2 * len(planned)  # every search answered by a link
+        minimum = discovery + 1 + teams + user_pages + 2 * len(planned)  # searches: a link each
         rounds = -(-len(planned) // config.concurrency)
-        lower = (discovery + user_pages + 2 * rounds) * args.latency
+        lower = (discovery + team_rounds + user_pages + 2 * rounds) * args.latency
         inside = sum(provider.spent.values())
         print(
             f"genesys cold: requests made {total} ({limited} x 429) vs the plan's minimum "
-            f"{minimum} (discovery {discovery}, user pages {user_pages}, schedule searches "
+            f"{minimum} (discovery {discovery}, teams 1 + {teams}, user pages {user_pages}, "
+            "schedule searches "
             f"{searches} of {len(planned)} planned, downloads {downloads}); wall "
             f"{measured.wall:.2f}s vs the lower bound {lower:.2f}s -> ratio "
             f"{measured.wall / lower:.2f}"

@@ -74,9 +74,6 @@ class ExportReport:
     sent_from_pending: int = 0  # of ``sent``, scores released from the pending set
     pending_unmapped: int = 0  # scores still held back after the run
     unmapped: list[UnmappedScore] = field(default_factory=list)  # the first few, with reasons
-    # Always 0: retries happen inside the provider adapter, out of the export's sight. Kept so
-    # the CLI view and the ``--json`` shape stay as they were until the host stops reading it.
-    retries: int = 0
     stopped_early: bool = False  # asked to stop (SIGTERM): resumes from the checkpoint
     preview: list[ScorePush] = field(default_factory=list)  # dry run: first scores to send
 
@@ -91,7 +88,6 @@ class ExportReport:
             "pending_unmapped": self.pending_unmapped,
             "unmapped": [u.as_dict() for u in self.unmapped],
             "checkpoint": cursor_dict(self.checkpoint),
-            "retries": self.retries,
             "stopped_early": self.stopped_early,
             "started_at": self.started_at.isoformat(),
             "finished_at": self.finished_at.isoformat() if self.finished_at else None,

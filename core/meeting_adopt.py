@@ -25,6 +25,8 @@ from wfm_bridge.ports.models import BookedOneToOne, Companion, Meeting, MeetingS
 from wfm_bridge.ports.one_to_one_calendar import OneToOneCalendar
 
 REFERENCE = re.compile(r"^mtg-[A-Za-z0-9]{1,64}$")  # the shape of the product's meeting ids
+# A reference inside an activity's text (however the vendor's plugin wrote it there)
+_MENTIONED = re.compile(r"(?<![A-Za-z0-9-])mtg-[A-Za-z0-9]{1,64}(?![A-Za-z0-9])")
 AROUND = (timedelta(days=1), timedelta(days=14))  # searched without --on: before, after now
 
 
@@ -125,3 +127,13 @@ class Adoption:
 def is_reference(text: str) -> bool:
     """Whether ``text`` has the shape of a booking reference this product writes."""
     return REFERENCE.fullmatch(text) is not None
+
+
+def reference_in(text: str) -> str | None:
+    """The last booking reference ``text`` mentions (an activity's description), if any.
+
+    Only a hint for a face (what a click may ask to cancel): ``Adoption.adopt`` still asks
+    the provider, which alone recognises its own bookings.
+    """
+    found = _MENTIONED.findall(text)
+    return found[-1] if found else None

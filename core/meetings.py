@@ -5,7 +5,8 @@ in the ledger (a PENDING meeting) before the provider call; PENDING therefore me
 provider write is not confirmed yet": a booking when ``cancelled_at`` is None, else a cancel.
 Only meetings this product created can be cancelled, each by cancelling exactly its booking
 (every part: the agent's and the facilitator's); one another installation of the tenant
-booked is found in the provider by its reference (core/meeting_adopt.py).
+booked is found in the provider by its reference (core/meeting_adopt.py); one another
+installation cancelled is found gone by ``verify`` (core/meeting_verify.py).
 Not offered, by design: modifying, bulk create/delete, shift sync.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NoReturn
 
@@ -23,6 +25,7 @@ from wfm_bridge.core.ledger import MeetingLedger
 from wfm_bridge.core.meeting_adopt import Adoption, is_reference
 from wfm_bridge.core.meeting_rules import EmailMapper, title_for
 from wfm_bridge.core.meeting_sweep import StraySweep
+from wfm_bridge.core.meeting_verify import Presence, Verification
 from wfm_bridge.core.meeting_writes import CalendarWrites
 from wfm_bridge.ports.clock import Clock
 from wfm_bridge.ports.errors import BusyError, InvalidInputError, NotSupportedError, UnknownIdError
@@ -51,6 +54,15 @@ NOT_SUPPORTED: dict[str, str] = {
 def _new_meeting_id() -> str:
     return f"mtg-{uuid.uuid4().hex[:16]}"
 
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """What one ``reconcile`` did: the meetings it settled as BOOKED or CANCELLED, and the
+    booking ids of the stray copies it removed."""
+
+    settled: list[Meeting]
+    swept: list[str]
 
 class MeetingService:
     """Book, cancel, list and reconcile one tenant's one-to-ones in one WFM provider."""
@@ -96,7 +108,7 @@ class MeetingService:
         )
         self._cancellation = Cancellation(calendar.name, ledger, clock, writes)
         self._sweep = StraySweep(ledger, writes, clock)
-        self.swept: list[str] = []  # stray copies the last reconcile removed (booking ids)
+        self._verification = Verification(ledger, writes, clock)
 
     def book(
         self,
@@ -173,15 +185,29 @@ class MeetingService:
         """The tenant's meetings from the ledger (optionally one status), by start time."""
         return [m for m in self._ledger.all() if status is None or m.status is status]
 
-    def reconcile(self) -> list[Meeting]:
+    def listed(
+        self, status: MeetingStatus | None = None, verify: bool = False
+    ) -> list[tuple[Meeting, Presence | None]]:
+        """``list_meetings``, each with its presence in the provider when ``verify``
+        (None otherwise, and for meetings not checked)."""
+        meetings = self.list_meetings(status)
+        return self.verify(meetings) if verify else [(m, None) for m in meetings]
+
+    def verify(self, meetings: Sequence[Meeting]) -> list[tuple[Meeting, Presence | None]]:
+        """Check each BOOKED meeting against the provider (core/meeting_verify.py): one gone
+        from it (cancelled by another installation, or in the WFM system) is settled here as
+        cancelled; the others are returned as they are, each with its presence (None: not
+        checked, as it is not BOOKED or is being written elsewhere)."""
+        return self._verification.check(meetings)
+
+    def reconcile(self) -> Reconciliation:
         """Settle PENDING meetings: finish requested cancels, read bookings back (BOOKED if
         found, forgotten if not). Meetings another process is writing right now are skipped.
         Then remove stray copies a late-landing write left of meetings that have not ended
-        (core/meeting_sweep.py; their ids end up in ``swept``).
-        Returns the meetings settled as BOOKED or CANCELLED."""
+        (core/meeting_sweep.py). Returns what this call settled and swept (its own figures,
+        whatever runs alongside it)."""
         settled = self._settle_pending()
-        self.swept = self._sweep.run()
-        return settled
+        return Reconciliation(settled, self._sweep.run())
 
     def _settle_pending(self) -> list[Meeting]:
         settled: list[Meeting] = []

@@ -89,6 +89,16 @@ class ScheduleService:
         self._classifier = classifier or Classifier()
         self._hours = hours
 
+    def first_day(self, emails: Sequence[str], tz: str, now: datetime) -> date:
+        """The default first date of a view at ``now``: today in ``tz``; with ``agent``, the
+        earliest of the employees' todays in their own zones (one date starts every
+        employee's days, and so each one's today is shown)."""
+        if not is_agent_zone(tz):
+            return now.astimezone(parse_zone(tz)).date()
+        keys = {normalise_email(e) for e in emails} - {""}
+        zones = {mapping_zone(self._mapper.map_email(k), AGENT_FALLBACK) for k in keys}
+        return min(now.astimezone(parse_zone(z)).date() for z in zones or {AGENT_FALLBACK})
+
     def view(self, emails: Sequence[str], start: date, days: int, tz: str) -> ScheduleView:
         """Schedules of these employees for ``days`` dates from ``start`` in zone ``tz``
         (``"agent"``: each employee's dates and times in their own zone)."""

@@ -140,6 +140,12 @@ class SlotFinder:
         """The agent's own zone (provider person, else host employee), else ``fallback``."""
         return mapping_zone(self._mapper.map_email(email.strip()), fallback)
 
+    def first_day(self, agent_email: str, tz: str) -> date:
+        """The default first date of a search: today in the agent's own zone, the zone the
+        search counts its days in (``tz`` when the agent's is unknown; ``agent``: UTC)."""
+        zone = parse_zone(self.zone_of(agent_email, _unknown_zone(tz)))
+        return self._clock.now().astimezone(zone).date()
+
     def search(
         self,
         agent_email: str,
@@ -151,7 +157,7 @@ class SlotFinder:
     ) -> SlotSearch:
         """Ranked slots over ``days`` dates from ``first`` in the agent's own zone (``tz``,
         which may be ``agent``, when the agent's is unknown; ``agent`` then means UTC)."""
-        unknown = "UTC" if is_agent_zone(tz) else parse_zone(tz).key
+        unknown = _unknown_zone(tz)
         length = self._check(first, days, minutes)
         agent_id = agent_for(
             self._mapper, agent_email.strip(), self._provider.name, "find free slots"
@@ -230,6 +236,11 @@ class SlotFinder:
                 f"{int(self._max_length.total_seconds() // 60)} minutes (WFM_MAX_MEETING_MINUTES)"
             )
         return length
+
+
+def _unknown_zone(tz: str) -> str:
+    """The zone counted in for an agent whose own zone nobody knows: ``tz`` (``agent``: UTC)."""
+    return "UTC" if is_agent_zone(tz) else parse_zone(tz).key
 
 
 def _window(first: date, days: int, zone: ZoneInfo, tz: str) -> Interval:

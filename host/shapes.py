@@ -146,9 +146,16 @@ def meeting_out_json(meeting: Meeting, timezone: str) -> dict[str, Any]:
     return {**meeting_json(meeting), "timezone": timezone, "notes": calendar_notes(meeting)}
 
 
-def meetings_json(meetings: Sequence[Meeting], timezone: str) -> dict[str, Any]:
-    """The tenant's meetings (``Meetings``, `wfm meetings list`)."""
-    return envelope([meeting_json(m) for m in meetings], timezone=timezone)
+def meetings_json(
+    meetings: Sequence[tuple[Meeting, str | None]], timezone: str, verified: bool
+) -> dict[str, Any]:
+    """The tenant's meetings, each with what the provider holds of it when ``verified``
+    (``Meetings``, `wfm meetings list [--verify]`)."""
+    items = [
+        {**meeting_json(m), "in_provider": None if presence is None else str(presence)}
+        for m, presence in meetings
+    ]
+    return envelope(items, timezone=timezone, verified=verified)
 
 
 def reconciled_json(settled: Sequence[Meeting], timezone: str, swept: int) -> dict[str, Any]:

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         HarnessFactory,
         ProviderHarness,
         StoreAdapter,
+        TeamsHarness,
         wrong_credentials,
     )
     from wfm_bridge.testing.kit import SUITES, ProviderConformance
@@ -49,6 +50,7 @@ _HOMES = {
     "HarnessFactory": "harness",
     "ProviderHarness": "harness",
     "StoreAdapter": "harness",
+    "TeamsHarness": "harness",
     "wrong_credentials": "harness",
     "SUITES": "kit",
     "ProviderConformance": "kit",
@@ -90,6 +92,7 @@ __all__ = [
     "ScoreSuite",
     "StateConformance",
     "StoreAdapter",
+    "TeamsHarness",
     "TimeZoneSuite",
     "needs",
     "wrong_credentials",

@@ -7,6 +7,9 @@ into the server (ids as given), ``enable_one_to_ones`` seeds whatever the vendor
 it accepts 1:1 bookings, ``server_activities``/``server_scores`` read back what the server
 really holds (unclipped; every stored score row, so a duplicate would show),
 ``inject_outage`` makes the server fail every call until ``reset``, and ``reset`` empties it.
+A harness declaring the ``teams`` capability is also a ``TeamsHarness``: ``seed_teams`` puts
+teams into the server, their members being the people seeded with the team's id in
+``team_ids`` (before or after).
 
 ``credentials`` are the vendor's own good credentials (field name to plain value, as declared
 at registration); ``secret_fields`` names the secret ones, which must never be logged or
@@ -22,9 +25,9 @@ from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, cast
 
-from wfm_bridge.ports.models import Activity, ActivityType, ProviderPerson, ScorePush
+from wfm_bridge.ports.models import Activity, ActivityType, ProviderPerson, ScorePush, Team
 
 
 class ProviderHarness(Protocol):
@@ -69,6 +72,27 @@ class ProviderHarness(Protocol):
     def reset(self) -> None:
         """Empty the server and drop injected faults (property tests reuse one harness)."""
         ...
+
+
+class TeamsHarness(ProviderHarness, Protocol):
+    """The harness of a provider declaring ``teams``: it can seed teams too."""
+
+    def seed_teams(self, teams: Sequence[Team]) -> None:
+        """Put these teams straight into the server, ids and names as given; their members
+        are the people ``seed`` puts in with the team's id in ``team_ids`` (before or after;
+        the kit puts each person in one team at most, as some vendors allow no more)."""
+        ...
+
+
+def teams_harness(harness: ProviderHarness) -> TeamsHarness:
+    """``harness`` as a ``TeamsHarness``; a clear failure when it declares ``teams`` but
+    cannot seed them."""
+    if not callable(getattr(harness, "seed_teams", None)):
+        raise TypeError(
+            f"harness {harness.name!r} declares the capability 'teams' but has no "
+            "seed_teams(teams) method; add one (see wfm_bridge.testing.harness.TeamsHarness)"
+        )
+    return cast(TeamsHarness, harness)
 
 
 HarnessFactory = Callable[[Path], AbstractContextManager[ProviderHarness]]

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wfm_bridge.ports.models import Activity
+from wfm_bridge.ports.models import Activity, Team
 from wfm_bridge.ports.provider import Capability, capability_port
 from wfm_bridge.ports.schedule_source import ScheduleSource, collect
 from wfm_bridge.testing.builders import (
@@ -24,7 +24,7 @@ from wfm_bridge.testing.builders import (
     minute,
     person,
 )
-from wfm_bridge.testing.harness import ProviderHarness
+from wfm_bridge.testing.harness import ProviderHarness, teams_harness
 from wfm_bridge.testing.suite import KitSuite, needs
 
 CHICAGO = ZoneInfo("America/Chicago")
@@ -63,9 +63,15 @@ class ReadsSuite(KitSuite):
 
     @needs("teams")
     def test_teams_are_listed_once_each_with_a_name(self, harness: ProviderHarness) -> None:
+        seeded = [Team(id="team-red", name="Red"), Team(id="team-blue", name="Blue Crew"),
+                  Team(id="team-none", name="Nobody Yet")]  # fmt: skip
+        teams_harness(harness).seed_teams(seeded)
+
         teams = harness.provider().list_teams()
+
         assert len({t.id for t in teams}) == len(teams)
         assert all(t.id and t.name.strip() for t in teams)
+        assert sorted((t.id, t.name) for t in teams) == sorted((t.id, t.name) for t in seeded)
 
     def test_good_credentials_are_accepted(self, harness: ProviderHarness) -> None:
         harness.provider().check_credentials()
@@ -160,6 +166,23 @@ class PagingSuite(KitSuite):
             assert (found.first_name, found.last_name) == (expected.first_name, expected.last_name)
             assert found.email == expected.email
             assert found.active == expected.active
+
+    @needs("teams")
+    def test_people_carry_their_team_from_every_page(self, harness: ProviderHarness) -> None:
+        red, blue, empty = (Team(id=f"team-{c}", name=c.title()) for c in ("red", "blue", "none"))
+        n = harness.paging_people  # most in one team: its members take several pages too
+        people = [
+            person(i).model_copy(update={"team_ids": [blue.id if i % 4 == 0 else red.id]})
+            for i in range(n)
+        ]
+        people += [person(n), person(n + 1, agent=False).model_copy(update={"team_ids": [red.id]})]
+        harness.seed(people=people[: n // 2])
+        teams_harness(harness).seed_teams([red, blue, empty])  # members seeded before and after
+        harness.seed(people=people[n // 2 :])
+
+        got = {p.email: p.team_ids for p in harness.provider().list_people()}
+
+        assert got == {p.email: p.team_ids for p in people}
 
     def test_activities_of_many_agents_come_back_each_exactly_once(
         self, harness: ProviderHarness

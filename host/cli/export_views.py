@@ -47,8 +47,6 @@ def show_report(out: Any, report: ExportReport) -> None:
     _say(out, line + f"; {report.pending_unmapped} unmapped pending.")
     if report.stopped_early:
         _say(out, "Stopped early on request; the next run resumes from the checkpoint.")
-    if report.retries:
-        _say(out, f"Retried {report.retries} time(s) after transient provider errors.")
     label = "Checkpoint (unchanged, dry run)" if report.dry_run else "Checkpoint"
     _say(out, f"{label}: {_cursor(report.checkpoint)}")
     if report.preview:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
+    from wfm_bridge.core.meeting_verify import Presence
     from wfm_bridge.ports.models import Meeting, MeetingStatus
 
 _ANY_ARGS = {"allow_extra_args": True, "ignore_unknown_options": True}
@@ -106,16 +107,27 @@ def register(app: typer.Typer) -> None:
     def list_(
         ctx: typer.Context,
         status: str = typer.Option(None, "--status", help="pending, booked or cancelled."),
+        verify: bool = typer.Option(
+            False, "--verify", help="Check booked meetings against the WFM system: one gone "
+            "from it (e.g. cancelled by another installation) is shown as gone and recorded "
+            "here as cancelled."
+        ),
         as_json: bool = typer.Option(False, "--json", help="JSON output."),
     ) -> None:
-        """The tenant's meetings booked here, with their status (from the meeting ledger)."""
+        """The tenant's meetings booked here, with their status as this installation recorded
+        it (the meeting ledger; --verify checks them against the WFM system)."""
         rt = runtime(ctx)
-        meetings = rt.tenant.meetings.list_meetings(_status(status))
+        wanted = _status(status)
+        if verify:
+            with working("checking booked meetings in the WFM system"):
+                listed = rt.tenant.meetings.listed(wanted, verify=True)
+        else:
+            listed = rt.tenant.meetings.listed(wanted)
         if as_json:
             zone = _zone(rt.settings.timezone).key
-            print_json(meetings_json(meetings, zone))
+            print_json(meetings_json(listed, zone, verify))
             return
-        _print_meetings(meetings, _zone(rt.settings.timezone))
+        _print_meetings(listed, _zone(rt.settings.timezone), verify)
 
     @group.command("reconcile")
     def reconcile(
@@ -124,18 +136,17 @@ def register(app: typer.Typer) -> None:
         """Settle meetings left pending by an unconfirmed provider write (reads them back),
         and remove stray copies a late-landing write left of meetings that have not ended."""
         rt = runtime(ctx)
-        service = rt.tenant.meetings
         with working("reading pending meetings back from the provider"):
-            settled = service.reconcile()
+            done = rt.tenant.meetings.reconcile()
         if as_json:
             zone = _zone(rt.settings.timezone).key
-            print_json(reconciled_json(settled, zone, len(service.swept)))
+            print_json(reconciled_json(done.settled, zone, len(done.swept)))
             return
-        for meeting in settled:
+        for meeting in done.settled:
             console().print(f"{meeting.id}: {meeting.status}")
-        console().print(f"{len(settled)} meeting(s) settled")
-        if service.swept:
-            console().print(f"removed {len(service.swept)} stray copy(ies) of our meetings")
+        console().print(f"{len(done.settled)} meeting(s) settled")
+        if done.swept:
+            console().print(f"removed {len(done.swept)} stray copy(ies) of our meetings")
 
     _refuse_without_provider(group)
 
@@ -144,7 +155,8 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         email: str = typer.Argument(..., help="The agent's email or unique display name."),
         first: str = typer.Option(
-            None, "--from", help="First date, YYYY-MM-DD. Default: today in the --tz zone."
+            None, "--from", help="First date, YYYY-MM-DD, in the agent's zone (the days are "
+            "the agent's). Default: today in the agent's zone."
         ),
         days: int = typer.Option(5, "--days", help="Number of days, 1 to 14."),
         minutes: int = typer.Option(30, "--minutes", help="Meeting length in minutes."),
@@ -155,13 +167,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Free start times for a 1:1 inside available time of agent (and facilitator), in
         the agent's zone (overrides: WFM_AVAILABILITY; no-shift providers: WFM_WORK_HOURS)."""
-        from wfm_bridge.core.day_grid import parse_date, parse_zone, today_in
+        from wfm_bridge.core.day_grid import parse_date
 
         rt = runtime(ctx)
         email, coach = _people(rt, email, facilitator)
         tz = rt.settings.timezone
-        zone = parse_zone(_agent_or(rt, email))
-        today = today_in(rt.bridge.clock, zone)
+        today = rt.tenant.slots.first_day(email, tz)  # in the zone the search counts in
         day = parse_date(first, "--from") if first else today
         with working("looking for free slots"):
             result = rt.tenant.slots.search(email, day, days, minutes, tz, coach)
@@ -169,8 +180,9 @@ def register(app: typer.Typer) -> None:
             from wfm_bridge.ports.errors import InvalidInputError
 
             raise InvalidInputError(
-                f"--from {day} with --days {days} is wholly in the past ({tz}); free slots "
-                f"are only in the future: give --from {today} or later"
+                f"--from {day} with --days {days} is wholly in the past ({result.timezone}, "
+                f"the agent's zone); free slots are only in the future: give --from {today} "
+                "or later"
             )
         ordered = sorted(result.slots, key=lambda s: s.start)
         if as_json:
@@ -260,25 +272,44 @@ def _span(meeting: Meeting, zone: ZoneInfo) -> str:
     return f"{start:%a %Y-%m-%d %H:%M}-{end:%H:%M} {zone.key}"
 
 
-def _print_meetings(meetings: list[Meeting], zone: ZoneInfo) -> None:
+_IN_WFM = {
+    None: "-", "present": "present", "gone": "gone (now cancelled here)",
+    "partial": "partly gone: cancel it to remove the rest",
+}
+
+
+def _print_meetings(
+    listed: list[tuple[Meeting, Presence | None]], zone: ZoneInfo, verified: bool
+) -> None:
     from rich.table import Table
 
-    if not meetings:
+    if not listed:
         console().print("no meetings found (book one with `wfm meetings book EMAIL ...`)")
         return
     table = Table(title=f"Meetings booked here ({zone.key})", title_justify="left")
-    for column in ("id", "status", "agent", "when", "description", "activity"):
+    columns = ["id", "status", "agent", "when", "description", "activity"]
+    for column in [*columns, "in the WFM system"] if verified else columns:
         table.add_column(column, overflow="fold")
-    for m in meetings:
-        table.add_row(
+    for m, presence in listed:
+        row = [
             cell(m.id),
             m.status.value,
             cell(m.agent_email),
             _span(m, zone),
             cell(m.description),
             cell(m.provider_activity_id or "-"),
+        ]
+        table.add_row(*row, *([_IN_WFM[presence]] if verified else []))
+    out = console()
+    out.print(table)
+    if verified:
+        gone = sum(1 for _, presence in listed if presence == "gone")
+        out.print(f"checked in the WFM system: {gone} gone (cancelled elsewhere)")
+    else:
+        out.print(
+            "statuses as this installation recorded them; another installation may have "
+            "cancelled one since: `wfm meetings list --verify` checks the WFM system"
         )
-    console().print(table)
 
 
 def _print_slots(found: list[datetime], tz: str) -> None:

@@ -41,7 +41,8 @@ def register(app: typer.Typer) -> None:
         ),
         start: str = typer.Option(
             None, "--start", help="First date, YYYY-MM-DD. Default: today in the --tz zone "
-            "(UTC with --tz agent)."
+            "(with --tz agent: the earliest of the employees' todays in their own zones, so "
+            "each one's today is shown)."
         ),
         days: int = typer.Option(14, "--days", help=DAYS_HELP),
         as_json: bool = typer.Option(False, "--json", help="JSON output (same as --format json)."),
@@ -65,6 +66,8 @@ def register(app: typer.Typer) -> None:
         fmt = choose_format(fmt, as_json, output)
         wanted = people(rt, emails or [], team)
         schedules = rt.tenant.schedules
+        if start is None and is_agent_zone(tz):  # the employees' own todays: needs them
+            first = schedules.first_day(wanted, tz, rt.bridge.clock.now())
         _progress_on_stderr(rt.tenant.provider)
         with working(f"fetching {days} days of schedules for {len(wanted)} employee(s)"):
             view = schedules.view(wanted, first, days, tz)

@@ -183,12 +183,21 @@ class MeetingOut(Meeting):
     notes: list[str]
 
 
+class ListedMeeting(Meeting):
+    # with --verify, what the provider holds of a BOOKED meeting: "present", "gone" (settled
+    # here as cancelled) or "partial"; null when not checked (not verified, or not BOOKED)
+    in_provider: Literal["present", "gone", "partial"] | None
+
+
 class Meetings(Listing):
+    items: list[ListedMeeting]
+    timezone: str
+    verified: bool  # whether BOOKED meetings were checked against the provider (--verify)
+
+
+class Reconciled(Listing):
     items: list[Meeting]
     timezone: str
-
-
-class Reconciled(Meetings):
     swept: int
 
 
@@ -276,7 +285,6 @@ class Report(Out):
     pending_unmapped: int
     unmapped: list[HeldScore]
     checkpoint: Cursor | None
-    retries: int
     stopped_early: bool
     started_at: UtcTime
     finished_at: UtcTime | None

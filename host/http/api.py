@@ -16,7 +16,7 @@ from typing import Any
 from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
-from wfm_bridge.core.day_grid import is_agent_zone, parse_zone, today_in
+from wfm_bridge.core.day_grid import is_agent_zone, parse_zone
 from wfm_bridge.host import shapes
 from wfm_bridge.host.cli import schemas as cli
 from wfm_bridge.host.cli.vocabulary import jsonable
@@ -54,10 +54,6 @@ def _tz(tenant: Tenant, tz: str | None, agent: bool = False) -> str:
     if not (agent and is_agent_zone(name)):
         parse_zone(name)  # an unknown zone is refused before any provider call
     return name.strip()
-
-
-def _today(tenant: Tenant, zone: str) -> date:
-    return today_in(tenant.bridge.clock, parse_zone("UTC" if is_agent_zone(zone) else zone))
 
 
 def _zone_key(tenant: Tenant, tz: str | None) -> str:
@@ -107,7 +103,8 @@ def build_router() -> APIRouter:
             min_length=1, max_length=200,
         ),
         start: date | None = Query(
-            None, description="First date (default: today in `tz`; UTC for `agent`)."
+            None, description="First date (default: today in `tz`; for `agent`, the "
+            "earliest of the employees' todays in their own zones)."
         ),
         days: int = Query(14, ge=7, le=60, description="7 to 60 days (7-14 recommended)."),
         tz: str | None = SCHEDULE_TZ,
@@ -116,12 +113,12 @@ def build_router() -> APIRouter:
         """Employees' schedules, one entry per date, empty days present and empty, each
         block with its availability."""
         zone = _tz(tenant, tz, agent=True)
-        first = start or _today(tenant, zone)
         wanted = tenant.resolve_people([e for e in email if e.strip()])
         if team is not None:
             wanted += tenant.teams.emails(team)
         if not wanted:
             raise InvalidInputError("give `email` (one or more) or `team`")
+        first = start or tenant.schedules.first_day(wanted, zone, tenant.bridge.clock.now())
         return answer(shapes.schedule_json(tenant.schedules.view(wanted, first, days, zone)))
 
     @api.get(f"{PREFIX}/teams", response_model=cli.Teams, tags=["schedules"])
@@ -150,7 +147,10 @@ def build_router() -> APIRouter:
     @api.get(f"{PREFIX}/slots", response_model=cli.Slots, tags=["meetings"])
     def slots(
         email: str = EMAIL,
-        first: date | None = Query(None, alias="from", description="First date (default today)."),
+        first: date | None = Query(
+            None, alias="from",
+            description="First date in the agent's zone (default: today in the agent's zone).",
+        ),
         days: int = Query(5, ge=1, le=14, description="Number of days, 1 to 14."),
         minutes: int = Query(30, ge=1, le=24 * 60, description="Meeting length in minutes."),
         tz: str | None = SLOTS_TZ,
@@ -159,7 +159,7 @@ def build_router() -> APIRouter:
         """Free start times for a 1:1 of ``minutes`` (working hours: WFM_WORK_HOURS)."""
         zone = _tz(tenant, tz, agent=True)
         (email,) = tenant.resolve_people([email])
-        day = first or _today(tenant, zone)
+        day = first or tenant.slots.first_day(email, zone)
         found = tenant.slots.search(email, day, days, minutes, zone)
         return answer(shapes.slots_json(found, minutes))
 
@@ -168,12 +168,19 @@ def build_router() -> APIRouter:
     @api.get(f"{PREFIX}/meetings", response_model=cli.Meetings, tags=["meetings"])
     def meetings_list(
         status: MeetingStatus | None = Query(None, description="Only this status."),
+        verify: bool = Query(
+            False, description="Check booked meetings against the WFM system: one gone from "
+            "it (e.g. cancelled by another installation) is marked `gone` and recorded here "
+            "as cancelled."
+        ),
         tz: str | None = TZ,
         tenant: Tenant = tenant_dep,
     ) -> JSONResponse:
-        """The tenant's meetings booked here, with their status."""
+        """The tenant's meetings booked here, with their status as this installation
+        recorded it (`verify=true`: checked against the WFM system)."""
         zone = _zone_key(tenant, tz)
-        return answer(shapes.meetings_json(tenant.meetings.list_meetings(status), zone))
+        listed = tenant.meetings.listed(status, verify)
+        return answer(shapes.meetings_json(listed, zone, verify))
 
     @api.post(
         f"{PREFIX}/meetings", response_model=cli.MeetingOut, status_code=201, tags=["meetings"]
@@ -196,8 +203,8 @@ def build_router() -> APIRouter:
         copies a late-landing write left of meetings that have not ended."""
         zone = _zone_key(tenant, tz)
         service = tenant.meetings
-        settled = service.reconcile()
-        return answer(shapes.reconciled_json(settled, zone, len(service.swept)))
+        done = service.reconcile()
+        return answer(shapes.reconciled_json(done.settled, zone, len(done.swept)))
 
     @api.get(f"{PREFIX}/meetings/{{meeting_id}}", response_model=cli.MeetingOut,
              tags=["meetings"])
@@ -211,11 +218,24 @@ def build_router() -> APIRouter:
     @api.delete(f"{PREFIX}/meetings/{{meeting_id}}", response_model=cli.MeetingOut,
                 tags=["meetings"])
     def meetings_cancel(
-        meeting_id: str, tz: str | None = TZ, tenant: Tenant = tenant_dep
+        meeting_id: str,
+        agent: str | None = Query(
+            None, description="Its agent (email), for a meeting another installation booked: "
+            "it is then found in the agent's calendar by its reference.",
+            min_length=1, max_length=320,
+        ),
+        on: date | None = Query(
+            None, description="Its day in the agent's zone (with `agent`; default: the days "
+            "around today)."
+        ),
+        tz: str | None = TZ,
+        tenant: Tenant = tenant_dep,
     ) -> JSONResponse:
-        """Cancel a meeting booked here (deletes exactly its one activity); safe to repeat."""
+        """Cancel a meeting this product booked (exactly its activities, the facilitator's
+        too), here or, given its `agent`, from another installation; safe to repeat."""
         zone = _zone_key(tenant, tz)
-        return answer(shapes.meeting_out_json(tenant.meetings.cancel(meeting_id), zone))
+        meeting = tenant.meetings.cancel(meeting_id, agent, on)  # `wfm meetings cancel`
+        return answer(shapes.meeting_out_json(meeting, zone))
 
     @api.patch(f"{PREFIX}/meetings/{{meeting_id}}", response_model=cli.MeetingOut,
                tags=["meetings"])

@@ -1,7 +1,8 @@
 """The pages' only script (served from ``/static/face.js``, so the CSP needs no inline code).
 
 Clicking a suggested free slot opens the booking dialog with its start filled in; clicking a
-1:1 booked here opens the "Cancel session" dialog for it. The dialogs are ordinary forms
+1:1 booked here, or one carrying the product's reference that another installation booked,
+opens the "Cancel session" dialog for it. The dialogs are ordinary forms
 (with their CSRF token) that the server answers; the script only fills them in.
 """
 
@@ -18,15 +19,27 @@ FACE_JS = r"""// wfm-bridge pages: click a suggested slot to book it, a 1:1 book
     book.querySelector('[name=description]').focus();
   }
 
+  function showCancel(meetingId, at, summary) {
+    cancel.querySelector('[name=meeting_id]').value = meetingId;
+    cancel.querySelector('[name=at]').value = at;
+    cancel.querySelector('.what').textContent = summary;
+    cancel.showModal();
+  }
+
   function openCancel(block) {
     var rows = document.querySelectorAll('tr[data-activity-id]');
     for (var i = 0; i < rows.length; i++) {
       if (rows[i].dataset.activityId === block.dataset.activityId) {
-        cancel.querySelector('[name=meeting_id]').value = rows[i].dataset.meetingId;
-        cancel.querySelector('.what').textContent = rows[i].dataset.summary;
-        cancel.showModal();
+        showCancel(rows[i].dataset.meetingId, '', rows[i].dataset.summary);
         return;
       }
+    }
+    if (block.dataset.reference) {
+      // not in this installation's ledger: the server finds it by its reference, that day
+      showCancel(block.dataset.reference, block.dataset.start,
+        block.dataset.start.slice(0, 16).replace('T', ' ') + ': ' +
+        block.dataset.activity + ' (booked by another installation, ref ' +
+        block.dataset.reference + ')');
     }
   }
 
@@ -34,7 +47,9 @@ FACE_JS = r"""// wfm-bridge pages: click a suggested slot to book it, a 1:1 book
     var block = event.target.closest('.block');
     if (!block) { return; }
     if (book && block.dataset.type === 'wfm-free-slot') { openBook(block); }
-    else if (cancel && block.classList.contains('mine')) { openCancel(block); }
+    else if (cancel && (block.classList.contains('mine') || block.dataset.reference)) {
+      openCancel(block);
+    }
   });
   document.querySelectorAll('dialog [data-close]').forEach(function (button) {
     button.addEventListener('click', function () { button.closest('dialog').close(); });

@@ -158,9 +158,11 @@ def _dialogs(page: OneToOnes) -> str:
     )
     cancel = (
         '<dialog id="cancel-dialog"><form method="post" action="/one-to-ones/cancel">'
-        f'<h3>1:1 booked here</h3><p class="what"></p>{hidden}'
+        f'<h3>Cancel this 1:1</h3><p class="what"></p>{hidden}'
         f'<input type="hidden" name="minutes" value="{page.minutes}">'
         '<input type="hidden" name="meeting_id" value="">'
+        # a 1:1 another installation booked: its start, so it is looked up on its day
+        '<input type="hidden" name="at" value="">'
         '<div class="actions"><button class="quiet" type="button" data-close>Close</button>'
         '<button class="danger" type="submit" id="cancel-submit">Cancel session</button></div>'
         "</form></dialog>"
@@ -176,6 +178,7 @@ def one_to_ones_body(page: OneToOnes) -> tuple[str, str]:
     css, calendar = embedded_calendar(page.view, f"1:1s with {page.agent}")
     hint = (
         '<p class="hint">Green dashed blocks are suggested free slots: click one, describe '
-        "the session, Book. Click a ★ 1:1 booked here to cancel it.</p>"
+        "the session, Book. Click a ★ 1:1 booked here, or a 1:1 another installation "
+        "booked (it carries its reference), to cancel it.</p>"
     )
     return css, hint + calendar + _booked_table(page, zone) + _dialogs(page)

@@ -40,7 +40,8 @@ button.danger { background: #a32020; border-color: #a32020; }
 .hint { background: #f6f7f9; border: 1px solid #dde1e6; }
 .block[data-type="wfm-free-slot"] { cursor: pointer; outline: 2px dashed #2e7d32;
   outline-offset: -2px; }
-.block.mine { cursor: pointer; }
+.block.mine, .block.referenced { cursor: pointer; }
+.block.referenced { outline: 2px dotted #111; outline-offset: -2px; }
 dialog { border: 1px solid #888; border-radius: 8px; padding: 16px 20px; min-width: 360px; }
 dialog form { display: flex; flex-direction: column; gap: 10px; }
 dialog label { display: flex; flex-direction: column; gap: 3px; font-weight: 600; }

@@ -19,6 +19,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from wfm_bridge.core.day_grid import parse_date, parse_zone, today_in
+from wfm_bridge.core.meeting_verify import Presence
 from wfm_bridge.host.http.access import SESSION_COOKIE, Face, face, page_caller
 from wfm_bridge.host.http.calendar_page import CalendarQuery, calendar_body, calendar_form
 from wfm_bridge.host.http.errors import ForbiddenError, status_for
@@ -28,6 +29,7 @@ from wfm_bridge.host.http.one_to_ones import with_slots as add_slots
 from wfm_bridge.host.http.page_shell import SCRIPT_PATH, message, nav, page
 from wfm_bridge.host.http.schemas import parse_start
 from wfm_bridge.host.http.tokens import TokenInfo
+from wfm_bridge.host.tenant import Tenant
 from wfm_bridge.ports.errors import InvalidInputError, WfmError
 from wfm_bridge.ports.models import Meeting, MeetingStatus
 from wfm_bridge.ports.provider import Capability
@@ -217,13 +219,19 @@ def _one_to_ones(
     tenant = f.bridge.tenant(caller.tenant)
     tz = tenant.settings.timezone
     agent = agent.strip()
-    view, booked, minutes = None, [], DEFAULT_MINUTES
+    view, minutes = None, DEFAULT_MINUTES
+    booked: list[Meeting] = []
     try:
         minutes = _int(minutes_text, DEFAULT_MINUTES, "the length")
         if agent:
             today = today_in(f.bridge.clock, parse_zone(tz))
             view = tenant.schedules.view([agent], today, DAYS, tz)
-            booked = _booked(tenant.meetings.list_meetings(MeetingStatus.BOOKED), agent)
+            booked, gone = _still_booked(tenant, agent)
+            if gone:
+                notice = " ".join(filter(None, [notice, (
+                    f"{gone} 1:1(s) booked here for {agent} are no longer in the WFM system "
+                    "(cancelled elsewhere): recorded as cancelled here."
+                )]))
             # an unmapped agent: the calendar says so, and the slot finder's refusal says why
             view = add_slots(view, tenant.slots.find(agent, today, DAYS, minutes, tz), minutes)
     except WfmError as exc:
@@ -240,9 +248,17 @@ def _one_to_ones(
     return _html(page("My 1-to-1s", shown, extra_css=css, script=True), status)
 
 
-def _booked(meetings: list[Meeting], agent: str) -> list[Meeting]:
+def _still_booked(tenant: Tenant, agent: str) -> tuple[list[Meeting], int]:
+    """The agent's meetings booked here that the WFM system still holds, and how many it no
+    longer does (another installation cancelled them: now recorded as cancelled)."""
     wanted = agent.casefold()
-    return [m for m in meetings if m.agent_email.casefold() == wanted]
+    mine = [
+        m for m in tenant.meetings.list_meetings(MeetingStatus.BOOKED)
+        if m.agent_email.casefold() == wanted
+    ]
+    checked = tenant.meetings.verify(mine)
+    gone = sum(1 for _, presence in checked if presence is Presence.GONE)
+    return [m for m, _ in checked if m.status is MeetingStatus.BOOKED], gone
 
 
 def _notice(f: Face, caller: TokenInfo, done: str | None, meeting_id: str | None) -> str | None:
@@ -281,7 +297,8 @@ async def _write(request: Request, action: str) -> Response:
             )
             done = "booked"
         else:
-            meeting = tenant.meetings.cancel(_one(form, "meeting_id"))
+            on = _day_of(tenant, agent, _one(form, "at"))
+            meeting = tenant.meetings.cancel(_one(form, "meeting_id"), agent or None, on)
             done = "cancelled"
     except WfmError as exc:
         return _one_to_ones(
@@ -289,3 +306,14 @@ async def _write(request: Request, action: str) -> Response:
         )
     query = urlencode({"agent": agent, "minutes": minutes, "done": done, "meeting": meeting.id})
     return RedirectResponse(f"/one-to-ones?{query}", status_code=303)
+
+
+def _day_of(tenant: Tenant, agent: str, at: str) -> date | None:
+    """The date, in the agent's own zone, of a clicked 1:1's start (None when not given):
+    the day `wfm meetings cancel --on` names, where a 1:1 another installation booked is
+    looked up."""
+    if not at.strip() or not agent:
+        return None
+    when = parse_start(at, parse_zone("UTC"))
+    zone = parse_zone(tenant.slots.zone_of(agent, tenant.settings.timezone))
+    return when.astimezone(zone).date()

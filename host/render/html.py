@@ -15,6 +15,7 @@ from datetime import date
 from html import escape
 from zoneinfo import ZoneInfo
 
+from wfm_bridge.core.meeting_adopt import reference_in
 from wfm_bridge.host.render.layout import (
     Lane,
     Segment,
@@ -84,8 +85,11 @@ def _block(seg: Segment, lane: Lane, page: _Page) -> str:
     block = seg.block
     color = block_color(block, page.swatches)
     classes = ["block", f"av-{block.availability.value}"]
+    reference = reference_in(block.description)
     if block.created_here:
         classes.append("mine")
+    elif reference is not None:
+        classes.append("referenced")  # a 1:1 of the product another installation booked
     if seg.continues_before:
         classes.append("cont-before")
     if seg.continues_after:
@@ -111,6 +115,8 @@ def _block(seg: Segment, lane: Lane, page: _Page) -> str:
         "data-seg-end": f"{seg.end_min:g}",
         "data-created-here": "true" if block.created_here else "false",
     }
+    if reference is not None:
+        attrs["data-reference"] = reference
     rendered = " ".join(f'{k}="{escape(v)}"' for k, v in attrs.items())
     badge = f'<span class="badge">{STAR}</span> ' if block.created_here else ""
     desc = f' <span class="desc">{escape(block.description)}</span>' if block.description else ""

@@ -62,7 +62,7 @@ def wfm_register_adapters(registry: AdapterRegistry) -> None:
         description="Genesys Cloud WFM, coaching and external metrics (OAuth client)",
         credentials=(CLIENT_ID, CLIENT_SECRET),
         secret_patterns=(TOKEN_PATTERN,),
-        capabilities=("schedules", "one_to_ones", "scores"),
+        capabilities=("schedules", "one_to_ones", "scores", "teams"),
     )
 
 

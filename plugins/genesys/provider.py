@@ -1,20 +1,25 @@
 """GenesysProvider: the capability ports over Genesys Cloud (WFM, coaching, external metrics).
 
 - ScheduleSource: people are users (all states, paged); a user is an agent -- agent id = the
-  user id -- when a management unit lists them. Activity types are the business units'
-  activity codes (``countsAsWorkTime`` -> productive, category ``TimeOff`` -> time off,
-  ``interruptible`` as given). Activities come from the schedule search, planned under the
-  rate limit (schedules.py).
+  user id -- when a management unit lists them; each carries the id of the Genesys team it is
+  a member of (teams.py: members read per team, paged, under the rate limit). Activity types
+  are the business units' activity codes (``countsAsWorkTime`` -> productive, category
+  ``TimeOff`` -> time off, ``interruptible`` as given). Activities come from the schedule
+  search, planned under the rate limit (schedules.py).
 - OneToOneCalendar: a 1:1 is a coaching appointment (facilitator -- any user, a supervisor
   without a schedule too --, attendees, added to the schedule of each of them who is a
   scheduled agent) named ``<title> <description>``; its description carries the booking reference
   (``REFERENCE_MARK``), which ``find`` looks for. Cancelling deletes the appointment by id,
   which removes exactly its schedule activities; nothing else is ever deleted or edited.
 - ScoreSink: daily external-metric values, at most 100 per request (scores.py).
+- TeamSource: Genesys's teams (``GET /api/v2/teams``). An OAuth client whose role may not
+  read teams still lists people (without team ids, with a warning in the log); ``list_teams``
+  then raises the 403 as ``AuthError`` naming the permission to grant.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import closing
@@ -33,6 +38,7 @@ from wfm_bridge.plugins.genesys.schedules import (
     plan,
 )
 from wfm_bridge.plugins.genesys.scores import DayLedger
+from wfm_bridge.plugins.genesys.teams import TeamReader
 from wfm_bridge.plugins.genesys.units import Unit, Units
 from wfm_bridge.plugins.genesys.wire import (
     ActivityCode,
@@ -43,6 +49,7 @@ from wfm_bridge.plugins.genesys.wire import (
 from wfm_bridge.plugins.parallel import each_concurrently
 from wfm_bridge.ports.clock import Clock
 from wfm_bridge.ports.errors import (
+    AuthError,
     InvalidInputError,
     MissingKeyError,
     NotAvailableError,
@@ -58,11 +65,13 @@ from wfm_bridge.ports.models import (
     OneToOne,
     ProviderPerson,
     ScorePush,
+    Team,
 )
 from wfm_bridge.ports.one_to_one_calendar import cancel_each, removal_order
 from wfm_bridge.ports.ratelimit import RateLimiter
 from wfm_bridge.ports.score_sink import Cadence
 
+log = logging.getLogger("wfm.genesys")
 REFERENCE_MARK = "wfm-bridge ref:"
 _FONT = {"Light": "#ffffff", "Dark": "#000000"}
 
@@ -106,6 +115,9 @@ class GenesysProvider:
         )
         self.api = GenesysApi(self.client)
         self.units = Units(self.api)
+        self.teams = TeamReader(
+            self.client, page_size=config.page_size, concurrency=config.concurrency
+        )
         self.ledger = ledger or DayLedger()
         self._metrics: list[MetricDefinition] | None = None
 
@@ -123,8 +135,10 @@ class GenesysProvider:
         next(iter(self.api.users(page_size=1)), None)
 
     def list_people(self) -> list[ProviderPerson]:
-        """Every user, each once; agents (in a management unit) carry their user id."""
+        """Every user, each once; agents (in a management unit) carry their user id, members
+        of a team its id."""
         agents = self.units.agents()
+        team_ids = self._team_ids()
         people: dict[str, ProviderPerson] = {}
         for user in self.api.users(page_size=self.config.page_size):
             first, _, last = user.name.strip().partition(" ")
@@ -137,9 +151,17 @@ class GenesysProvider:
                     last_name=last,
                     email=user.email or None,
                     active=user.state == "active",
+                    team_ids=team_ids.get(user.id, []),
                 ),
             )
         return list(people.values())
+
+    def _team_ids(self) -> dict[str, list[str]]:
+        try:
+            return self.teams.team_ids()
+        except AuthError as exc:  # the users were readable: this client may not read teams
+            log.warning("people listed without their teams: %s", exc)
+            return {}
 
     def list_activity_types(self) -> list[ActivityType]:
         """Every activity code of every business unit (by id, first one wins)."""
@@ -193,6 +215,12 @@ class GenesysProvider:
             max_days=self.config.search_days,
             max_users=self.config.search_users,
         )
+
+    # --- TeamSource -----------------------------------------------------------------------
+
+    def list_teams(self) -> list[Team]:
+        """Every team of the organisation, each once."""
+        return [Team(id=t.id, name=t.name or t.id) for t in self.teams.teams()]
 
     # --- OneToOneCalendar ---------------------------------------------------------------
 

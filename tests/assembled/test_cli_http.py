@@ -269,6 +269,17 @@ def test_two_installations_of_a_tenant_one_books_in_both_calendars_the_other_can
         (p, "bulk delete by id") for p in parts
     }
     assert state.ledger.trimmed == []
+    isolate(monkeypatch, tmp_path / "first")  # back to the booking installation
+    recorded = first(*at, "meetings", "list", "--json").json()  # its ledger, as recorded
+    assert recorded["verified"] is False and recorded["items"][0]["status"] == "booked"
+    assert "--verify" in first(*at, "meetings", "list").out  # says it is only the record
+    checked = first(*at, "meetings", "list", "--verify", "--json")
+    assert checked.code == 0, checked.err
+    (gone,) = checked.json()["items"]
+    assert checked.json()["verified"] is True
+    assert (gone["id"], gone["in_provider"], gone["status"]) == (meeting["id"], "gone",
+                                                                "cancelled")  # fmt: skip
+    assert "0 gone" in first(*at, "meetings", "list", "--verify").out  # settled: not again
     again = first(*at, "meetings", "cancel", meeting["id"], "--json")  # the booker: gone, done
     assert again.code == 0 and again.json()["status"] == "cancelled"
     assert state.activities == before

@@ -24,7 +24,7 @@ from wfm_bridge.plugins.assembled.provider import AssembledProvider
 from wfm_bridge.plugins.assembled.wire import from_unix
 from wfm_bridge.plugins.emulation.faults import Fault
 from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
-from wfm_bridge.ports.models import Activity, ActivityType, ProviderPerson, ScorePush
+from wfm_bridge.ports.models import Activity, ActivityType, ProviderPerson, ScorePush, Team
 
 GOOD_KEY = "sk_live_" + "g" * 32  # the only key the emulator accepts
 MEETING_TYPE = ActivityType(id="t-1to1", name="Meeting")  # what Assembled books 1:1s as
@@ -75,6 +75,10 @@ class AssembledEmulatorHarness:
     ) -> None:
         """Load into the emulator, ids as given."""
         seed(self.emulator.state, people, activity_types, activities)
+
+    def seed_teams(self, teams: Sequence[Team]) -> None:
+        """Load teams into the emulator (people carry their ids in ``teams``)."""
+        seed(self.emulator.state, teams=teams)
 
     def server_activities(self) -> list[Activity]:
         """Every activity the emulator holds, unclipped."""

@@ -6,11 +6,12 @@ tests in tests/genesys). Credentials are the OAuth client's ``client_id`` and th
 the samples it must catch are real tokens the emulator issues. The backdoor translates the
 suite's terms into Genesys's: one business unit holding every activity type as an activity
 code; people as users (id = the agent id, else the person id), agents in one management
-unit; each seeded activity as a shift of its own whose id is the activity's (the provider
-names a shift's first activity by the shift id). ``server_scores`` expands each stored daily
-value into the evaluations the provider's day ledger says it is made of, each carrying the
-stored value (exact when a user has one evaluation a day, as in the suite); a doubled daily
-value would show as doubled evaluations.
+unit, each a member of the Genesys teams its ``team_ids`` name (teams seeded by
+``seed_teams``, before or after their members); each seeded activity as a shift of its own
+whose id is the activity's (the provider names a shift's first activity by the shift id).
+``server_scores`` expands each stored daily value into the evaluations the provider's day
+ledger says it is made of, each carrying the stored value (exact when a user has one
+evaluation a day, as in the suite); a doubled daily value would show as doubled evaluations.
 """
 
 from __future__ import annotations
@@ -35,13 +36,14 @@ from wfm_bridge.plugins.genesys.emulator.seed import (
     management_unit_wire,
 )
 from wfm_bridge.plugins.genesys.emulator.server import EmulatorServer
+from wfm_bridge.plugins.genesys.emulator.teams import team_wire
 from wfm_bridge.plugins.genesys.plugin import TOKEN_PATTERN
 from wfm_bridge.plugins.genesys.provider import GenesysProvider
 from wfm_bridge.plugins.genesys.schedules import ActivityStream
 from wfm_bridge.plugins.genesys.scores import DayLedger
 from wfm_bridge.plugins.genesys.wire import AgentSchedules, parse
 from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
-from wfm_bridge.ports.models import Activity, ActivityType, ProviderPerson, ScorePush
+from wfm_bridge.ports.models import Activity, ActivityType, ProviderPerson, ScorePush, Team
 
 CLIENT_ID = "0b5c1a2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d"
 CLIENT_SECRET = "s3cr3t-" + "x" * 36
@@ -58,7 +60,7 @@ class GenesysEmulatorHarness:
 
     name = "genesys_emulator"
     paging_people = 25
-    capabilities: tuple[str, ...] = ("schedules", "one_to_ones", "scores")
+    capabilities: tuple[str, ...] = ("schedules", "one_to_ones", "scores", "teams")
     credentials: Mapping[str, str] = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
     secret_fields: tuple[str, ...] = ("client_secret",)
     secret_patterns: tuple[str, ...] = (TOKEN_PATTERN,)
@@ -124,14 +126,17 @@ class GenesysEmulatorHarness:
                     code["category"] = "TimeOff"
                 org.activity_codes[BU][t.id] = code
             for p in people:
+                user_id = p.agent_id or p.person_id
                 org.add_user(
                     user_wire(
-                        p.agent_id or p.person_id,
+                        user_id,
                         f"{p.first_name} {p.last_name}".strip(),
                         p.email,
                         "active" if p.active else "inactive",
                     )
                 )
+                for team_id in p.team_ids:
+                    state.teams.add_members(team_id, [user_id])
             agents = [p.agent_id for p in people if p.agent_id]
             if agents:
                 org.add_management_unit(management_unit_wire(MU, "Contract", BU, ZONE), agents)
@@ -140,6 +145,12 @@ class GenesysEmulatorHarness:
                 minutes = round((a.end.timestamp() - start) / 60)
                 slot = Slot(start, minutes, a.type_id, a.description)
                 state.schedules.add_shift(a.agent_id, Shift(a.id, [slot]))
+
+    def seed_teams(self, teams: Sequence[Team]) -> None:
+        """Genesys teams, ids and names as given (members come from the people's team ids)."""
+        with self.emulator.state.lock:
+            for t in teams:
+                self.emulator.state.teams.add_team(team_wire(t.id, t.name))
 
     def server_activities(self) -> list[Activity]:
         """Every activity the emulator holds, unclipped, named as the provider names them."""

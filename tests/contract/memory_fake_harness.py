@@ -18,7 +18,7 @@ from wfm_bridge.plugins.memory_fake.provider import InMemoryProvider
 from wfm_bridge.plugins.memory_fake.snapshot import Snapshot
 from wfm_bridge.plugins.memory_fake.store import PersistentFakeBackend
 from wfm_bridge.ports.errors import UnavailableError
-from wfm_bridge.ports.models import Activity, ActivityType, ProviderPerson, ScorePush
+from wfm_bridge.ports.models import Activity, ActivityType, ProviderPerson, ScorePush, Team
 from wfm_bridge.testing.harness import ProviderHarness
 
 GOOD_KEY = "fake-key-" + "g" * 24  # memory_fake takes any key its backend accepts
@@ -86,6 +86,10 @@ class _Harness:
         """Insert into the backend's dicts."""
         raise NotImplementedError
 
+    def seed_teams(self, teams: Sequence[Team]) -> None:
+        """Insert into the backend's teams (people name them in ``team_ids``)."""
+        raise NotImplementedError
+
     def inject_outage(self) -> None:
         """Every call fails from now until ``reset``."""
         self.outage = True
@@ -115,6 +119,10 @@ class MemoryFakeHarness(_Harness):
     ) -> None:
         """Insert into the backend's dicts."""
         _insert(self.backend, people, activity_types, activities)
+
+    def seed_teams(self, teams: Sequence[Team]) -> None:
+        """Insert into the backend's teams."""
+        self.backend.teams.update({t.id: t for t in teams})
 
     def server_activities(self) -> list[Activity]:
         """The backend's activities."""
@@ -158,6 +166,12 @@ class PersistentMemoryFakeHarness(_Harness):
         with backend.editing():
             _insert(backend, people, activity_types, activities)
 
+    def seed_teams(self, teams: Sequence[Team]) -> None:
+        """Insert under the file lock and save."""
+        backend = self._open()
+        with backend.editing():
+            backend.teams.update({t.id: t for t in teams})
+
     def server_activities(self) -> list[Activity]:
         """Activities as stored in the file."""
         return list(self._open().activities.values())
@@ -172,6 +186,7 @@ class PersistentMemoryFakeHarness(_Harness):
         backend = self._open()
         with backend.editing():
             backend.people, backend.activity_types, backend.activities = {}, {}, {}
+            backend.teams = {}
             backend.scores, backend.score_batches, backend.deleted_ids = {}, [], []
 
 

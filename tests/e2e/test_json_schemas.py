@@ -36,7 +36,7 @@ ARGS: dict[str, Args] = {
                                 "--description", "coaching\x1b[31m", "--key", "k-1",
                                 "--force"],  # off schedule: this walk is about JSON
     "meetings cancel": lambda seen: [seen["meetings book"]["id"]],
-    "meetings list": lambda _: [],
+    "meetings list": lambda _: ["--verify"],  # checked in the WFM system: same schema
     "scores add": lambda _: ["--evaluation", "ev-1", "--agent", AGENT, "--score", "80"],
     "scores seed": lambda _: ["--count", "5"],
     "export run": lambda _: [],

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -182,3 +183,15 @@ def test_done_when_oliver_gets_slots_inside_his_shift_and_off_duty_is_refused(wf
     assert first.code == 0, first.err
     assert first.json()["id"] == again.json()["id"]
     assert wfm("meetings", "list", "--json").json()["count"] == 1
+
+
+def test_slots_wholly_in_the_past_name_the_agents_zone_and_today_there(wfm: Cli) -> None:
+    for zone in (("--tz", "agent"), ("--tz", "Asia/Tokyo"), ()):
+        past = wfm(*zone, "slots", AGENT, "--from", "2020-01-06", "--days", "5")
+        assert past.code == 2, zone
+        today = datetime.now(ZoneInfo("America/Chicago")).date()  # Ana's days are Chicago's
+        assert "(America/Chicago, the agent's zone)" in past.err, past.err
+        assert "(agent)" not in past.err
+        assert f"give --from {today} or later" in past.err or (
+            f"give --from {today + timedelta(days=1)} or later" in past.err  # midnight passed
+        )

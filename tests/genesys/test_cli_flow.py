@@ -178,3 +178,31 @@ def test_the_tour_tells_the_same_story_on_the_emulator(
     assert toured.code == 0, toured.err
     check_tour_story(toured.json()["items"])
     assert server.emulator.state.coaching.appointments == {}  # booked, then cancelled
+
+
+def test_teams_and_a_teams_schedule_through_the_cli(
+    wfm: Cli, server: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _signed_in(wfm, server, monkeypatch)
+
+    listed = wfm(*at, "teams", "--json")
+    assert listed.code == 0, listed.err
+    assert [t["name"] for t in listed.json()["items"]] == [
+        "Billing", "Onboarding", "Retention", "Tech Support", "Weekend Crew"
+    ]  # fmt: skip
+    table = wfm(*at, "teams")
+    assert table.code == 0 and "Retention" in table.out
+
+    start = _next_wednesday().date().isoformat()
+    shown = wfm(*at, "--tz", "agent", "schedule", "--team", " retention ", "--start", start,
+                "--days", "7", "--json")  # fmt: skip
+    assert shown.code == 0, shown.err
+    employees = shown.json()["employees"]
+    names = {e["employee"]["name"] for e in employees}
+    assert "Oliver Smith" in names and "Ana Lee" not in names
+    assert {e["timezone"] for e in employees} == {"Europe/London"}
+    assert all(len(e["days"]) == 7 for e in employees)
+    assert any(b["activity"] == "Shift" for e in employees for d in e["days"] for b in d["blocks"])
+
+    unknown = wfm(*at, "schedule", "--team", "Sales", "--days", "7")
+    assert unknown.code == 2 and "known teams: 'Billing'" in unknown.err

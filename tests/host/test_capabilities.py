@@ -3,81 +3,29 @@
 The ``readonly`` provider (a test plugin on the same hook real plugins use) declares only
 ``schedules``: it serves the demo organisation's schedules, and booking, cancelling, free
 slots and the score export are refused with "<provider> does not support <what>" (exit 2)
-without its factory ever being called.
+without its factory ever being called; teams with "<provider> has no teams".
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from e2e.cli_run import DEMO_ANCHOR, Cli, isolate
+from e2e.readonly_provider import ReadOnlyPlugin
 from local.auth_world import install
 
 from wfm_bridge import Bridge, Settings
-from wfm_bridge.plugins.memory_fake.backend import FakeWfmBackend
 from wfm_bridge.plugins.memory_fake.clock import InMemoryClock
-from wfm_bridge.plugins.memory_fake.demo import ACTIVITY_TYPES, demo_activities, demo_people
-from wfm_bridge.plugins.memory_fake.provider import InMemoryProvider
-from wfm_bridge.ports import hookimpl
 from wfm_bridge.ports.errors import InvalidInputError
-from wfm_bridge.ports.models import ActivityBatch, ActivityType, ProviderPerson
 from wfm_bridge.ports.one_to_one_calendar import OneToOneCalendar
 from wfm_bridge.ports.provider import Capability
-from wfm_bridge.ports.registry import AdapterRegistry, PortKind, ProviderContext
+from wfm_bridge.ports.registry import ProviderContext
 from wfm_bridge.ports.schedule_source import ScheduleSource
 from wfm_bridge.ports.score_sink import ScoreSink
 
 AGENT = "ana.lee@example.com"
 NO_CLOCK = InMemoryClock()
-
-
-class SchedulesOnly:
-    """A schedule source and nothing else."""
-
-    name = "readonly"
-
-    def __init__(self, backend: FakeWfmBackend) -> None:
-        self._inner = InMemoryProvider(backend)
-
-    def check_credentials(self) -> None:
-        """Always fine (no key)."""
-        self._inner.check_credentials()
-
-    def list_people(self) -> list[ProviderPerson]:
-        """The demo people."""
-        return self._inner.list_people()
-
-    def list_activity_types(self) -> list[ActivityType]:
-        """The demo activity types."""
-        return self._inner.list_activity_types()
-
-    def activities(
-        self, agent_ids: Sequence[str], start: datetime, end: datetime
-    ) -> Iterator[ActivityBatch]:
-        """The demo schedule."""
-        return self._inner.activities(agent_ids, start, end)
-
-
-@dataclass
-class ReadOnlyPlugin:
-    """Registers ``readonly`` (schedules only) and counts how often it is built."""
-
-    builds: int = 0
-
-    @hookimpl
-    def wfm_register_adapters(self, registry: AdapterRegistry) -> None:
-        """Register the schedules-only provider (``schedules`` is the default)."""
-        registry.add(PortKind.PROVIDER, "readonly", self._build, plugin="readonly_test")
-
-    def _build(self, ctx: ProviderContext) -> SchedulesOnly:
-        self.builds += 1
-        anchor = date.fromisoformat(DEMO_ANCHOR)
-        backend = FakeWfmBackend(demo_people(), ACTIVITY_TYPES, demo_activities(anchor))
-        return SchedulesOnly(backend)
 
 
 @pytest.fixture
@@ -131,6 +79,18 @@ def test_an_unsupported_command_is_refused_before_the_provider_is_built(
     assert f"readonly does not support {what}" in result.err
     assert "Traceback" not in result.err
     assert plugin.builds == 0
+
+
+@pytest.mark.parametrize(
+    "args", [("teams",), ("schedule", "--team", "Billing", "--days", "7")], ids=" ".join
+)
+def test_a_provider_without_teams_says_so(
+    wfm: Cli, plugin: ReadOnlyPlugin, args: tuple[str, ...]
+) -> None:
+    result = wfm("--provider", "readonly", *args)
+
+    assert result.code == 2, (result.out, result.err)
+    assert "readonly has no teams" in result.err and "Traceback" not in result.err
 
 
 def test_auth_status_says_the_provider_books_no_one_to_ones(wfm: Cli) -> None:

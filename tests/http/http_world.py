@@ -3,6 +3,7 @@ tenant tokens, and a client that sends a tenant's token."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -54,3 +55,20 @@ def face(
             app, follow_redirects=False, raise_server_exceptions=raise_server_exceptions
         ) as client:
             yield Face(bridge, client, tokens, app)
+
+
+def hidden(html: str, name: str) -> str:
+    """The value of the form field ``name`` in a page."""
+    found = re.search(rf'name="{name}" value="([^"]*)"', html)
+    assert found, f"no {name} field"
+    return found.group(1)
+
+
+def sign_in(f: Face, tenant: str = "default", next_page: str = "/calendar") -> str:
+    """Sign in through the form; returns the token."""
+    token: str = f.token(tenant)
+    form = f.client.get(f"/login?next={next_page}")
+    answer = f.client.post("/login", data={
+        "token": token, "next": next_page, "login_csrf": hidden(form.text, "login_csrf")})
+    assert answer.status_code == 303, answer.text
+    return token

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 from serve_world import new_token, serving, wfm
 
 from wfm_bridge import Bridge, Settings
@@ -169,7 +170,31 @@ def _book_and_cancel(page: Any, url: str, variant: str, in_wfm: Descriptions) ->
     _shot(page, f"{variant}-cancelled")
 
 
-def _run(browser: Any, url: str, token: str, variant: str, in_wfm: Descriptions) -> None:
+def _cancel_booked_elsewhere(
+    page: Any, variant: str, book_elsewhere: Callable[[], str], in_wfm: Descriptions
+) -> None:
+    """A 1:1 another installation booked: click it (it carries the reference), cancel it."""
+    reference = book_elsewhere()
+    page.reload()
+    theirs = page.locator(f".block.referenced[data-reference='{reference}']")
+    theirs.wait_for()
+    assert page.locator(".block.mine").count() == 0  # not in this installation's ledger
+    theirs.click()
+    assert page.locator("#cancel-dialog").is_visible()
+    assert "another installation" in page.inner_text("#cancel-dialog .what")
+    _shot(page, f"{variant}-cancel-elsewhere-dialog")
+    page.click("#cancel-submit")
+    page.wait_for_selector(".notice")
+    assert "Cancelled" in page.inner_text(".notice")
+    assert page.locator(f".block[data-reference='{reference}']").count() == 0
+    assert not any(reference in d for d in in_wfm()), "the 1:1 is still in the WFM system"
+    _shot(page, f"{variant}-cancelled-elsewhere")
+
+
+def _run(
+    browser: Any, url: str, token: str, variant: str, in_wfm: Descriptions,
+    book_elsewhere: Callable[[], str] | None = None,
+) -> None:
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     errors: list[str] = []
@@ -179,6 +204,8 @@ def _run(browser: Any, url: str, token: str, variant: str, in_wfm: Descriptions)
         _calendar(page, variant)
         _team(page, variant)
         _book_and_cancel(page, url, variant, in_wfm)
+        if book_elsewhere is not None:
+            _cancel_booked_elsewhere(page, variant, book_elsewhere, in_wfm)
     finally:
         context.close()
     assert errors == []
@@ -202,4 +229,21 @@ def test_book_and_cancel_by_clicking_on_the_assembled_emulator(
         wfm(tmp_path, *where, "auth", "set-key", stdin=KEY)
         token = new_token(tmp_path, "default")
         with serving(tmp_path, *where) as url:
-            _run(browser, url, token, "emulator", _emulator_descriptions(emulator))
+            _run(browser, url, token, "emulator", _emulator_descriptions(emulator),
+                 _booker(tmp_path / "elsewhere", server.base_url))
+
+
+def _booker(home: Path, base_url: str) -> Callable[[], str]:
+    """Books a 1:1 for the agent from another installation (its own data directory)."""
+
+    def book() -> str:
+        settings = Settings(data_dir=home, vault="memory", provider="assembled",
+                            provider_options={"base_url": base_url})
+        when = (datetime.now(UTC) + timedelta(days=2)).replace(hour=16, minute=0, second=0,
+                                                               microsecond=0)
+        with Bridge(settings) as bridge:
+            bridge.vault.put("default", "assembled", {"api_key": SecretStr(KEY)},
+                             bridge.clock.now())
+            return bridge.tenant("default").meetings.book(AGENT, when, 30, force=True).id
+
+    return book

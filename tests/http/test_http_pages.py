@@ -3,14 +3,13 @@ messages, every text escaped, no open redirect, a revoked token signs the page o
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from http_world import AGENT, Face, face, memory_settings
+from http_world import AGENT, Face, face, hidden, memory_settings, sign_in
 from pydantic import SecretStr
 
 from wfm_bridge.plugins.assembled.emulator.emulator import Emulator, EmulatorConfig
@@ -20,22 +19,6 @@ from wfm_bridge.ports.models import MeetingStatus
 
 EVIL = '<script>alert("x")</script>'
 KEY = "sk_live_" + "p" * 32
-
-
-def _hidden(html: str, name: str) -> str:
-    found = re.search(rf'name="{name}" value="([^"]*)"', html)
-    assert found, f"no {name} field"
-    return found.group(1)
-
-
-def sign_in(f: Face, tenant: str = "default", next_page: str = "/calendar") -> str:
-    """Sign in through the form; returns the token."""
-    token: str = f.token(tenant)
-    form = f.client.get(f"/login?next={next_page}")
-    answer = f.client.post("/login", data={
-        "token": token, "next": next_page, "login_csrf": _hidden(form.text, "login_csrf")})
-    assert answer.status_code == 303, answer.text
-    return token
 
 
 @pytest.fixture
@@ -56,9 +39,9 @@ def _slot(f: Face) -> datetime:
 
 def _book(f: Face, description: str, **changes: str) -> Any:
     page = f.client.get(f"/one-to-ones?agent={AGENT}")
-    form = {"csrf": _hidden(page.text, "csrf"), "agent": AGENT, "minutes": "30",
+    form = {"csrf": hidden(page.text, "csrf"), "agent": AGENT, "minutes": "30",
             "start": _slot(f).strftime("%Y-%m-%dT%H:%M"), "description": description,
-            "key": _hidden(page.text, "key"), **changes}
+            "key": hidden(page.text, "key"), **changes}
     return f.client.post("/one-to-ones/book", data=form)
 
 
@@ -70,7 +53,7 @@ def test_pages_need_a_session_and_sign_in_sets_an_httponly_strict_cookie(tmp_pat
         token = f.token("default")
         form = f.client.get("/login")
         answer = f.client.post("/login", data={
-            "token": token, "next": "/calendar", "login_csrf": _hidden(form.text, "login_csrf")})
+            "token": token, "next": "/calendar", "login_csrf": hidden(form.text, "login_csrf")})
         cookie = answer.headers["set-cookie"].lower()
         assert "httponly" in cookie and "samesite=strict" in cookie
         page = f.client.get("/calendar")
@@ -82,7 +65,7 @@ def test_pages_need_a_session_and_sign_in_sets_an_httponly_strict_cookie(tmp_pat
 def test_sign_in_refuses_a_bad_token_a_forged_form_and_an_open_redirect(tmp_path: Path) -> None:
     with face(memory_settings(tmp_path)) as f:
         form = f.client.get("/login")
-        nonce = _hidden(form.text, "login_csrf")
+        nonce = hidden(form.text, "login_csrf")
         bad = f.client.post("/login", data={"token": "wfmt_nope", "login_csrf": nonce})
         assert bad.status_code == 401 and "no valid token" in bad.text
         forged = f.client.post("/login", data={"token": f.token("default"), "login_csrf": "x"})
@@ -119,7 +102,7 @@ def test_book_and_cancel_through_the_forms_with_csrf(signed_in: Face) -> None:
     (meeting,) = ledger.all()
     assert f'data-meeting-id="{meeting.id}"' in page.text
     cancel = signed_in.client.post("/one-to-ones/cancel", data={
-        "csrf": _hidden(page.text, "csrf"), "agent": AGENT, "meeting_id": meeting.id})
+        "csrf": hidden(page.text, "csrf"), "agent": AGENT, "meeting_id": meeting.id})
     assert cancel.status_code == 303
     assert ledger.get(meeting.id).status is MeetingStatus.CANCELLED
 

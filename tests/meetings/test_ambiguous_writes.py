@@ -90,7 +90,7 @@ def test_reconcile_settles_pending_meetings_both_ways() -> None:
         world.meetings.book(ANA, AT_TEN + timedelta(hours=1), 30)
     assert [m.status for m in world.ledger.all()] == [MeetingStatus.PENDING] * 2
 
-    settled = world.meetings.reconcile()
+    settled = world.meetings.reconcile().settled
     assert [m.start for m in settled] == [AT_TEN]
     [kept] = world.ledger.all()  # the one that never reached the provider is forgotten
     assert kept.status is MeetingStatus.BOOKED
@@ -117,7 +117,7 @@ def test_ledger_failure_and_failing_cleanup_stays_pending_for_reconcile() -> Non
         world.meetings.book(ANA, AT_TEN, 30, key="k")
     [pending] = world.ledger.all()
     assert pending.status is MeetingStatus.PENDING
-    [booked] = world.meetings.reconcile()
+    [booked] = world.meetings.reconcile().settled
     assert world.ledger.booked_activity_ids() == set(world.backend.activities)
     assert booked.id == pending.id
 
@@ -130,7 +130,7 @@ def test_a_duplicate_found_on_read_back_is_removed() -> None:
     world.backend.activities[copy.id] = copy
     pending = meeting.model_copy(update={"status": MeetingStatus.PENDING})
     world.ledger.put(pending)
-    [settled] = world.meetings.reconcile()
+    [settled] = world.meetings.reconcile().settled
     assert settled.provider_activity_id == original.id
     assert list(world.backend.activities) == [original.id]
 
@@ -143,6 +143,6 @@ def test_reconcile_skips_a_meeting_another_process_is_writing() -> None:
         world.meetings.book(ANA, AT_TEN, 30)
     [pending] = world.ledger.all()
     with world.ledger.lock(pending.id):
-        assert world.meetings.reconcile() == []
+        assert world.meetings.reconcile().settled == []
     assert world.ledger.get(pending.id) == pending
-    assert [m.status for m in world.meetings.reconcile()] == [MeetingStatus.BOOKED]
+    assert [m.status for m in world.meetings.reconcile().settled] == [MeetingStatus.BOOKED]

@@ -101,7 +101,7 @@ def test_an_unconfirmed_delete_stays_pending_and_reconcile_finishes_it() -> None
     assert meeting.provider_activity_id in world.backend.activities
     replayed = world.meetings.book(ANA, AT_TEN, 30, key="k")  # never re-created or revived
     assert replayed.status is MeetingStatus.PENDING and replayed.cancelled_at is not None
-    [done] = world.meetings.reconcile()
+    [done] = world.meetings.reconcile().settled
     assert done.status is MeetingStatus.CANCELLED
     assert world.backend.activities == {}
     assert world.backend.calls["create_activity"] == 1

@@ -10,11 +10,17 @@ from typing import Any
 
 import pytest
 
-from meetings.world import ANA, BO, MEETING, NOW, World, make_world, shift
-from wfm_bridge.core.ledger import MeetingLedger
-from wfm_bridge.core.meetings import MeetingService
+from meetings.world import (
+    ANA,
+    BO,
+    MEETING,
+    NOW,
+    World,
+    make_world,
+    second_installation,
+    shift,
+)
 from wfm_bridge.plugins.memory_fake.backend import NewActivity
-from wfm_bridge.plugins.memory_fake.state import InMemoryStateStore
 from wfm_bridge.ports.errors import (
     NotFoundError,
     OutcomeUnknownError,
@@ -141,22 +147,11 @@ def test_a_facilitator_copy_landing_late_is_swept_by_reconcile() -> None:
         allow_conflicts=True,
     )
 
-    world.meetings.reconcile()
+    done = world.meetings.reconcile()
 
-    assert world.meetings.swept == [late.id]
+    assert done.swept == [late.id]
     assert set(ours(world, meeting.id)) == {"agent-ana", "agent-bo"}
     assert late.id not in world.backend.activities
-
-
-def _second_installation(world: World) -> MeetingService:
-    """Another installation of the same tenant: its own (empty) ledger, the same provider."""
-    return MeetingService(
-        world.provider,
-        world.mapper,
-        MeetingLedger(InMemoryStateStore(), world.ledger.tenant),
-        world.clock,
-        agents=lambda: ["agent-ana", "agent-bo"],
-    )
 
 
 def test_another_installation_cancels_by_reference_every_part_and_nothing_else() -> None:
@@ -164,7 +159,7 @@ def test_another_installation_cancels_by_reference_every_part_and_nothing_else()
     world = make_world(activities=(foreign,))
     meeting = world.meetings.book(ANA, AT_TEN, 30, "coaching", BO)
     other = world.meetings.book(BO, AT_TEN + timedelta(hours=2), 30)
-    second = _second_installation(world)
+    second = second_installation(world)
 
     cancelled = second.cancel(meeting.id, ANA, AT_TEN.date())
 
@@ -191,7 +186,7 @@ def test_cancelling_what_this_installation_does_not_know_says_what_to_give(
     world = make_world(activities=(shift("agent-ana", NOW, 8),))
     world.meetings.book(ANA, AT_TEN, 30)  # mtg-0001, on 2025-06-02
     before = dict(world.backend.activities)
-    cancel: Callable[..., object] = _second_installation(world).cancel
+    cancel: Callable[..., object] = second_installation(world).cancel
 
     with pytest.raises(UnknownIdError) as refused:
         cancel(meeting_id, agent, on)

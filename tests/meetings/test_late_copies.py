@@ -34,8 +34,8 @@ def test_a_late_copy_of_a_booked_meeting_is_removed_and_the_booked_one_kept() ->
     meeting = world.meetings.book(ANA, AT_TEN, 30, key="k")  # read back empty, created again
     copy = _land_late_copy(world, meeting)
 
-    assert world.meetings.reconcile() == []
-    assert world.meetings.swept == [copy.id]
+    done = world.meetings.reconcile()
+    assert done.settled == [] and done.swept == [copy.id]
     assert set(world.backend.activities) == {foreign.id, meeting.provider_activity_id}
     assert world.backend.deleted_ids == [copy.id]
     assert world.ledger.get(meeting.id) == meeting
@@ -48,10 +48,10 @@ def test_a_late_copy_of_a_cancelled_meeting_is_removed() -> None:
     world.meetings.cancel(meeting.id)
     assert copy.id in world.backend.activities
 
-    world.meetings.reconcile()
+    done = world.meetings.reconcile()
 
     assert world.backend.activities == {}
-    assert world.meetings.swept == [copy.id]
+    assert done.swept == [copy.id]
 
 
 def test_a_forgotten_booking_is_remembered_until_it_ends_so_its_late_copy_goes() -> None:
@@ -71,9 +71,9 @@ def test_a_forgotten_booking_is_remembered_until_it_ends_so_its_late_copy_goes()
     )
     world.backend.activities[late.id] = late
 
-    world.meetings.reconcile()
+    done = world.meetings.reconcile()
 
-    assert world.backend.activities == {} and world.meetings.swept == ["late"]
+    assert world.backend.activities == {} and done.swept == ["late"]
     assert world.ledger.all() == []  # still no meeting: the booking failed
     world.clock.advance(timedelta(hours=3))  # the meeting's time has passed
     world.meetings.reconcile()
@@ -93,9 +93,9 @@ def test_the_sweep_leaves_foreign_and_unknown_marked_activities_alone() -> None:
     world = make_world(activities=(foreign, stranger))
     meeting = world.meetings.book(ANA, AT_TEN, 30)
 
-    world.meetings.reconcile()
+    done = world.meetings.reconcile()
 
-    assert world.meetings.swept == []
+    assert done.swept == []
     assert set(world.backend.activities) == {foreign.id, stranger.id, meeting.provider_activity_id}
     assert world.backend.deleted_ids == []
 

@@ -167,3 +167,14 @@ def make_world(
         classifier=classifier,
     )
     return World(clock, backend, provider, state, cache, mapper, catalog, ledger, meetings, slots)
+
+
+def second_installation(world: World) -> MeetingService:
+    """Another installation of the same tenant: its own (empty) ledger, the same provider."""
+    return MeetingService(
+        world.provider,
+        world.mapper,
+        MeetingLedger(InMemoryStateStore(), world.ledger.tenant),
+        world.clock,
+        agents=lambda: ["agent-ana", "agent-bo"],
+    )

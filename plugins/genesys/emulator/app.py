@@ -1,5 +1,6 @@
 """The emulator's HTTP face: Genesys Cloud's token endpoint and the API routes the plugin
-uses, behind the gate (gate.py), plus the admin routes (admin.py) and download links."""
+uses (the Teams API's in teams.py), behind the gate (gate.py), plus the admin routes
+(admin.py) and download links."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from wfm_bridge.plugins.genesys.emulator.responses import (
     json_body,
     json_response,
 )
+from wfm_bridge.plugins.genesys.emulator.teams import team_routes
 
 WFM = "/api/v2/workforcemanagement"
 METRICS = "/api/v2/employeeperformance/externalmetrics"
@@ -215,6 +217,7 @@ def build_app(emu: Emulator) -> ASGIApp:
         Route(f"{METRICS}/definitions", definitions, methods=["GET", "POST"]),
         Route(f"{METRICS}/definitions/{{id}}", definition, methods=["GET"]),
         Route(f"{METRICS}/data", metric_data, methods=["POST"]),
+        *team_routes(emu),
         *admin_routes(emu),
     ]
     handlers = {Rejected: rejected, HTTPException: http_error}

@@ -2,9 +2,11 @@
 
 The same people, activity types and schedules as memory_fake and the Assembled emulator, in
 Genesys's terms: one business unit; one management unit per demo team (its time zone is the
-team's); users whose id is the demo agent id (the person id for the supervisor, who is in
-no management unit); activity types as activity codes (ids kept); each agent's day as one
-shift of contiguous activities; one external metric, ``QA score``, for exported scores.
+team's) and one Genesys team of the same agents (with the team id memory_fake and the
+Assembled emulator give it); users whose id is the demo agent id (the person id for the
+supervisor, who is in no management unit nor team); activity types as activity codes (ids
+kept); each agent's day as one shift of contiguous activities; one external metric,
+``QA score``, for exported scores.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from wfm_bridge.plugins.genesys.emulator.ledger import WireDict
 from wfm_bridge.plugins.genesys.emulator.metrics import definition_wire
 from wfm_bridge.plugins.genesys.emulator.schedules import Shift, Slot
 from wfm_bridge.plugins.genesys.emulator.state import GenesysState
+from wfm_bridge.plugins.genesys.emulator.teams import team_wire
 from wfm_bridge.ports.models import ActivityType
 
 _NS = uuid.UUID("9d2c4b1e-7a3f-4e8d-b5c6-1f0e2d3c4b5a")
@@ -104,6 +107,7 @@ def seed_demo(state: GenesysState, today: date, anchor: date | None = None) -> d
         demo_anchor,
         demo_people,
         demo_schedule,
+        team_id_for,
     )
 
     anchor = anchor or demo_anchor(today)
@@ -120,10 +124,11 @@ def seed_demo(state: GenesysState, today: date, anchor: date | None = None) -> d
         org.add_business_unit(bu, codes)
         for team in TEAMS:
             mu_id = str(uuid.uuid5(_NS, f"mu:{team.name}"))
+            agents = [agent_id_for(name) for name in team.members]
             org.add_management_unit(
-                management_unit_wire(mu_id, team.name, DEMO_BU_ID, team.zone),
-                [agent_id_for(name) for name in team.members],
+                management_unit_wire(mu_id, team.name, DEMO_BU_ID, team.zone), agents
             )
+            state.teams.add_team(team_wire(team_id_for(team.name), team.name), agents)
         days: defaultdict[str, list[list[Slot]]] = defaultdict(list)
         for a in sorted(raw, key=lambda a: (a.agent_id, a.start)):
             start, end = a.start.timestamp(), a.end.timestamp()

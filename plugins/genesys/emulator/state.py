@@ -1,9 +1,9 @@
 """GenesysState: the emulated organisation's data, with one lock and one ledger.
 
-``org`` (users, business and management units, activity codes), ``schedules`` (published
-shifts), ``coaching`` (appointments), ``metrics`` (external metrics) and the results of
-schedule searches waiting to be downloaded. Thread-safe through ``lock``: the HTTP app and
-tests may touch it at the same time.
+``org`` (users, business and management units, activity codes), ``teams`` (teams and their
+members), ``schedules`` (published shifts), ``coaching`` (appointments), ``metrics`` (external
+metrics) and the results of schedule searches waiting to be downloaded. Thread-safe through
+``lock``: the HTTP app and tests may touch it at the same time.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from wfm_bridge.plugins.genesys.emulator.ledger import Ledger, WireDict
 from wfm_bridge.plugins.genesys.emulator.metrics import Metrics
 from wfm_bridge.plugins.genesys.emulator.responses import Rejected, parse_instant
 from wfm_bridge.plugins.genesys.emulator.schedules import Schedules, search_text
+from wfm_bridge.plugins.genesys.emulator.teams import Teams
 
 SEARCH_TOPIC = "v2.workforcemanagement.businessunits.{id}.agentschedules.search"
 
@@ -44,6 +45,7 @@ class GenesysState:
         self.wall = wall_clock
         self.ledger = Ledger()
         self.org = Org()
+        self.teams = Teams(self.org)
         self.schedules = Schedules()
         self.coaching = Coaching(self.org, self.schedules, lambda: self.ledger, wall_clock)
         self.metrics = Metrics(self.org, lambda: self.ledger, wall_clock)
@@ -54,6 +56,7 @@ class GenesysState:
         """Forget everything, ledger included."""
         with self.lock:
             self.org.clear()
+            self.teams.clear()
             self.schedules.clear()
             self.coaching.clear()
             self.metrics.clear()
