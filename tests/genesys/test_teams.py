@@ -15,7 +15,7 @@ import pytest
 from PureCloudPlatformClientV2.rest import ApiException
 from pydantic import SecretStr
 
-from wfm_bridge.plugins.assembled.emulator.faults import Fault
+from wfm_bridge.plugins.emulation.faults import Fault
 from wfm_bridge.plugins.genesys.config import GenesysConfig
 from wfm_bridge.plugins.genesys.emulator.emulator import Emulator
 from wfm_bridge.plugins.genesys.emulator.server import EmulatorServer
