@@ -45,10 +45,16 @@ def choose_format(fmt: ScheduleFormat, as_json: bool, output: Path | None) -> Sc
     if output is not None:
         if chosen is ScheduleFormat.TABLE:
             raise InvalidInputError("--output needs --format json, html or ics")
-        if output.is_dir():
-            raise InvalidInputError(f"--output {output} is a directory; give a file name")
         parent = output.parent if str(output.parent) else Path(".")
-        if not parent.is_dir():
+        try:
+            is_dir, parent_is_dir = output.is_dir(), parent.is_dir()
+        except OSError as exc:  # e.g. a name too long for the file system
+            raise InvalidInputError(
+                f"--output cannot be used ({exc.strerror or exc}); give another file name"
+            ) from None
+        if is_dir:
+            raise InvalidInputError(f"--output {output} is a directory; give a file name")
+        if not parent_is_dir:
             raise InvalidInputError(f"--output: directory {parent} does not exist; create it")
     return chosen
 
@@ -74,7 +80,10 @@ def encode(
 def _write_atomically(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` in one step (temporary file in the same directory)."""
     directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:64]}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise WfmError(f"could not write {path}: {exc.strerror or exc}; check the path") from exc
     try:
         umask = os.umask(0)
         os.umask(umask)

@@ -126,6 +126,13 @@ def test_json_output_file_matches_json_on_stdout(wfm: Cli, tmp_path: Path) -> No
     assert json.loads(out.read_text()) == wfm(*base, "--json").json()
 
 
+def test_a_file_name_at_the_file_systems_limit_is_written(wfm: Cli, tmp_path: Path) -> None:
+    out = tmp_path / ("x" * 250 + ".html")  # 255 bytes: the temporary file must stay shorter
+    result = wfm("schedule", AGENTS[0], *RANGE, "--format", "html", "--output", str(out))
+    assert result.code == 0, result.err
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]
+
+
 def test_terminal_table_stays_the_default(wfm: Cli) -> None:
     result = wfm("--tz", "America/Chicago", "schedule", AGENTS[0], *RANGE)
     assert result.code == 0, result.err
@@ -138,6 +145,7 @@ def test_terminal_table_stays_the_default(wfm: Cli) -> None:
         (("--format", "table", "--output", "x.txt"), "--output needs --format json, html or ics"),
         (("--json", "--format", "ics"), "--json contradicts --format ics"),
         (("--format", "html", "--output", "missing/dir/cal.html"), "does not exist"),
+        (("--json", "--output", "n" * 300), "File name too long"),  # found by the CLI fuzz
         (("--format", "pdf"), "--format"),
     ],
 )
