@@ -30,7 +30,7 @@ class TenantLease(Dto):
     tenant: str
     round_key: str
     worker: str
-    token: str  # this lease's own id: a renewal or release by a stale holder does nothing
+    token: str  # this lease's own id: a stale holder's renewal, release or finish does nothing
     until: AwareDatetime
 
 
@@ -60,6 +60,8 @@ class TenantClaims(Protocol):
     """Rounds, leases and finished runs shared by every export worker (see module doc).
 
     Every method is atomic: two workers claiming at the same moment get different tenants.
+    ``renew``, ``finish`` and ``hand_back`` act only while the lease's token still holds the
+    tenant; a worker whose renewal fails stops exporting the tenant before another page.
     """
 
     def open_round(
@@ -87,8 +89,9 @@ class TenantClaims(Protocol):
         ...
 
     def finish(self, lease: TenantLease, run: TenantRun) -> None:
-        """Record ``run`` as the tenant's finished run in the round and end the lease
-        (a later run of the same round replaces an earlier record)."""
+        """Record ``run`` as the tenant's finished run in the round and end the lease, if
+        the lease is still held: a stale holder's finish (its lease expired and the tenant
+        was claimed again) records nothing and changes nothing."""
         ...
 
     def hand_back(self, lease: TenantLease, now: datetime) -> None:

@@ -89,30 +89,39 @@ class InMemoryTenantClaims:
     def renew(self, lease: TenantLease, now: datetime, duration: timedelta) -> TenantLease | None:
         """Extend the lease if it is still ours."""
         with self._lock:
-            entry = self._tenants.get(lease.tenant)
-            if entry is None or entry.lease is None or entry.lease.token != lease.token:
+            entry = self._held(lease)
+            if entry is None:
                 return None
             entry.lease = lease.model_copy(update={"until": now + duration})
             return entry.lease
 
     def finish(self, lease: TenantLease, run: TenantRun) -> None:
-        """Record the run; end the lease if it is still ours."""
+        """Record the run and end the lease, if it is still ours (a stale holder's finish
+        does nothing)."""
         with self._lock:
-            entry = self._tenants.setdefault(lease.tenant, _Tenant())
+            entry = self._held(lease)
+            if entry is None:
+                return
             self._done[(lease.round_key, lease.tenant)] = run
             if entry.last_run is None or entry.last_run.finished_at <= run.finished_at:
                 entry.last_run = run
             entry.turn_at = run.finished_at
-            if entry.lease is not None and entry.lease.token == lease.token:
-                entry.lease = None
+            entry.lease = None
 
     def hand_back(self, lease: TenantLease, now: datetime) -> None:
         """End the lease unfinished; the tenant's turn moves to the back."""
         with self._lock:
-            entry = self._tenants.get(lease.tenant)
-            if entry is not None and entry.lease is not None and entry.lease.token == lease.token:
+            entry = self._held(lease)
+            if entry is not None:
                 entry.lease = None
                 entry.turn_at = now
+
+    def _held(self, lease: TenantLease) -> _Tenant | None:
+        """The tenant's entry while ``lease``'s token still holds it (caller has the lock)."""
+        entry = self._tenants.get(lease.tenant)
+        if entry is None or entry.lease is None or entry.lease.token != lease.token:
+            return None
+        return entry
 
     def unfinished(self, round_key: str, tenants: Sequence[str]) -> int:
         """Tenants with no finished run in the round."""

@@ -6,8 +6,11 @@ exporting), and the fleet needs a record anyway (which rounds a tenant finished,
 it, when, so ``wfm export status --all`` can tell). A claim is one ``UPDATE`` of the
 tenant's row picked by ``SELECT ... FOR UPDATE SKIP LOCKED``: concurrent workers never wait
 for each other and never get the same tenant. A lease expires (its worker died) and the row
-is free again; the lease token fences a stale holder's renewal or release. Times come from
-the workers (the Clock port): machines of a fleet keep NTP time, and leases are minutes.
+is free again; the lease token fences a stale holder's renewal, release or finish (each
+changes nothing unless the token still holds the row), and a claim retried after a lost
+answer finds the lease its first try committed (the token is chosen before the retries).
+Times come from the workers (the Clock port): machines of a fleet keep NTP time, and
+leases are minutes.
 
 ``done_round`` on the tenant's row repeats the newest finished round so the claim's own row
 lock re-checks it (READ COMMITTED re-evaluates a locked row's conditions, not a subquery's
@@ -142,7 +145,17 @@ class PostgresTenantClaims:
             "now": now,
             "round": round_key,
         }
-        row = self._db.run(lambda c: c.execute(_CLAIM, params).fetchone())
+
+        def take(c: Conn) -> tuple[Any, ...] | None:
+            # the token is chosen once, before the retries: when a try committed but its
+            # answer was lost, the retry finds that lease and returns it (a new claim would
+            # leave the first tenant leased to no one until its lease expired)
+            again = c.execute(
+                "SELECT tenant FROM wfm_fleet_tenants WHERE token = %s", (token,)
+            ).fetchone()
+            return again if again is not None else c.execute(_CLAIM, params).fetchone()
+
+        row = self._db.run(take)
         if row is None:
             return None
         return TenantLease(
@@ -162,9 +175,19 @@ class PostgresTenantClaims:
         return None if row is None else lease.model_copy(update={"until": until})
 
     def finish(self, lease: TenantLease, run: TenantRun) -> None:
-        """Record the run (replacing an earlier one of the round); end the lease if ours."""
+        """End the lease and record the run (replacing an earlier one of the round), only
+        while the lease's token still holds the tenant: a stale holder's finish does nothing."""
 
         def record(c: Conn) -> None:
+            # the lease row first: a stale token (the lease expired and was claimed again,
+            # or a retry after a lost answer: it was ended already) changes nothing
+            ended = c.execute(
+                "UPDATE wfm_fleet_tenants SET turn_at = %s, done_round = %s, worker = NULL, "
+                "lease_until = NULL, token = NULL WHERE tenant = %s AND token = %s RETURNING 1",
+                (run.finished_at, lease.round_key, lease.tenant, lease.token),
+            ).fetchone()
+            if ended is None:
+                return
             c.execute(
                 f"INSERT INTO wfm_fleet_runs ({_RUN_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s) "
                 "ON CONFLICT (round_key, tenant) DO UPDATE SET worker = excluded.worker, "
@@ -179,19 +202,6 @@ class PostgresTenantClaims:
                     run.outcome,
                     run.detail,
                 ),
-            )
-            c.execute(
-                "UPDATE wfm_fleet_tenants SET turn_at = %(at)s, done_round = %(round)s, "
-                "worker = CASE WHEN token = %(token)s THEN NULL ELSE worker END, "
-                "lease_until = CASE WHEN token = %(token)s THEN NULL ELSE lease_until END, "
-                "token = CASE WHEN token = %(token)s THEN NULL ELSE token END "
-                "WHERE tenant = %(tenant)s",
-                {
-                    "at": run.finished_at,
-                    "round": lease.round_key,
-                    "token": lease.token,
-                    "tenant": lease.tenant,
-                },
             )
 
         self._db.run(record)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, closing, contextmanager, nullcontext
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -148,7 +149,7 @@ def test_standings_show_the_newest_run_and_the_holder(open_claims: Opener, tmp_p
 
 
 @adapters
-def test_a_late_finish_of_the_same_round_replaces_the_first_record(
+def test_a_stale_holders_renew_and_finish_change_nothing(
     open_claims: Opener, tmp_path: Path
 ) -> None:
     with open_claims(tmp_path) as claims:
@@ -157,12 +158,26 @@ def test_a_late_finish_of_the_same_round_replaces_the_first_record(
         assert old is not None
         new = claims.claim(key, "w2", ["t"], T0 + LEASE, LEASE)  # the slow one's lease ran out
         assert new is not None
-        claims.finish(new, _run(new, T0 + LEASE, "busy"))  # it found the export lock held
-        claims.finish(old, _run(old, T0 + LEASE + timedelta(seconds=9)))  # the slow one ends
+        late = T0 + LEASE + timedelta(seconds=9)
+        assert claims.renew(old, late, LEASE) is None
+        claims.finish(old, _run(old, late))  # the slow one ends: it counts for nothing
         [standing] = claims.standings(["t"])
-        assert standing.last_run is not None and standing.last_run.worker == "slow"
-        assert standing.leased_by is None
-        assert claims.claim(key, "w3", ["t"], T0 + LEASE * 3, LEASE) is None  # finished
+        assert standing.last_run is None
+        assert (standing.leased_by, standing.leased_until) == ("w2", new.until)
+        assert claims.unfinished(key, ["t"]) == 1
+        assert claims.claim(key, "w3", ["t"], late, LEASE) is None  # still w2's
+        claims.hand_back(new, late)  # w2's turn ends unfinished: the round is not done for t
+        third = claims.claim(key, "w3", ["t"], late, LEASE)
+        assert third is not None
+        claims.finish(third, _run(third, late + timedelta(seconds=1)))
+        claims.finish(third, _run(third, late + timedelta(seconds=2), "failed"))  # again: no-op
+        claims.finish(new, _run(new, late + timedelta(seconds=3), "failed"))  # stale: no-op
+        assert claims.renew(third, late + timedelta(seconds=4), LEASE) is None  # it ended
+        [standing] = claims.standings(["t"])
+        assert standing.last_run is not None and standing.leased_by is None
+        assert (standing.last_run.worker, standing.last_run.outcome) == ("w3", "ok")
+        assert claims.unfinished(key, ["t"]) == 0
+        assert claims.claim(key, "w4", ["t"], T0 + LEASE * 3, LEASE) is None  # finished
 
 
 @adapters
@@ -192,3 +207,56 @@ def test_concurrent_workers_never_share_a_tenant(
             t.join()
         assert sorted(t for t, _ in taken) == names  # each exactly once
         assert claims.unfinished(key, names) == 0
+
+
+class _LosesAnswers:
+    """A connection pool whose next ``lose`` operations commit, then fail as a connection
+    dropped before the answer arrived would (so ``PgDatabase.run`` retries them)."""
+
+    def __init__(self, pool: Any) -> None:
+        self._pool = pool
+        self.lose = 0
+
+    @contextmanager
+    def connection(self, timeout: float) -> Iterator[Any]:
+        with self._pool.connection(timeout=timeout) as conn:
+            yield conn  # PgDatabase.run commits before this returns
+        if self.lose:
+            self.lose -= 1
+            import psycopg
+
+            raise psycopg.OperationalError("server closed the connection unexpectedly")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._pool, name)
+
+
+@servers.needs_postgres
+def test_operations_retried_after_a_lost_answer_take_effect_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wfm_bridge.plugins.postgres.claims import PostgresTenantClaims
+    from wfm_bridge.plugins.postgres.database import PgDatabase
+
+    db = PgDatabase(servers.postgres_dsn(), servers.schema_for(tmp_path), InMemoryClock(T0))
+    with closing(PostgresTenantClaims(db)) as claims:
+        tenants = ["a", "b"]
+        key = claims.open_round("r", tenants, T0, HOUR)
+        pool = _LosesAnswers(db._pool)
+        monkeypatch.setattr(db, "_pool", pool)
+        pool.lose = 1
+        lease = claims.claim(key, "w", tenants, T0, LEASE)
+        assert pool.lose == 0  # the first try committed and its answer was lost
+        assert lease is not None and lease.tenant == "a"
+        held = {s.tenant: s.leased_by for s in claims.standings(tenants)}
+        assert held == {"a": "w", "b": None}  # one lease, the one returned: none orphaned
+        pool.lose = 1
+        renewed = claims.renew(lease, T0 + LEASE / 2, LEASE)
+        assert renewed is not None and renewed.until == T0 + LEASE * 3 / 2
+        pool.lose = 1
+        claims.finish(renewed, _run(renewed, T0 + LEASE))  # the retry finds it ended: no-op
+        [a, b] = claims.standings(tenants)
+        assert a.last_run is not None and a.last_run.outcome == "ok" and a.leased_by is None
+        other = claims.claim(key, "w2", tenants, T0 + LEASE, LEASE)
+        assert other is not None and other.tenant == "b"
+        assert claims.unfinished(key, tenants) == 1
