@@ -10,7 +10,10 @@ round are unfinished, waiting while the last ones are leased elsewhere, so the t
 worker that died (its lease expired) is picked up within one lease. A tenant gets a turn of
 at most ``FleetPolicy.turn``: a longer backlog stops at a page boundary (checkpointed, as
 on SIGTERM), is handed back and resumes after every other tenant had its turn, so a huge
-backlog never starves the rest. The export's checkpoint rules are untouched.
+backlog never starves the rest. A worker whose lease renewal fails (the lease expired and
+another worker took the tenant, or the claims server cannot confirm it) stops its turn at
+once, before another page, and records nothing: what it sent is checkpointed and the
+tenant's holder resumes from there. The export's checkpoint rules are untouched.
 
 Time and waiting come from the Clock port and stopping from a ``threading.Event`` (the CLI
 sets it on SIGTERM/Ctrl-C), so tests drive the loop with a fake clock. A failing run is
@@ -175,7 +178,7 @@ class HourlyExportWorker:
         """Export the leased tenant for one turn, renewing the lease between pages."""
         started = self._clock.now()
         turn_ends = started + self._fleet.turn
-        held = [lease]
+        held: list[TenantLease | None] = [lease]  # None once the lease is lost
         asked = [0]
 
         def should_stop() -> bool:
@@ -183,20 +186,20 @@ class HourlyExportWorker:
             asked[0] += 1
             # the export asks before its first page too: a turn always gets one page in,
             # else a turn shorter than a page would hand the tenant back forever
-            if self._stop.is_set() or (asked[0] > 1 and now >= turn_ends):
+            if held[0] is None or self._stop.is_set() or (asked[0] > 1 and now >= turn_ends):
                 return True
             if held[0].until - now <= self._fleet.lease / 2:
-                renewed = self._safely(
-                    "renew a lease", lambda: claims.renew(held[0], now, self._fleet.lease)
-                )
-                if renewed is not None:
-                    held[0] = renewed
+                held[0] = self._renew(claims, held[0], now)
+                return held[0] is None
             return False
 
         outcome = self._run_tenant(lease.tenant, should_stop)
         now = self._clock.now()
+        if held[0] is None:  # fenced: the tenant's new holder resumes from the checkpoint
+            return outcome
+        kept = held[0]
         if isinstance(outcome, ExportReport) and outcome.stopped_early:
-            self._safely("hand a tenant back", lambda: claims.hand_back(held[0], now))
+            self._safely("hand a tenant back", lambda: claims.hand_back(kept, now))
             return outcome
         run = TenantRun(
             tenant=lease.tenant,
@@ -207,8 +210,28 @@ class HourlyExportWorker:
             outcome=_outcome_name(outcome),
             detail=_detail(outcome),
         )
-        self._safely("record a finished run", lambda: claims.finish(held[0], run))
+        self._safely("record a finished run", lambda: claims.finish(kept, run))
         return outcome
+
+    def _renew(self, claims: TenantClaims, lease: TenantLease, now: datetime) -> TenantLease | None:
+        """The renewed lease, or None: the turn must stop at once, before another page.
+
+        Lost (it expired and another worker claimed the tenant) or not confirmed (the claims
+        server is unreachable): either way this worker can no longer prove the tenant is
+        its own, so it stops at a page boundary; what was sent is checkpointed, and the
+        tenant's next holder resumes from there (an unconfirmed lease simply runs out)."""
+        try:
+            renewed = claims.renew(lease, now, self._fleet.lease)
+        except WfmError as exc:
+            self._log.warning(
+                "export %s: cannot renew its lease (%s); stopping its turn", lease.tenant, exc
+            )
+            return None
+        if renewed is None:
+            self._log.warning(
+                "export %s: lease lost to another worker; stopping its turn", lease.tenant
+            )
+        return renewed
 
     def _safely(self, what: str, step: Callable[[], _T]) -> _T | None:
         """A claims call whose failure (its server restarting) costs a pause, not the loop."""

@@ -187,6 +187,73 @@ def test_a_claims_server_restart_costs_a_pause_not_the_worker(
     assert "cannot claim a tenant (PostgreSQL at db:5432 is unreachable)" in caplog.text
 
 
+def _pages_per_call(
+    backlogs: Backlogs, export: Callable[[str, Callable[[], bool]], ExportReport]
+) -> tuple[list[int], Callable[[str, Callable[[], bool]], ExportReport]]:
+    """``export``, and the pages each of its calls sent (in call order)."""
+    sent: list[int] = []
+
+    def run(tenant: str, should_stop: Callable[[], bool]) -> ExportReport:
+        report = export(tenant, should_stop)
+        sent.append(report.sent)
+        return report
+
+    return sent, run
+
+
+def test_a_worker_whose_lease_was_lost_exports_no_more_pages(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    clock = InMemoryClock(START)
+    backlogs = Backlogs(clock, {"t": 4}, page=LEASE + timedelta(seconds=30))  # a slow page
+    claims = InMemoryTenantClaims()
+    key = claims.open_round("hourly:x", ["t"], clock.now(), timedelta(hours=1))
+    rival: list[TenantLease | None] = []
+    export = backlogs.export_for("slow")
+
+    def a_rival_claims_meanwhile(tenant: str, should_stop: Callable[[], bool]) -> ExportReport:
+        def stopping() -> bool:
+            if not rival:  # the slow page outlasted the lease: another worker took the tenant
+                rival.append(claims.claim(key, "rival", [tenant], clock.now(), LEASE))
+            return should_stop()
+
+        return export(tenant, stopping)
+
+    sent, counted = _pages_per_call(backlogs, a_rival_claims_meanwhile)
+    worker = _worker(backlogs, claims, "slow")
+    worker._export = counted
+    caplog.set_level(logging.WARNING, logger="wfm.export")
+    worker.run_cycle(key)
+
+    assert rival[0] is not None and rival[0].worker == "rival"
+    # the first turn stopped at the failed renewal; the rival (dying) sent nothing, and the
+    # slow worker's second turn, once the rival's lease ran out, resumed from the checkpoint
+    assert sent == [1, 3] and backlogs.sent == {"t": 4}
+    assert "export t: lease lost to another worker; stopping its turn" in caplog.text
+    [standing] = claims.standings(["t"])
+    assert standing.last_run is not None and standing.last_run.worker == "slow"
+    assert standing.last_run.started_at >= rival[0].until  # only the second turn counted
+
+
+class UnreachableRenewals(InMemoryTenantClaims):
+    """Claims whose server cannot be reached for renewals."""
+
+    def renew(self, lease: TenantLease, now: datetime, duration: timedelta) -> TenantLease | None:
+        raise UnavailableError("PostgreSQL at db:5432 is unreachable")
+
+
+def test_a_lease_that_cannot_be_renewed_stops_the_turn_too() -> None:
+    clock = InMemoryClock(START)
+    backlogs = Backlogs(clock, {"t": 3}, page=LEASE)
+    claims = UnreachableRenewals()
+    sent, counted = _pages_per_call(backlogs, backlogs.export_for("w"))
+    worker = _worker(backlogs, claims, "w", turn=timedelta(hours=1))
+    worker._export = counted
+    worker.run_cycle(claims.open_round("hourly:x", ["t"], clock.now(), timedelta(hours=1)))
+    assert sent == [1, 1, 1]  # one page per lease: never a page the lease does not cover
+    assert backlogs.sent == {"t": 3}
+
+
 def test_the_hourly_fleet_worker_runs_each_hour_and_a_joiner_waits_for_the_next() -> None:
     clock = InMemoryClock(START)
     backlogs = Backlogs(clock, {"a": 1})
