@@ -273,7 +273,7 @@ def _span(meeting: Meeting, zone: ZoneInfo) -> str:
 
 
 _IN_WFM = {
-    None: "-", "present": "present", "gone": "gone (now cancelled here)",
+    None: "-", "present": "present", "gone": "not found: `wfm meetings cancel` it to settle",
     "partial": "partly gone: cancel it to remove the rest",
 }
 
@@ -304,7 +304,10 @@ def _print_meetings(
     out.print(table)
     if verified:
         gone = sum(1 for _, presence in listed if presence == "gone")
-        out.print(f"checked in the WFM system: {gone} gone (cancelled elsewhere)")
+        out.print(
+            f"checked in the WFM system: {gone} not found over their time (cancelled elsewhere, "
+            "or moved there); this record is unchanged: `wfm meetings cancel ID` settles one"
+        )
     else:
         out.print(
             "statuses as this installation recorded them; another installation may have "
