@@ -83,7 +83,9 @@ def register(app: typer.Typer) -> None:
             ..., help="A meeting id (`wfm meetings list`, or the `(ref mtg-...)` in a schedule)."
         ),
         agent: str = typer.Option(
-            None, "--agent", help="Its agent (email), for a meeting another installation booked."
+            None, "--agent",
+            help="Its agent (email or unique display name), for a meeting another installation "
+            "booked.",
         ),
         on: str = typer.Option(
             None, "--on", help="Its day, YYYY-MM-DD in the agent's zone (with --agent)."
@@ -97,7 +99,8 @@ def register(app: typer.Typer) -> None:
 
         rt = runtime(ctx)
         day = parse_date(on, "--on") if on else None
-        meeting = rt.tenant.meetings.cancel(meeting_id, agent, day)
+        who = rt.tenant.resolve_people([agent])[0] if agent else None
+        meeting = rt.tenant.meetings.cancel(meeting_id, who, day)
         if as_json:
             print_json(meeting_out_json(meeting, _zone(rt.settings.timezone).key))
             return
