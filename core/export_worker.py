@@ -289,4 +289,8 @@ def _outcome_name(outcome: Outcome) -> str:
 def _detail(outcome: Outcome) -> str:
     if isinstance(outcome, ExportReport):
         return f"sent {outcome.sent} in {outcome.batches} batch(es)"
-    return " ".join(str(outcome).split())[:300]
+    if isinstance(outcome, WfmError):  # our own messages: adapters redact what they say
+        return " ".join(str(outcome).split())[:300]
+    # anything else may carry a URL or a header a library put in its text: the name only
+    # (the full exception goes to the worker's log, through the redacting filter)
+    return f"unexpected {type(outcome).__name__}; see the worker's log"

@@ -108,7 +108,7 @@ class MeetingService:
         )
         self._cancellation = Cancellation(calendar.name, ledger, clock, writes)
         self._sweep = StraySweep(ledger, writes, clock)
-        self._verification = Verification(ledger, writes, clock)
+        self._verification = Verification(writes)
 
     def book(
         self,
@@ -194,10 +194,9 @@ class MeetingService:
         return self.verify(meetings) if verify else [(m, None) for m in meetings]
 
     def verify(self, meetings: Sequence[Meeting]) -> list[tuple[Meeting, Presence | None]]:
-        """Check each BOOKED meeting against the provider (core/meeting_verify.py): one gone
-        from it (cancelled by another installation, or in the WFM system) is settled here as
-        cancelled; the others are returned as they are, each with its presence (None: not
-        checked, as it is not BOOKED or is being written elsewhere)."""
+        """Check each BOOKED meeting against the provider (core/meeting_verify.py), reading
+        only: each is returned as recorded, with its presence (None: not BOOKED, not checked).
+        One ``gone`` stays BOOKED until ``cancel`` settles it."""
         return self._verification.check(meetings)
 
     def reconcile(self) -> Reconciliation:

@@ -158,8 +158,10 @@ def worker(
 ) -> None:
     """Export every tenant with a key now and then at the top of every hour (SIGTERM stops).
 
-    Any number of workers (processes, machines) share the tenants through the claims of the
-    state store (PostgreSQL for a fleet): each tenant is exported by one worker per round."""
+    With WFM_STATE=postgres any number of workers (processes, machines) share the tenants
+    through its claims: each tenant is exported by one worker per hourly round, and a worker
+    joining after the round is done waits for the next. On the embedded default (local state)
+    claims are per process: run one worker per data directory."""
     import logging
     import signal
     import threading

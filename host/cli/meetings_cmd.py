@@ -83,7 +83,9 @@ def register(app: typer.Typer) -> None:
             ..., help="A meeting id (`wfm meetings list`, or the `(ref mtg-...)` in a schedule)."
         ),
         agent: str = typer.Option(
-            None, "--agent", help="Its agent (email), for a meeting another installation booked."
+            None, "--agent",
+            help="Its agent (email or unique display name), for a meeting another installation "
+            "booked.",
         ),
         on: str = typer.Option(
             None, "--on", help="Its day, YYYY-MM-DD in the agent's zone (with --agent)."
@@ -97,7 +99,8 @@ def register(app: typer.Typer) -> None:
 
         rt = runtime(ctx)
         day = parse_date(on, "--on") if on else None
-        meeting = rt.tenant.meetings.cancel(meeting_id, agent, day)
+        who = rt.tenant.resolve_people([agent])[0] if agent else None
+        meeting = rt.tenant.meetings.cancel(meeting_id, who, day)
         if as_json:
             print_json(meeting_out_json(meeting, _zone(rt.settings.timezone).key))
             return
@@ -273,7 +276,7 @@ def _span(meeting: Meeting, zone: ZoneInfo) -> str:
 
 
 _IN_WFM = {
-    None: "-", "present": "present", "gone": "gone (now cancelled here)",
+    None: "-", "present": "present", "gone": "not found: `wfm meetings cancel` it to settle",
     "partial": "partly gone: cancel it to remove the rest",
 }
 
@@ -304,7 +307,10 @@ def _print_meetings(
     out.print(table)
     if verified:
         gone = sum(1 for _, presence in listed if presence == "gone")
-        out.print(f"checked in the WFM system: {gone} gone (cancelled elsewhere)")
+        out.print(
+            f"checked in the WFM system: {gone} not found over their time (cancelled elsewhere, "
+            "or moved there); this record is unchanged: `wfm meetings cancel ID` settles one"
+        )
     else:
         out.print(
             "statuses as this installation recorded them; another installation may have "

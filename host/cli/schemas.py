@@ -184,8 +184,8 @@ class MeetingOut(Meeting):
 
 
 class ListedMeeting(Meeting):
-    # with --verify, what the provider holds of a BOOKED meeting: "present", "gone" (settled
-    # here as cancelled) or "partial"; null when not checked (not verified, or not BOOKED)
+    # with --verify, what the provider holds of a BOOKED meeting: "present", "gone" (not
+    # found over its time; the record is unchanged) or "partial"; null when not checked
     in_provider: Literal["present", "gone", "partial"] | None
 
 

@@ -220,7 +220,8 @@ def build_router() -> APIRouter:
     def meetings_cancel(
         meeting_id: str,
         agent: str | None = Query(
-            None, description="Its agent (email), for a meeting another installation booked: "
+            None, description="Its agent (email or unique display name), for a meeting "
+            "another installation booked: "
             "it is then found in the agent's calendar by its reference.",
             min_length=1, max_length=320,
         ),
@@ -234,7 +235,8 @@ def build_router() -> APIRouter:
         """Cancel a meeting this product booked (exactly its activities, the facilitator's
         too), here or, given its `agent`, from another installation; safe to repeat."""
         zone = _zone_key(tenant, tz)
-        meeting = tenant.meetings.cancel(meeting_id, agent, on)  # `wfm meetings cancel`
+        who = tenant.resolve_people([agent])[0] if agent else None
+        meeting = tenant.meetings.cancel(meeting_id, who, on)  # `wfm meetings cancel`
         return answer(shapes.meeting_out_json(meeting, zone))
 
     @api.patch(f"{PREFIX}/meetings/{{meeting_id}}", response_model=cli.MeetingOut,

@@ -250,7 +250,7 @@ def _one_to_ones(
 
 def _still_booked(tenant: Tenant, agent: str) -> tuple[list[Meeting], int]:
     """The agent's meetings booked here that the WFM system still holds, and how many it no
-    longer does (another installation cancelled them: now recorded as cancelled)."""
+    longer shows over their time (cancelled elsewhere, or moved; the record is unchanged)."""
     wanted = agent.casefold()
     mine = [
         m for m in tenant.meetings.list_meetings(MeetingStatus.BOOKED)
@@ -258,7 +258,7 @@ def _still_booked(tenant: Tenant, agent: str) -> tuple[list[Meeting], int]:
     ]
     checked = tenant.meetings.verify(mine)
     gone = sum(1 for _, presence in checked if presence is Presence.GONE)
-    return [m for m, _ in checked if m.status is MeetingStatus.BOOKED], gone
+    return [m for m, presence in checked if presence is not Presence.GONE], gone
 
 
 def _notice(f: Face, caller: TokenInfo, done: str | None, meeting_id: str | None) -> str | None:
