@@ -22,8 +22,32 @@ from wfm_bridge.ports.clock import Clock
 from wfm_bridge.ports.errors import UnavailableError
 from wfm_bridge.ports.jsonvalue import JsonValue
 
-CULL_GRACE_SECONDS = 300.0  # real-time slack before diskcache drops an entry by itself
+CULL_GRACE_SECONDS = 300.0  # real-time slack before the store drops an entry by itself
 _T = TypeVar("_T")
+
+
+def entry_text(value: JsonValue, ttl_seconds: float | None, now: datetime) -> str:
+    """An entry as stored by every clocked cache: JSON ``[expires, value]`` (expires on the
+    injected clock, ISO 8601, or null for no TTL); TypeError for non-JSON values."""
+    expires = None if ttl_seconds is None else (now + timedelta(seconds=ttl_seconds)).isoformat()
+    return json.dumps([expires, value])
+
+
+def entry_value(raw: str | bytes, now: datetime) -> tuple[JsonValue | None, bool]:
+    """(value, expired) of a stored entry: the value while fresh; (None, True) past its TTL
+    (the caller deletes it); (None, False) when unreadable (simply absent)."""
+    try:
+        expires, value = json.loads(raw)
+        if expires is not None and now >= datetime.fromisoformat(expires):
+            return None, True
+    except (ValueError, TypeError):
+        return None, False
+    return value, False
+
+
+def cull_seconds(ttl_seconds: float | None) -> float | None:
+    """Real time after which the store may drop an entry by itself (None: never)."""
+    return None if ttl_seconds is None else max(ttl_seconds, 0.0) + CULL_GRACE_SECONDS
 
 
 class DiskCache:
@@ -41,22 +65,15 @@ class DiskCache:
         raw = self._call(lambda: self._cache.get(_key(namespace, key)))
         if not isinstance(raw, str):
             return None
-        try:
-            expires, value = json.loads(raw)
-            if expires is not None and self._clock.now() >= datetime.fromisoformat(expires):
-                self.delete(namespace, key)
-                return None
-        except (ValueError, TypeError):  # an unreadable entry is simply absent
-            return None
-        return value  # type: ignore[no-any-return]
+        value, expired = entry_value(raw, self._clock.now())
+        if expired:
+            self.delete(namespace, key)
+        return value
 
     def set(self, namespace: str, key: str, value: JsonValue, ttl_seconds: float | None) -> None:
         """Store a JSON value, replacing any previous one (TypeError for non-JSON values)."""
-        expires: datetime | None = None
-        if ttl_seconds is not None:
-            expires = self._clock.now() + timedelta(seconds=ttl_seconds)
-        raw = json.dumps([expires.isoformat() if expires else None, value])
-        cull = None if ttl_seconds is None else max(ttl_seconds, 0.0) + CULL_GRACE_SECONDS
+        raw = entry_text(value, ttl_seconds, self._clock.now())
+        cull = cull_seconds(ttl_seconds)
         self._call(lambda: self._cache.set(_key(namespace, key), raw, expire=cull, tag=namespace))
 
     def delete(self, namespace: str, key: str) -> None:

@@ -1,25 +1,24 @@
 """RedisCache: the Cache port on Redis, shared by every process and machine of a fleet.
 
 Each entry is one Redis string, ``<prefix>c:{<namespace hash>}:<key>``, holding JSON text
-(``[expires, value]``: nothing is pickled, values round-trip exactly). Freshness is judged
-on the injected Clock, as by every Cache adapter; Redis's own expiry (the TTL plus a grace
-period) only lets the server drop stale entries by itself. A namespace's entries are listed
-in a set beside them, so ``clear(namespace)`` is one script; the braces keep a namespace's
-keys in one hash slot (a Redis Cluster runs the scripts too). The namespace already names
-tenant, provider and account (``Tenant.cache_scope``).
+(``[expires, value]``, encoded as plugins/local/cache.py encodes it: nothing is pickled,
+values round-trip exactly). Freshness is judged on the injected Clock, as by every Cache
+adapter; Redis's own expiry (the TTL plus a grace period) only lets the server drop stale
+entries by itself. A namespace's entries are listed in a set beside them, so
+``clear(namespace)`` is one script; the braces keep a namespace's keys in one hash slot (a
+Redis Cluster runs the scripts too). The namespace already names tenant, provider and
+account (``Tenant.cache_scope``).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-from datetime import datetime, timedelta
 
+from wfm_bridge.plugins.local.cache import cull_seconds, entry_text, entry_value
 from wfm_bridge.plugins.redis.server import RedisServer
 from wfm_bridge.ports.clock import Clock
 from wfm_bridge.ports.jsonvalue import JsonValue
 
-CULL_GRACE_SECONDS = 300.0  # real-time slack before Redis drops an entry by itself
 _SET = """
 local existed = redis.call('EXISTS', KEYS[2])
 local px = tonumber(ARGV[2])
@@ -74,22 +73,16 @@ class RedisCache:
         raw = self._server.call(lambda: self._server.client.get(self._entry(namespace, key)))
         if raw is None:
             return None
-        try:
-            expires, value = json.loads(raw)
-            if expires is not None and self._clock.now() >= datetime.fromisoformat(expires):
-                self.delete(namespace, key)
-                return None
-        except (ValueError, TypeError):  # an unreadable entry is simply absent
-            return None
-        return value  # type: ignore[no-any-return]
+        value, expired = entry_value(raw, self._clock.now())
+        if expired:
+            self.delete(namespace, key)
+        return value
 
     def set(self, namespace: str, key: str, value: JsonValue, ttl_seconds: float | None) -> None:
         """Store a JSON value, replacing any previous one (TypeError for non-JSON values)."""
-        expires = None
-        if ttl_seconds is not None:
-            expires = (self._clock.now() + timedelta(seconds=ttl_seconds)).isoformat()
-        payload = json.dumps([expires, value])
-        px = 0 if ttl_seconds is None else int((max(ttl_seconds, 0.0) + CULL_GRACE_SECONDS) * 1000)
+        payload = entry_text(value, ttl_seconds, self._clock.now())
+        cull = cull_seconds(ttl_seconds)
+        px = 0 if cull is None else int(cull * 1000)
         self._set([self._entry(namespace, key), self._index(namespace)], [payload, px])
 
     def delete(self, namespace: str, key: str) -> None:
