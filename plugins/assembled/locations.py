@@ -67,15 +67,14 @@ class ActivityLocations:
         if self._path is None:
             yield self._memory
             return
-        from wfm_bridge.plugins.local.fs import atomic_write, ensure_private_dir, file_lock
+        from wfm_bridge.plugins.local.fs import locked_json_file
 
-        ensure_private_dir(self._path.parent)
-        with file_lock(self._path.with_suffix(".lock"), shared=not write):
-            table = _load(self._path)
+        with locked_json_file(self._path, _load, _dump, write=write) as table:
             yield table
-            if write:
-                data = {k: [v.agent_id, v.start, v.end] for k, v in table.items()}
-                atomic_write(self._path, json.dumps(data, separators=(",", ":")).encode())
+
+
+def _dump(table: dict[str, Location]) -> dict[str, list[object]]:
+    return {k: [v.agent_id, v.start, v.end] for k, v in table.items()}
 
 
 def _load(path: Path) -> dict[str, Location]:

@@ -81,14 +81,10 @@ class DayLedger:
         if self.path is None:
             yield self._memory
             return
-        from wfm_bridge.plugins.local.fs import atomic_write, ensure_private_dir, file_lock
+        from wfm_bridge.plugins.local.fs import locked_json_file
 
-        ensure_private_dir(self.path.parent)
-        with file_lock(self.path.with_suffix(".lock"), shared=not write):
-            table = _load(self.path)
+        with locked_json_file(self.path, _load, lambda table: table, write=write) as table:
             yield table
-            if write:
-                atomic_write(self.path, json.dumps(table, separators=(",", ":")).encode())
 
 
 def _item(table: Table, user: str, metric: str, day: str) -> MetricItem:

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from wfm_bridge.ports.errors import BusyError, UnavailableError
+
+T = TypeVar("T")
 
 PRIVATE_DIR = 0o700
 PRIVATE_FILE = 0o600
@@ -78,6 +82,21 @@ def file_lock(path: Path, *, shared: bool = False) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # closing releases the lock
+
+
+@contextlib.contextmanager
+def locked_json_file(
+    path: Path, load: Callable[[Path], T], dump: Callable[[T], object], *, write: bool
+) -> Iterator[T]:
+    """A private JSON file as one table for the block: loaded under its lock (``<path>.lock``,
+    shared when not ``write``), and when ``write`` written back atomically (compact JSON of
+    ``dump(table)``) as the block ends without an error."""
+    ensure_private_dir(path.parent)
+    with file_lock(path.with_suffix(".lock"), shared=not write):
+        table = load(path)
+        yield table
+        if write:
+            atomic_write(path, json.dumps(dump(table), separators=(",", ":")).encode())
 
 
 @contextlib.contextmanager
