@@ -104,7 +104,8 @@ class ActivityStream:
         append = out.append
         trusted = Activity.trusted
         instants = self._instants
-        lengths: dict[int, timedelta] = {}
+        # (start, minutes) -> end: one object per distinct end, as for the starts
+        ends: dict[tuple[datetime, int], datetime] = {}
         for schedule in answer.get("agentSchedules") or ():
             agent = schedule["user"]["id"]
             if agent not in wanted:
@@ -132,10 +133,9 @@ class ActivityStream:
                         activity_id = shift_id if own == 0 else f"{shift_id}#{own}"
                         own += 1
                     minutes = slot["lengthMinutes"]
-                    length = lengths.get(minutes)
-                    if length is None:
-                        length = lengths[minutes] = timedelta(minutes=minutes)
-                    finish = begin + length
+                    finish = ends.get((begin, minutes))
+                    if finish is None:
+                        finish = ends[begin, minutes] = begin + timedelta(minutes=minutes)
                     if finish <= lo or begin >= hi or minutes == 0:
                         continue
                     append(
