@@ -14,14 +14,11 @@ process than the booking can still read back; without one it lives in this proce
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
-from wfm_bridge.ports.errors import UnavailableError
 
 LIMIT = 5000
 
@@ -69,7 +66,14 @@ class ActivityLocations:
             return
         from wfm_bridge.plugins.local.fs import locked_json_file
 
-        with locked_json_file(self._path, _load, _dump, write=write) as table:
+        with locked_json_file(
+            self._path,
+            _load,
+            _dump,
+            write=write,
+            holds="where this plugin's activities live",
+            if_unreadable="delete the file to start over (cancels then trust Assembled's answer)",
+        ) as table:
             yield table
 
 
@@ -77,18 +81,7 @@ def _dump(table: dict[str, Location]) -> dict[str, list[object]]:
     return {k: [v.agent_id, v.start, v.end] for k, v in table.items()}
 
 
-def _load(path: Path) -> dict[str, Location]:
-    try:
-        raw = json.loads(path.read_bytes())
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError) as exc:
-        raise UnavailableError(
-            f"cannot read {path} (where this plugin's activities live): {exc}; "
-            "delete the file to start over (cancels then trust Assembled's answer)"
-        ) from exc
-    if not isinstance(raw, dict):
-        return {}
+def _load(raw: dict[str, object]) -> dict[str, Location]:
     return {
         str(k): Location(str(v[0]), int(v[1]), int(v[2]))
         for k, v in raw.items()

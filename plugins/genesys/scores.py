@@ -17,7 +17,6 @@ OAuth client), written atomically under a file lock, so separate CLI runs add up
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -25,7 +24,6 @@ from datetime import UTC, date
 from pathlib import Path
 
 from wfm_bridge.plugins.genesys.wire import MetricItem
-from wfm_bridge.ports.errors import UnavailableError
 from wfm_bridge.ports.models import ScorePush
 
 # evaluation id -> [user id, metric id, day (yyyy-mm-dd), percent, updated at (ISO)]
@@ -83,7 +81,15 @@ class DayLedger:
             return
         from wfm_bridge.plugins.local.fs import locked_json_file
 
-        with locked_json_file(self.path, _load, lambda table: table, write=write) as table:
+        with locked_json_file(
+            self.path,
+            _load,
+            lambda table: table,
+            write=write,
+            holds="the evaluations behind the Genesys daily scores",
+            if_unreadable="restore it, or delete it to start over (the next export then "
+            "resends each day's value from the scores it sends)",
+        ) as table:
             yield table
 
 
@@ -99,17 +105,5 @@ def _item(table: Table, user: str, metric: str, day: str) -> MetricItem:
     )
 
 
-def _load(path: Path) -> Table:
-    try:
-        raw = json.loads(path.read_bytes())
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError) as exc:
-        raise UnavailableError(
-            f"cannot read {path} (the evaluations behind the Genesys daily scores): {exc}; "
-            "restore it, or delete it to start over (the next export then resends each "
-            "day's value from the scores it sends)"
-        ) from exc
-    if not isinstance(raw, dict):
-        return {}
+def _load(raw: dict[str, object]) -> Table:
     return {str(k): list(v) for k, v in raw.items() if isinstance(v, list) and len(v) in (4, 5)}

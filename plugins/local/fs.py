@@ -86,14 +86,31 @@ def file_lock(path: Path, *, shared: bool = False) -> Iterator[None]:
 
 @contextlib.contextmanager
 def locked_json_file(
-    path: Path, load: Callable[[Path], T], dump: Callable[[T], object], *, write: bool
+    path: Path,
+    load: Callable[[dict[str, object]], T],
+    dump: Callable[[T], object],
+    *,
+    write: bool,
+    holds: str,
+    if_unreadable: str,
 ) -> Iterator[T]:
     """A private JSON file as one table for the block: loaded under its lock (``<path>.lock``,
     shared when not ``write``), and when ``write`` written back atomically (compact JSON of
-    ``dump(table)``) as the block ends without an error."""
+    ``dump(table)``) as the block ends without an error.
+
+    ``load`` gets the file's JSON object (``{}`` for a missing file or one holding no object);
+    a file that cannot be read or parsed is an ``UnavailableError`` naming what it ``holds``
+    and what to do (``if_unreadable``), and is left as it is.
+    """
     ensure_private_dir(path.parent)
     with file_lock(path.with_suffix(".lock"), shared=not write):
-        table = load(path)
+        try:
+            raw = json.loads(path.read_bytes())
+        except FileNotFoundError:
+            raw = {}
+        except (OSError, ValueError) as exc:
+            raise UnavailableError(f"cannot read {path} ({holds}): {exc}; {if_unreadable}") from exc
+        table = load(raw if isinstance(raw, dict) else {})
         yield table
         if write:
             atomic_write(path, json.dumps(dump(table), separators=(",", ":")).encode())
