@@ -13,15 +13,14 @@ import bisect
 import contextlib
 import fcntl
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
+from wfm_bridge.plugins.local.fs import atomic_write
 from wfm_bridge.ports.errors import IntegrityError, InvalidInputError, UnavailableError
 from wfm_bridge.ports.models import QaScore
 from wfm_bridge.ports.scores import ScoreCursor
@@ -150,17 +149,7 @@ class DemoScoreSource:
 
     def _write(self, memory: InMemoryScoreSource) -> None:
         data = json.dumps([s.model_dump(mode="json") for s in memory], indent=1).encode()
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
+        atomic_write(self.path, data)
         info = self.path.stat()
         self._stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
 
