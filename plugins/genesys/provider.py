@@ -42,6 +42,7 @@ from wfm_bridge.plugins.genesys.teams import TeamReader
 from wfm_bridge.plugins.genesys.units import Unit, Units
 from wfm_bridge.plugins.genesys.wire import (
     ActivityCode,
+    AgentSchedules,
     CoachingAppointment,
     MetricDefinition,
     NewAppointment,
@@ -57,7 +58,6 @@ from wfm_bridge.ports.errors import (
     ProviderResponseError,
 )
 from wfm_bridge.ports.models import (
-    Activity,
     ActivityBatch,
     ActivityType,
     BookedOneToOne,
@@ -187,16 +187,15 @@ class GenesysProvider:
         searches = self.search_plan(agent_ids, start, end, unit_of)
         stream = ActivityStream(agent_ids, start, end)
 
-        def one(search: Search) -> list[Activity]:  # in a worker: fetch and clip
-            return stream.convert(
-                self.api.schedules(
-                    search.business_unit_id, search.start, search.end, search.user_ids
-                )
+        def one(search: Search) -> AgentSchedules:  # in a worker: fetch and parse
+            return self.api.schedules(
+                search.business_unit_id, search.start, search.end, search.user_ids
             )
 
         with closing(each_concurrently(searches, self.config.concurrency, one)) as answers:
-            for activities in answers:  # a caller that stops early cancels the rest
-                yield stream.batch(activities)
+            for answer in answers:  # a caller that stops early cancels the rest
+                for part in stream.parts(answer):  # clipped here, one agent at a time
+                    yield stream.batch(part)
 
     def search_plan(
         self,

@@ -15,7 +15,7 @@ first copy of an id wins.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -99,9 +99,13 @@ class ActivityStream:
 
     def convert(self, answer: AgentSchedules) -> list[Activity]:
         """One answer's activities of the wanted agents, clipped to the window."""
+        return [a for part in self.parts(answer) for a in part]
+
+    def parts(self, answer: AgentSchedules) -> Iterator[list[Activity]]:
+        """``convert`` one agent's schedule at a time: a big answer's ~100k activities then
+        live only until the consumer has folded them in, instead of all of them at once
+        (fewer objects for the collector to walk, and each pass shorter)."""
         lo, hi, wanted = self._start, self._end, self._wanted
-        out: list[Activity] = []
-        append = out.append
         trusted = Activity.trusted
         instants = self._instants
         # (start, minutes) -> end: one object per distinct end, as for the starts
@@ -110,6 +114,8 @@ class ActivityStream:
             agent = schedule["user"]["id"]
             if agent not in wanted:
                 continue
+            out: list[Activity] = []
+            append = out.append
             for shift in schedule.get("shifts") or ():
                 slots = shift.get("activities")
                 if not slots:
@@ -148,7 +154,8 @@ class ActivityStream:
                             slot.get("description") or "",
                         )
                     )
-        return out
+            if out:
+                yield out
 
 
 def instant(text: str) -> datetime:
