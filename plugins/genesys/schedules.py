@@ -71,16 +71,16 @@ def check_window(start: datetime, end: datetime) -> None:
 
 
 class ActivityStream:
-    """Search answers as ``ActivityBatch``es: ``convert`` (thread-safe, run where the answer
-    arrives) clips one answer; ``batch`` (the consumer's) hands each id over once."""
+    """Search answers as ``ActivityBatch``es: ``parts`` clips one answer, an agent's schedule
+    at a time (``convert``: all of it as one list); ``batch`` hands each id over once. Both
+    run in the consumer's thread; the workers only fetch and parse."""
 
     def __init__(self, wanted: Iterable[str], start: datetime, end: datetime) -> None:
         self._wanted = frozenset(wanted)
         self._start, self._end = start.astimezone(UTC), end.astimezone(UTC)
         self._seen: set[str] = set()
         # Schedules repeat a few thousand instants (shift starts, breaks) across ~150k
-        # activities: each text is parsed once. Shared by the workers; a race only parses
-        # one text twice.
+        # activities: each text is parsed once.
         self._instants: dict[str, datetime] = {}
 
     def batch(self, activities: list[Activity]) -> ActivityBatch:
