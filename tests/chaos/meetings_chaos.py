@@ -144,6 +144,9 @@ def run_meetings_chaos(
     return run.figures
 
 
+TIMES_PER_BOOK = 4  # times tried for one booking while each is refused as unavailable
+
+
 def _worker(run: _Run) -> None:
     while (job := run.next_op()) is not None:
         op, rng = job
@@ -160,32 +163,40 @@ def _worker(run: _Run) -> None:
 
 
 def _book(run: _Run, rng: random.Random) -> None:
-    day = datetime.now(UTC).date() + timedelta(days=rng.randint(1, 14))
-    start = datetime(day.year, day.month, day.day, rng.randint(8, 16), rng.choice((0, 15, 30, 45)))
-    key = f"k-{rng.randrange(16**12):012x}"
-    args = (
-        "meetings",
-        "book",
-        rng.choice(run.agents),
-        "--start",
-        start.strftime("%Y-%m-%dT%H:%M"),
-        "--minutes",
-        str(rng.choice((15, 30, 45, 60))),
-        "--description",
-        rng.choice(("coaching", "QA review", "follow-up", "")),
-        "--key",
-        key,
-        "--json",
-    )
+    """One 1:1 booked under faults and kills. A time the agent is not available at is refused
+    (exit 2) by the booking rules, not by chaos: then another time is tried, so how many
+    bookings land does not hang on which days today's random times fall on."""
     with run.lock:
         run.figures.books += 1
-    for _ in range(1 + run.size.retries):  # the same key: a retry never books twice
-        proc = run.run(args, rng)
-        if not proc.killed and proc.code == 0:
-            with run.lock:
-                run.figures.books_confirmed += 1
-                run.booked.append(proc.json()["id"])
-            return
+    for _ in range(TIMES_PER_BOOK):
+        day = datetime.now(UTC).date() + timedelta(days=rng.randint(1, 14))
+        hour, minute = rng.randint(8, 16), rng.choice((0, 15, 30, 45))
+        start = datetime(day.year, day.month, day.day, hour, minute)
+        args = (
+            "meetings",
+            "book",
+            rng.choice(run.agents),
+            "--start",
+            start.strftime("%Y-%m-%dT%H:%M"),
+            "--minutes",
+            str(rng.choice((15, 30, 45, 60))),
+            "--description",
+            rng.choice(("coaching", "QA review", "follow-up", "")),
+            "--key",
+            f"k-{rng.randrange(16**12):012x}",
+            "--json",
+        )
+        for _ in range(1 + run.size.retries):  # the same key: a retry never books twice
+            proc = run.run(args, rng)
+            if not proc.killed and proc.code == 0:
+                with run.lock:
+                    run.figures.books_confirmed += 1
+                    run.booked.append(proc.json()["id"])
+                return
+            if not proc.killed and proc.code == 2:
+                break  # refused (not available then): another time
+        else:
+            return  # killed or failed on every try: this booking is abandoned
 
 
 def _cancel(run: _Run, rng: random.Random) -> None:
