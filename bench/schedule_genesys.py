@@ -34,14 +34,19 @@ rate-limited plan whose waits hide the client's work, and Genesys's limit never 
 
 from __future__ import annotations
 
+import json
 import sys
+import time
 import uuid
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from pydantic import SecretStr
+
+if TYPE_CHECKING:
+    from wfm_bridge.plugins.genesys.schedules import Search
 
 CLIENT = ("bench-client", "bench-secret-" + "s" * 24)
 BU = "bu-bench"
@@ -196,30 +201,24 @@ def bench(args: Any, start_day: date) -> dict[str, float]:
         proc.wait(timeout=10)
 
 
-def decoding(base_url: str, planned: list[Any]) -> tuple[float, int]:
+def decoding(base_url: str, planned: list[Search]) -> tuple[float, int]:
     """The planned searches made again (after the measured run) and their answers decoded
     with ``json.loads``: the least CPU any Python client spends before it can use them, which
     no request plan overlaps with the answers' own latency (seconds, bytes)."""
-    import json
-    import time
+    from wfm_bridge.plugins.genesys.wire import ScheduleSearch
 
     with httpx.Client(base_url=base_url, timeout=120) as client:
         token = client.post("/oauth/token", data={"grant_type": "client_credentials"}, auth=CLIENT)
         auth = {"Authorization": f"Bearer {token.json()['access_token']}"}
         seconds, size = 0.0, 0
         for search in planned:
-            body = {
-                "startDate": search.start.isoformat(),
-                "endDate": search.end.isoformat(),
-                "userIds": list(search.user_ids),
-            }
+            body = ScheduleSearch(
+                start_date=search.start, end_date=search.end, user_ids=list(search.user_ids)
+            ).body()
             path = f"/api/v2/workforcemanagement/businessunits/{search.business_unit_id}"
-            answer = client.post(f"{path}/agentschedules/search", json=body, headers=auth).json()
-            content = (
-                client.get(answer["downloadUrl"]).content
-                if "downloadUrl" in answer
-                else (json.dumps(answer["result"]).encode())
-            )
+            answer = client.post(f"{path}/agentschedules/search", json=body, headers=auth)
+            link = answer.json().get("downloadUrl")
+            content = client.get(link).content if link else answer.content  # else inline
             t0 = time.perf_counter()
             json.loads(content)
             seconds += time.perf_counter() - t0
