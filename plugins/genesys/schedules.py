@@ -80,8 +80,9 @@ class ActivityStream:
         self._start, self._end = start.astimezone(UTC), end.astimezone(UTC)
         self._seen: set[str] = set()
         # Schedules repeat a few thousand instants (shift starts, breaks) across ~150k
-        # activities: each text is parsed once.
+        # activities: each text is parsed once, and each (start, minutes) ends once.
         self._instants: dict[str, datetime] = {}
+        self._ends: dict[tuple[datetime, int], datetime] = {}
 
     def batch(self, activities: list[Activity]) -> ActivityBatch:
         """The activities not handed over before."""
@@ -107,9 +108,7 @@ class ActivityStream:
         (fewer objects for the collector to walk, and each pass shorter)."""
         lo, hi, wanted = self._start, self._end, self._wanted
         trusted = Activity.trusted
-        instants = self._instants
-        # (start, minutes) -> end: one object per distinct end, as for the starts
-        ends: dict[tuple[datetime, int], datetime] = {}
+        instants, ends = self._instants, self._ends
         for schedule in answer.get("agentSchedules") or ():
             agent = schedule["user"]["id"]
             if agent not in wanted:
