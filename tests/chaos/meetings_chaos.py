@@ -26,6 +26,7 @@ from .host_side import expected_agents
 from .world import ChaosWorld, Proc
 
 UNMAPPED = ("noah.fischer@example.com", "sam.t@partner.example")
+TIMES_PER_BOOK = 4  # times tried for one booking while each is refused as unavailable
 WireDict = dict[str, Any]
 
 
@@ -144,9 +145,6 @@ def run_meetings_chaos(
     return run.figures
 
 
-TIMES_PER_BOOK = 4  # times tried for one booking while each is refused as unavailable
-
-
 def _worker(run: _Run) -> None:
     while (job := run.next_op()) is not None:
         op, rng = job
@@ -169,23 +167,7 @@ def _book(run: _Run, rng: random.Random) -> None:
     with run.lock:
         run.figures.books += 1
     for _ in range(TIMES_PER_BOOK):
-        day = datetime.now(UTC).date() + timedelta(days=rng.randint(1, 14))
-        hour, minute = rng.randint(8, 16), rng.choice((0, 15, 30, 45))
-        start = datetime(day.year, day.month, day.day, hour, minute)
-        args = (
-            "meetings",
-            "book",
-            rng.choice(run.agents),
-            "--start",
-            start.strftime("%Y-%m-%dT%H:%M"),
-            "--minutes",
-            str(rng.choice((15, 30, 45, 60))),
-            "--description",
-            rng.choice(("coaching", "QA review", "follow-up", "")),
-            "--key",
-            f"k-{rng.randrange(16**12):012x}",
-            "--json",
-        )
+        args = _book_args(run, rng)
         for _ in range(1 + run.size.retries):  # the same key: a retry never books twice
             proc = run.run(args, rng)
             if not proc.killed and proc.code == 0:
@@ -197,6 +179,26 @@ def _book(run: _Run, rng: random.Random) -> None:
                 break  # refused (not available then): another time
         else:
             return  # killed or failed on every try: this booking is abandoned
+
+
+def _book_args(run: _Run, rng: random.Random) -> tuple[str, ...]:
+    """`wfm meetings book` of a random agent at a random time of the next two weeks."""
+    day = datetime.now(UTC).date() + timedelta(days=rng.randint(1, 14))
+    start = datetime(day.year, day.month, day.day, rng.randint(8, 16), rng.choice((0, 15, 30, 45)))
+    return (
+        "meetings",
+        "book",
+        rng.choice(run.agents),
+        "--start",
+        start.strftime("%Y-%m-%dT%H:%M"),
+        "--minutes",
+        str(rng.choice((15, 30, 45, 60))),
+        "--description",
+        rng.choice(("coaching", "QA review", "follow-up", "")),
+        "--key",
+        f"k-{rng.randrange(16**12):012x}",
+        "--json",
+    )
 
 
 def _cancel(run: _Run, rng: random.Random) -> None:
